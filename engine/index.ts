@@ -1,0 +1,7 @@
+/**
+ * parkzones engine: the public surface the server, CLI, benchmarks and tests use.
+ * Pipeline: ingest (engine/ingest) → store (engine/store) → binning (engine/bin) → zones (engine/zones) → export (engine/export).
+ */
+export { ParkzonesError, isParkzonesError, requireOption, type ErrorCode, type ErrorLocation } from './errors.ts';
+export { openStore, defaultStorePath, Store, type StoreOptions, type Row } from './store/open-store.ts';
+export * from './h3/index.ts';

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { SCHEMA_SQL } from './schema.ts';
+import { registerH3Functions } from '../bin/register-h3.ts';
+
+/** Options of {@link openStore}. */
+export interface StoreOptions {
+  /** DuckDB file; ':memory:' for a throwaway store. Default: $PARKZONES_DB or ./data/parkzones.duckdb */
+  path?: string;
+  /** DuckDB worker threads. Default: DuckDB's own (all cores). */
+  threads?: number;
+  /** DuckDB memory limit, e.g. '1GB'. Default: DuckDB's own (80 % of RAM). */
+  memoryLimit?: string;
+}
+
+/** The store's default file: $PARKZONES_DB, else ./data/parkzones.duckdb (relative to the working directory). */
+export function defaultStorePath(): string {
+  return process.env.PARKZONES_DB || path.join('data', 'parkzones.duckdb');
+}
+
+/** A row as a plain object, with DuckDB values converted to JS (BIGINT → bigint, TIMESTAMPTZ → string, JSON → string). */
+export type Row = Record<string, unknown>;
+
+/**
+ * The embedded DuckDB store: one file, the tables of schema.ts, and the `h3_cell` SQL function.
+ * Open it with {@link openStore}; close it when done (the file is locked while open).
+ */
+export class Store {
+  /** The connection for short statements. Long transactions (ingest) take their own via {@link Store.connect}. */
+  readonly conn: DuckDBConnection;
+
+  constructor(
+    readonly instance: DuckDBInstance,
+    conn: DuckDBConnection,
+    readonly path: string,
+  ) {
+    this.conn = conn;
+  }
+
+  /** A new connection on the same database with the H3 functions registered. Close it with `closeSync()`. */
+  async connect(): Promise<DuckDBConnection> {
+    const conn = await this.instance.connect();
+    registerH3Functions(conn);
+    await conn.run("SET TimeZone = 'UTC'");
+    return conn;
+  }
+
+  /** Runs one statement with `$name` or `?` parameters and returns its rows as JS objects. */
+  async query(sql: string, params?: Record<string, DuckDBValue> | DuckDBValue[], conn: DuckDBConnection = this.conn): Promise<Row[]> {
+    const reader = await conn.runAndReadAll(sql, params as never);
+    return reader.getRowObjectsJS() as Row[];
+  }
+
+  /** Runs statements without reading results. */
+  async run(sql: string, params?: Record<string, DuckDBValue> | DuckDBValue[], conn: DuckDBConnection = this.conn): Promise<void> {
+    await conn.run(sql, params as never);
+  }
+
+  /** Closes every connection and the database file. */
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/**
+ * Opens (creating if needed) the store file, applies the schema and registers the H3 SQL functions.
+ * @example
+ * const store = await openStore({ path: ':memory:' });
+ * await store.query('SELECT count(*) AS n FROM trips');
+ */
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const file = options.path ?? defaultStorePath();
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const config: Record<string, string> = {};
+  if (options.threads) config.threads = String(options.threads);
+  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  const instance = await DuckDBInstance.create(file, config);
+  const conn = await instance.connect();
+  registerH3Functions(conn);
+  await conn.run("SET TimeZone = 'UTC'");
+  await conn.run(SCHEMA_SQL);
+  return new Store(instance, conn, file);
+}

@@ -1,0 +1,77 @@
+/**
+ * The store's tables. Analysts query them directly with DuckDB, so names and columns are an interface:
+ * change them only with a migration. See ../../README.md "Data model".
+ */
+export const SCHEMA_VERSION = 1;
+
+/** DDL run on every open; idempotent. */
+export const SCHEMA_SQL = `
+CREATE SEQUENCE IF NOT EXISTS upload_id_seq START 1;
+CREATE SEQUENCE IF NOT EXISTS run_id_seq START 1;
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS uploads (
+  upload_id BIGINT PRIMARY KEY,
+  provider_id VARCHAR,
+  file_name VARCHAR NOT NULL,
+  format VARCHAR NOT NULL,
+  sha256 VARCHAR NOT NULL,
+  received_at TIMESTAMPTZ NOT NULL,
+  rows_read BIGINT NOT NULL,
+  rows_stored BIGINT NOT NULL,
+  rows_duplicate BIGINT NOT NULL,
+  rows_rejected BIGINT NOT NULL,
+  status VARCHAR NOT NULL,
+  columns JSON
+);
+CREATE TABLE IF NOT EXISTS trips (
+  provider_id VARCHAR NOT NULL,
+  trip_id VARCHAR NOT NULL,
+  device_id VARCHAR,
+  vehicle_type VARCHAR,
+  trip_type VARCHAR,
+  start_time TIMESTAMPTZ NOT NULL,
+  end_time TIMESTAMPTZ NOT NULL,
+  start_lat DOUBLE,
+  start_lng DOUBLE,
+  end_lat DOUBLE NOT NULL,
+  end_lng DOUBLE NOT NULL,
+  distance_m DOUBLE,
+  duration_s DOUBLE,
+  upload_id BIGINT NOT NULL,
+  PRIMARY KEY (provider_id, trip_id)
+);
+CREATE TABLE IF NOT EXISTS rejects (
+  upload_id BIGINT NOT NULL,
+  row_number BIGINT NOT NULL,
+  field VARCHAR NOT NULL,
+  reason VARCHAR NOT NULL,
+  raw VARCHAR
+);
+CREATE TABLE IF NOT EXISTS runs (
+  run_id BIGINT PRIMARY KEY,
+  created_at TIMESTAMPTZ NOT NULL,
+  params JSON NOT NULL,
+  input_filter JSON NOT NULL,
+  status VARCHAR NOT NULL,
+  progress DOUBLE NOT NULL DEFAULT 0,
+  stage VARCHAR,
+  stats JSON,
+  error VARCHAR
+);
+CREATE TABLE IF NOT EXISTS zones (
+  run_id BIGINT NOT NULL,
+  zone_id VARCHAR NOT NULL,
+  rank INTEGER NOT NULL,
+  center_lat DOUBLE NOT NULL,
+  center_lng DOUBLE NOT NULL,
+  cell UBIGINT NOT NULL,
+  capacity INTEGER NOT NULL,
+  covered_trips BIGINT NOT NULL,
+  share DOUBLE NOT NULL,
+  footprint JSON NOT NULL,
+  catchment UBIGINT[] NOT NULL,
+  profile INTEGER[] NOT NULL,
+  PRIMARY KEY (run_id, zone_id)
+);
+INSERT INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT DO NOTHING;
+`;
