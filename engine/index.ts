@@ -5,3 +5,4 @@
 export { ParkzonesError, isParkzonesError, requireOption, type ErrorCode, type ErrorLocation } from './errors.ts';
 export { openStore, defaultStorePath, Store, type StoreOptions, type Row } from './store/open-store.ts';
 export * from './h3/index.ts';
+export * from './ingest/index.ts';

@@ -1,0 +1,157 @@
+import { ParkzonesError } from '../errors.ts';
+
+/** Fields a CSV column can feed. `start_date`/`end_date` pair with a time-only `start_time`/`end_time` column. */
+export type CsvField =
+  | 'trip_id' | 'provider_id' | 'device_id' | 'vehicle_type' | 'trip_type'
+  | 'start_time' | 'end_time' | 'start_date' | 'end_date'
+  | 'start_lat' | 'start_lng' | 'end_lat' | 'end_lng' | 'distance_m' | 'duration_s';
+
+/** Units a distance or duration column can be in. */
+export type DistanceUnit = 'm' | 'km' | 'mi';
+export type DurationUnit = 's' | 'min' | 'h' | 'ms' | 'hms';
+
+/** How one field is read: from which column, in which unit, and why. */
+export interface ColumnUse {
+  field: CsvField;
+  /** Header of the column. */
+  source: string;
+  index: number;
+  unit?: DistanceUnit | DurationUnit;
+  /** How the column (and unit) was chosen: 'header', 'explicit', or 'values' (unit inferred from the data). */
+  how: string;
+}
+
+/** Header synonyms per field, compared after lower-casing and removing everything but letters and digits. */
+const SYNONYMS: Record<CsvField, string[]> = {
+  trip_id: ['tripid', 'trip', 'routeid', 'rideid', 'id', 'tripidentifier', 'journeyid'],
+  provider_id: ['providerid', 'provider', 'operatorid', 'operator', 'company', 'providername', 'operatorname'],
+  device_id: ['deviceid', 'bikeid', 'vehicleid', 'scooterid', 'device', 'bike', 'vehicle', 'bikename'],
+  vehicle_type: ['vehicletype', 'devicetype', 'mode'],
+  trip_type: ['triptype'],
+  start_time: ['starttime', 'startdatetime', 'startedat', 'tripstart', 'tripstarttime', 'starttimestamp', 'startts', 'pickuptime', 'start'],
+  end_time: ['endtime', 'enddatetime', 'endedat', 'tripend', 'tripendtime', 'endtimestamp', 'endts', 'dropofftime', 'end'],
+  start_date: ['startdate', 'tripstartdate', 'pickupdate'],
+  end_date: ['enddate', 'tripenddate', 'dropoffdate'],
+  start_lat: ['startlatitude', 'startlat', 'startlocationlat', 'startlocationlatitude', 'startcentroidlatitude', 'originlat', 'originlatitude', 'pickuplatitude', 'pickuplat', 'starty', 'latstart'],
+  start_lng: ['startlongitude', 'startlng', 'startlon', 'startlong', 'startlocationlng', 'startlocationlon', 'startlocationlongitude', 'startcentroidlongitude', 'originlng', 'originlon', 'originlongitude', 'pickuplongitude', 'pickuplng', 'pickuplon', 'startx', 'lngstart', 'lonstart'],
+  end_lat: ['endlatitude', 'endlat', 'endlocationlat', 'endlocationlatitude', 'endcentroidlatitude', 'destinationlat', 'destinationlatitude', 'dropofflatitude', 'dropofflat', 'endy', 'latend'],
+  end_lng: ['endlongitude', 'endlng', 'endlon', 'endlong', 'endlocationlng', 'endlocationlon', 'endlocationlongitude', 'endcentroidlongitude', 'destinationlng', 'destinationlon', 'destinationlongitude', 'dropofflongitude', 'dropofflng', 'dropofflon', 'endx', 'lngend', 'lonend'],
+  distance_m: ['distancem', 'distance', 'tripdistance', 'distancemiles', 'distancemi', 'tripdistancemiles', 'distancemeters', 'distancemetres', 'tripdistancem', 'tripdistancemeters', 'distancekm', 'tripdistancekm', 'triplength', 'length'],
+  duration_s: ['durations', 'duration', 'tripduration', 'durationseconds', 'durationsec', 'tripdurationseconds', 'durationmin', 'durationminutes', 'tripdurationminutes', 'tripdurationmin', 'durationms', 'triptime'],
+};
+
+/** Header text in the form the synonym table uses. */
+export function normalizeHeader(h: string): string {
+  return h.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+const FIELDS = Object.keys(SYNONYMS) as CsvField[];
+
+/** True when `name` is a field a CSV column can feed. */
+export function isCsvField(name: string): name is CsvField {
+  return (FIELDS as string[]).includes(name);
+}
+
+function unitFromHeader(field: CsvField, header: string): DistanceUnit | DurationUnit | undefined {
+  const h = normalizeHeader(header);
+  if (field === 'distance_m') {
+    if (/mile|mi$/.test(h)) return 'mi';
+    if (/km|kilomet/.test(h)) return 'km';
+    if (/meter|metre|m$/.test(h)) return 'm';
+  }
+  if (field === 'duration_s') {
+    if (/ms$|millis/.test(h)) return 'ms';
+    if (/min/.test(h)) return 'min';
+    if (/hour|hrs?$/.test(h)) return 'h';
+    if (/sec|s$/.test(h) && h !== 'duration' && h !== 'tripduration') return 's';
+  }
+  return undefined;
+}
+
+/**
+ * Maps CSV headers to fields: explicit mapping first (`field=Column` or `field=Column:unit`), then header synonyms
+ * in the order of the synonym lists. Throws BAD_MAPPING when no column feeds an end location or the end time, or an
+ * explicit mapping names a field or column that does not exist.
+ */
+export function mapCsvHeader(headers: string[], explicit: Record<string, string> = {}, file = ''): ColumnUse[] {
+  const uses = new Map<CsvField, ColumnUse>();
+  const taken = new Set<number>();
+  for (const [field, spec] of Object.entries(explicit)) {
+    if (!isCsvField(field)) throw new ParkzonesError('BAD_MAPPING', `${file}: mapping names unknown field "${field}"; fields are ${FIELDS.join(', ')}`, { file, field });
+    const [column, unit] = splitUnit(spec);
+    const index = headers.findIndex((h) => h === column || h.trim() === column);
+    if (index < 0) throw new ParkzonesError('BAD_MAPPING', `${file}: mapping ${field}=${spec}: no column "${column}" in the header (${headers.join(', ')})`, { file, field });
+    uses.set(field, { field, source: headers[index]!, index, unit: unit ?? unitFromHeader(field, column), how: 'explicit' });
+    taken.add(index);
+  }
+  const normalized = headers.map(normalizeHeader);
+  for (const field of FIELDS) {
+    if (uses.has(field)) continue;
+    for (const synonym of SYNONYMS[field]) {
+      const index = normalized.findIndex((h, i) => h === synonym && !taken.has(i));
+      if (index >= 0) {
+        uses.set(field, { field, source: headers[index]!, index, unit: unitFromHeader(field, headers[index]!), how: 'header' });
+        taken.add(index);
+        break;
+      }
+    }
+  }
+  for (const need of ['end_lat', 'end_lng', 'end_time'] as const) {
+    if (!uses.has(need)) {
+      throw new ParkzonesError(
+        'BAD_MAPPING',
+        `${file}: no column for ${need} among the header (${headers.join(', ')}); name one with --map ${need}=COLUMN`,
+        { file, field: need },
+      );
+    }
+  }
+  return [...uses.values()].sort((a, b) => FIELDS.indexOf(a.field) - FIELDS.indexOf(b.field));
+}
+
+function splitUnit(spec: string): [string, DistanceUnit | DurationUnit | undefined] {
+  const m = /^(.*):(m|km|mi|s|min|h|ms|hms)$/.exec(spec);
+  return m ? [m[1]!, m[2] as DistanceUnit | DurationUnit] : [spec, undefined];
+}
+
+function median(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  return v.length ? v[v.length >> 1]! : NaN;
+}
+
+/**
+ * Settles the unit of distance and duration columns whose header did not say: from the first rows' values.
+ * Durations with a colon are H:MM:SS; otherwise a median ≤ 120 reads as minutes, else seconds. Distances with a
+ * median below 50 read as miles, else metres. Each inference is recorded in `how`.
+ */
+export function inferUnits(uses: ColumnUse[], sample: string[][]): void {
+  for (const use of uses) {
+    if (use.field !== 'distance_m' && use.field !== 'duration_s') continue;
+    const texts = sample.map((r) => (r[use.index] ?? '').trim()).filter((t) => t !== '');
+    if (use.field === 'duration_s' && texts.some((t) => t.includes(':'))) {
+      use.unit = 'hms';
+      if (use.how === 'header') use.how = 'header; unit H:MM:SS from the values';
+      continue;
+    }
+    if (use.unit) continue;
+    const m = median(texts.map(Number).filter(Number.isFinite));
+    if (use.field === 'duration_s') use.unit = m <= 120 ? 'min' : 's';
+    else use.unit = m < 50 ? 'mi' : 'm';
+    use.how = `${use.how}; unit ${use.unit} inferred from the median value ${m}`;
+  }
+}
+
+const DISTANCE_FACTOR: Record<DistanceUnit, number> = { m: 1, km: 1000, mi: 1609.344 };
+const DURATION_FACTOR: Record<Exclude<DurationUnit, 'hms'>, number> = { s: 1, min: 60, h: 3600, ms: 0.001 };
+
+/** Metres of a distance text in `unit`; NaN when not a number. */
+export function toMetres(text: string, unit: DistanceUnit): number {
+  return Number(text) * DISTANCE_FACTOR[unit];
+}
+
+/** Seconds of a duration text in `unit` (H:MM:SS or [D days ]H:MM:SS for 'hms'); NaN when unreadable. */
+export function toSeconds(text: string, unit: DurationUnit): number {
+  if (unit !== 'hms') return Number(text) * DURATION_FACTOR[unit];
+  const m = /^(?:(\d+)\s*days?,?\s*)?(\d+):(\d{1,2})(?::(\d{1,2}(?:\.\d+)?))?$/.exec(text);
+  if (!m) return NaN;
+  return Number(m[1] ?? 0) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4] ?? 0);
+}

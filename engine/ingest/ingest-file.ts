@@ -1,0 +1,215 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { ParkzonesError, requireOption } from '../errors.ts';
+import type { Store } from '../store/open-store.ts';
+import { openInput, sha256File, sniffInput, type InputFormat } from './open-input.ts';
+import { readCsvTrips } from './read-csv.ts';
+import { scanJsonTrips, type JsonPayloadInfo } from './json-trips-scanner.ts';
+import { mdsTripToRow } from './mds-trip-to-row.ts';
+import { stageParquet } from './read-parquet.ts';
+import { appendRows, createStaging, flushStaging, type BatchCounts } from './staging.ts';
+import { isValidTimeZone } from './parse-time.ts';
+import { isCsvField, type ColumnUse } from './csv-mapping.ts';
+import type { StagingRow } from './staging-row.ts';
+import { listRejects, type RejectRow } from './uploads.ts';
+
+/** Options of {@link ingestFile}. */
+export interface IngestOptions {
+  /** Provider id for rows whose file names none (CSV without a provider column). Default: none (such rows fail). */
+  provider?: string;
+  /** 'auto' (default) reads the format off the content; the others force a reader. */
+  format?: 'auto' | InputFormat;
+  /** IANA time zone of local wall times in CSV files. Default 'UTC'. */
+  tz?: string;
+  /** Explicit field → column mapping for CSV/Parquet, e.g. { end_lat: 'Lat_End', distance_m: 'Dist:mi' }. Default: by header synonyms. */
+  mapping?: Record<string, string>;
+  /** Name recorded for the upload and used in messages. Default: the file's base name. */
+  fileName?: string;
+  /** Operator scope: rows of any other provider are rejected. Default: none. */
+  onlyProvider?: string;
+  /** Rows per staging batch (bounds memory). Default 50,000. */
+  batchRows?: number;
+  /** Progress callback, called at most every 64k rows and once at the end. */
+  onProgress?: (p: { bytes: number; totalBytes: number; rows: number }) => void;
+}
+
+/** The outcome of one upload. rowsRead = rowsStored + rowsDuplicate + rowsRejected. */
+export interface IngestReport {
+  uploadId: number;
+  providerId: string | null;
+  fileName: string;
+  format: string;
+  sha256: string;
+  rowsRead: number;
+  rowsStored: number;
+  rowsDuplicate: number;
+  rowsRejected: number;
+  status: 'stored';
+  /** Which column (or JSON member) fed which field, in which unit, and how that was decided. */
+  columns: { field: string; source: string; unit?: string; how?: string }[];
+  /** The first rejects (up to 20), in row order. */
+  firstRejects: RejectRow[];
+  /** An earlier upload of the very same bytes, if any (its rows are now duplicates). */
+  sameAsUploadId: number | null;
+}
+
+const MDS_COLUMNS = [
+  { field: 'trip_id', source: 'trip_id' },
+  { field: 'provider_id', source: 'provider_id' },
+  { field: 'device_id', source: 'device_id' },
+  { field: 'start_time', source: 'start_time', unit: 'ms' },
+  { field: 'end_time', source: 'end_time', unit: 'ms' },
+];
+
+/**
+ * Ingests one trip export into the store as a single transaction: every row is stored in `trips`, found to be a
+ * duplicate of a stored (provider_id, trip_id), or recorded in `rejects` with its row, field and reason; the
+ * upload's counts go to `uploads`. If anything fails midway (or the process dies), nothing of the file is stored.
+ * @throws ParkzonesError BAD_FILE (not parseable: empty, truncated, binary; names the file and byte position),
+ *   BAD_FORMAT (no trips array), BAD_MAPPING (no column for a needed field), BAD_OPTION (bad option)
+ * @example
+ * const report = await ingestFile(store, 'trips.csv', { provider: 'acme', tz: 'America/New_York' });
+ */
+export async function ingestFile(store: Store, file: string, options: IngestOptions = {}): Promise<IngestReport> {
+  const tz = options.tz ?? 'UTC';
+  requireOption(isValidTimeZone(tz), 'tz', `unknown time zone "${tz}" (use an IANA name such as Europe/Paris)`);
+  const format = options.format ?? 'auto';
+  requireOption(['auto', 'mds1', 'mds2', 'csv', 'parquet'].includes(format), 'format', `must be auto, mds1, mds2, csv or parquet, got "${format}"`);
+  for (const field of Object.keys(options.mapping ?? {})) {
+    requireOption(isCsvField(field), 'map', `unknown field "${field}"`);
+  }
+  const batchRows = options.batchRows ?? 50_000;
+  requireOption(Number.isInteger(batchRows) && batchRows > 0, 'batchRows', 'must be a whole number > 0');
+  const name = options.fileName ?? path.basename(file);
+  const sniffed = await sniffInput(file, name);
+  const reader = format === 'auto' ? sniffed.format : format === 'csv' || format === 'parquet' ? format : 'mds';
+  if (reader === 'parquet' && sniffed.format !== 'parquet') {
+    throw new ParkzonesError('BAD_FORMAT', `${name}: format parquet was asked for, but the file does not start with PAR1`, { file: name });
+  }
+  const provider = options.provider ?? null;
+  const conn = await store.connect();
+  const staging = `staging_${process.pid}_${Date.now() % 1e9}`;
+  let tmpDir: string | null = null;
+  try {
+    await conn.run('BEGIN TRANSACTION');
+    const uploadId = Number((await conn.runAndReadAll("SELECT nextval('upload_id_seq')")).getRows()[0]![0]);
+    await createStaging(conn, staging);
+    const totals: BatchCounts = { read: 0, stored: 0, duplicate: 0, rejected: 0 };
+    const add = (c: BatchCounts) => {
+      totals.read += c.read;
+      totals.stored += c.stored;
+      totals.duplicate += c.duplicate;
+      totals.rejected += c.rejected;
+    };
+    let columns: IngestReport['columns'] = [];
+    let formatName: string = reader;
+    let sha256: string;
+    if (reader === 'parquet') {
+      let parquetFile = file;
+      if (sniffed.gzip) {
+        tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pz-ingest-'));
+        parquetFile = path.join(tmpDir, 'input.parquet');
+        await gunzipTo(file, parquetFile, name);
+      }
+      const uses = await stageParquet(conn, staging, parquetFile, name, provider, options.mapping ?? {});
+      columns = uses.map(describeUse);
+      add(await flushStaging(conn, staging, uploadId, options.onlyProvider ?? null));
+      sha256 = await sha256File(file);
+      options.onProgress?.({ bytes: sniffed.size, totalBytes: sniffed.size, rows: totals.read });
+    } else {
+      const input = openInput(file, sniffed.gzip, name);
+      let batch: StagingRow[] = [];
+      let lastReport = 0;
+      const flush = async () => {
+        await appendRows(conn, staging, batch);
+        batch = [];
+        add(await flushStaging(conn, staging, uploadId, options.onlyProvider ?? null));
+        if (totals.read - lastReport >= 65_536) {
+          lastReport = totals.read;
+          options.onProgress?.({ bytes: input.bytesRead(), totalBytes: sniffed.size, rows: totals.read });
+        }
+      };
+      const rows = reader === 'csv' ? csvRows(input.chunks, name, provider, tz, options, (c) => (columns = c.map(describeUse))) : mdsRows(input.chunks, name, provider, (f) => (formatName = f));
+      for await (const row of rows) {
+        batch.push(row);
+        if (batch.length >= batchRows) await flush();
+      }
+      await flush();
+      if (reader !== 'csv') columns = MDS_COLUMNS;
+      if (reader !== 'csv' && format !== 'auto' && format !== formatName.slice(0, 4)) {
+        throw new ParkzonesError('BAD_FORMAT', `${name}: format ${format} was asked for, but the file is ${formatName}`, { file: name });
+      }
+      sha256 = input.sha256();
+      options.onProgress?.({ bytes: sniffed.size, totalBytes: sniffed.size, rows: totals.read });
+    }
+    const previous = await conn.runAndReadAll('SELECT min(upload_id) FROM uploads WHERE sha256 = $sha', { sha: sha256 });
+    const sameAs = previous.getRows()[0]![0];
+    const providerId = options.onlyProvider ?? provider ?? (await singleProvider(conn, uploadId));
+    await conn.run(
+      `INSERT INTO uploads VALUES ($id, $provider, $name, $format, $sha, now(), $read, $stored, $dup, $rejected, 'stored', $columns)`,
+      {
+        id: uploadId, provider: providerId, name, format: formatName, sha: sha256, read: totals.read, stored: totals.stored,
+        dup: totals.duplicate, rejected: totals.rejected, columns: JSON.stringify(columns),
+      },
+    );
+    await conn.run(`DROP TABLE IF EXISTS temp.${staging}`);
+    await conn.run('COMMIT');
+    const firstRejects = (await listRejects(store, uploadId, { limit: 20 })).rows;
+    return {
+      uploadId, providerId, fileName: name, format: formatName, sha256, rowsRead: totals.read, rowsStored: totals.stored,
+      rowsDuplicate: totals.duplicate, rowsRejected: totals.rejected, status: 'stored', columns, firstRejects,
+      sameAsUploadId: sameAs === null ? null : Number(sameAs),
+    };
+  } catch (e) {
+    await conn.run('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    conn.closeSync();
+    if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
+function describeUse(u: ColumnUse): IngestReport['columns'][number] {
+  return { field: u.field, source: u.source, ...(u.unit ? { unit: u.unit } : {}), how: u.how };
+}
+
+function csvRows(
+  chunks: AsyncIterable<Buffer>, name: string, provider: string | null, tz: string, options: IngestOptions,
+  onColumns: (c: ColumnUse[]) => void,
+): AsyncGenerator<StagingRow> {
+  return readCsvTrips(chunks, name, { provider, tz, mapping: options.mapping ?? {}, onColumns });
+}
+
+async function* mdsRows(chunks: AsyncIterable<Buffer>, name: string, provider: string | null, onFormat: (f: string) => void): AsyncGenerator<StagingRow> {
+  const info: JsonPayloadInfo = { version: null, tripsPath: null };
+  for await (const el of scanJsonTrips(chunks, name, info)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(el.text);
+    } catch (e) {
+      throw new ParkzonesError('BAD_FILE', `${name}: trip ${el.index} (byte ${el.position}) is not valid JSON: ${(e as Error).message}`, {
+        file: name, row: el.index, position: el.position,
+      });
+    }
+    yield mdsTripToRow(value, el.index, el.text, provider);
+  }
+  const v = info.version ?? '';
+  onFormat(info.tripsPath === 'data.trips' || /^[01]\./.test(v) ? `mds1${v ? `:${v}` : ''}` : `mds2${v ? `:${v}` : ''}`);
+}
+
+async function singleProvider(conn: import('@duckdb/node-api').DuckDBConnection, uploadId: number): Promise<string | null> {
+  const r = await conn.runAndReadAll('SELECT DISTINCT provider_id FROM trips WHERE upload_id = $id LIMIT 2', { id: uploadId });
+  const rows = r.getRows();
+  return rows.length === 1 ? String(rows[0]![0]) : null;
+}
+
+async function gunzipTo(src: string, dest: string, name: string): Promise<void> {
+  try {
+    await pipeline(fs.createReadStream(src), zlib.createGunzip(), fs.createWriteStream(dest));
+  } catch (e) {
+    throw new ParkzonesError('BAD_FILE', `${name}: the gzip data is truncated or corrupt (${(e as Error).message})`, { file: name });
+  }
+}

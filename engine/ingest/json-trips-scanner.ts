@@ -1,0 +1,173 @@
+import { ParkzonesError } from '../errors.ts';
+
+/** One element of a payload's trips array: its text and 1-based index. */
+export interface JsonTripElement {
+  index: number;
+  text: string;
+  /** Byte offset of the element's first byte in the (decompressed) file. */
+  position: number;
+}
+
+/** What the scanner learnt of the payload besides its trips. */
+export interface JsonPayloadInfo {
+  /** The top-level `version` string, if any. */
+  version: string | null;
+  /** Where the trips array sat: 'data.trips' (MDS 0.4–1.x), 'trips' (MDS 2.x) or '' (a bare array). */
+  tripsPath: string | null;
+}
+
+const QUOTE = 0x22, BACKSLASH = 0x5c, LBRACE = 0x7b, RBRACE = 0x7d, LBRACKET = 0x5b, RBRACKET = 0x5d;
+const COLON = 0x3a, COMMA = 0x2c;
+const OBJECT = 1, ARRAY = 2;
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** Bytes of a value that may span chunks: parts of earlier chunks plus a start in the current one. */
+class Capture {
+  open = false;
+  start = 0;
+  parts: Buffer[] = [];
+  begin(i: number): void {
+    this.open = true;
+    this.start = i;
+    this.parts = [];
+  }
+  end(chunk: Buffer, endExclusive: number): string {
+    this.open = false;
+    const tail = chunk.subarray(this.start, endExclusive);
+    return (this.parts.length ? Buffer.concat([...this.parts, tail]) : tail).toString('utf8');
+  }
+  carry(chunk: Buffer): void {
+    if (!this.open) return;
+    this.parts.push(Buffer.from(chunk.subarray(this.start)));
+    this.start = 0;
+  }
+}
+
+/**
+ * Streams the elements of an MDS trips array out of a JSON payload without parsing the whole document:
+ * `{version, data: {trips: [...]}}`, `{version, trips: [...]}` or a bare `[...]`. Only one element's bytes are
+ * held at a time. Brackets and strings are checked everywhere; each element is handed over as text for JSON.parse.
+ * Throws BAD_FILE with the byte position when the document is empty, truncated or malformed, BAD_FORMAT when it
+ * has no trips array.
+ * @param info filled in as the scan proceeds (`version` may come after the trips)
+ */
+export async function* scanJsonTrips(chunks: AsyncIterable<Buffer>, file: string, info: JsonPayloadInfo): AsyncGenerator<JsonTripElement> {
+  const kinds: number[] = [];
+  const keys: (string | null)[] = [];
+  let inString = false;
+  let escape = false;
+  let expectKey = false;
+  let lastKey: string | null = null;
+  let captureString = false;
+  let versionNext = false;
+  let offset = 0;
+  let tripsDepth = -1;
+  let index = 0;
+  let sawRoot = false;
+  let rootDone = false;
+  let elementPosition = 0;
+  const str = new Capture();
+  const el = new Capture();
+  const fail = (pos: number, what: string): never => {
+    throw new ParkzonesError('BAD_FILE', `${file}: not valid JSON at byte ${pos}: ${what}`, { file, position: pos });
+  };
+
+  for await (const chunk of chunks) {
+    const n = chunk.length;
+    for (let i = 0; i < n; i++) {
+      const c = chunk[i]!;
+      if (inString) {
+        if (escape) escape = false;
+        else if (c === BACKSLASH) escape = true;
+        else if (c === QUOTE) {
+          inString = false;
+          if (captureString) {
+            const text = JSON.parse(str.end(chunk, i + 1)) as string;
+            if (expectKey) lastKey = text;
+            else if (versionNext) info.version = text;
+            captureString = false;
+          }
+          versionNext = false;
+          if (el.open && kinds.length === tripsDepth) yield { index: ++index, text: el.end(chunk, i + 1), position: elementPosition };
+        }
+        continue;
+      }
+      if (isSpace(c)) continue;
+      const depth = kinds.length;
+      if (rootDone) fail(offset + i, 'content after the end of the document');
+      if (!sawRoot && c !== LBRACE && c !== LBRACKET) fail(offset + i, 'a JSON document must start with { or [');
+      if (depth === tripsDepth) {
+        if (c === COMMA || c === RBRACKET) {
+          if (el.open) yield { index: ++index, text: el.end(chunk, i).trim(), position: elementPosition };
+        } else if (!el.open) {
+          el.begin(i);
+          elementPosition = offset + i;
+        }
+      }
+      switch (c) {
+        case QUOTE:
+          inString = true;
+          if (depth <= 2) {
+            captureString = true;
+            str.begin(i);
+            versionNext = depth === 1 && !expectKey && lastKey === 'version';
+          }
+          break;
+        case LBRACE:
+        case LBRACKET: {
+          sawRoot = true;
+          const key = kinds[depth - 1] === OBJECT ? lastKey : null;
+          kinds.push(c === LBRACE ? OBJECT : ARRAY);
+          keys.push(key);
+          if (c === LBRACKET && tripsDepth === -1) {
+            const path = keys.slice(1).join('.');
+            if (depth === 0 || (depth === 1 && path === 'trips') || (depth === 2 && path === 'data.trips')) {
+              tripsDepth = depth + 1;
+              info.tripsPath = path;
+            }
+          }
+          expectKey = c === LBRACE;
+          lastKey = null;
+          break;
+        }
+        case RBRACE:
+        case RBRACKET: {
+          const kind = kinds.pop();
+          keys.pop();
+          if (kind !== (c === RBRACE ? OBJECT : ARRAY)) fail(offset + i, `unexpected ${String.fromCharCode(c)}`);
+          if (kinds.length === 0) rootDone = true;
+          if (depth === tripsDepth) tripsDepth = -2;
+          expectKey = false;
+          if (el.open && kinds.length === tripsDepth) yield { index: ++index, text: el.end(chunk, i + 1), position: elementPosition };
+          break;
+        }
+        case COLON:
+          expectKey = false;
+          break;
+        case COMMA:
+          expectKey = kinds[depth - 1] === OBJECT;
+          break;
+      }
+    }
+    str.carry(chunk);
+    el.carry(chunk);
+    offset += n;
+  }
+  if (!sawRoot) throw new ParkzonesError('BAD_FILE', `${file}: the file is empty`, { file, position: 0 });
+  if (inString || kinds.length > 0) {
+    throw new ParkzonesError('BAD_FILE', `${file}: the JSON ends early: truncated at byte ${offset} with ${kinds.length} bracket(s) open`, {
+      file,
+      position: offset,
+    });
+  }
+  if (info.tripsPath === null) {
+    throw new ParkzonesError(
+      'BAD_FORMAT',
+      `${file}: no trips array: expected {version, data: {trips: [...]}} (MDS 0.4–1.x) or {version, trips: [...]} (MDS 2.x)`,
+      { file },
+    );
+  }
+}

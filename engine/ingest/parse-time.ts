@@ -1,0 +1,122 @@
+/**
+ * Timestamps as they appear in trip exports → milliseconds since the epoch (UTC).
+ * Absolute forms (a `Z` or `±hh:mm` suffix, epoch numbers) ignore the time zone; local wall times
+ * (`2019-08-01 00:15`, `7/1/2018` + `0:04`) are read in the given IANA zone.
+ */
+
+const offsetCache = new Map<string, number>();
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+/** Offset of `tz` from UTC at the UTC instant `utcMs`, in ms (positive east of Greenwich). */
+function offsetAt(tz: string, utcMs: number): number {
+  const hourKey = `${tz}|${Math.floor(utcMs / 3_600_000)}`;
+  const hit = offsetCache.get(hourKey);
+  if (hit !== undefined) return hit;
+  const parts = formatter(tz).formatToParts(new Date(utcMs));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const offset = asUtc - Math.floor(utcMs / 1000) * 1000;
+  if (offsetCache.size > 100_000) offsetCache.clear();
+  offsetCache.set(hourKey, offset);
+  return offset;
+}
+
+/** True when `tz` is an IANA time zone this runtime knows. */
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    formatter(tz);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** UTC ms of a wall-clock time in `tz` (the earlier instant when the clock falls back, the shifted one when it springs forward). */
+export function wallTimeToUtcMs(y: number, mo: number, d: number, h: number, mi: number, s: number, msPart: number, tz: string): number {
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s, msPart);
+  if (tz === 'UTC' || tz === 'Etc/UTC') return asUtc;
+  let guess = asUtc - offsetAt(tz, asUtc);
+  guess = asUtc - offsetAt(tz, guess);
+  return guess;
+}
+
+const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
+const TIME = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*([AaPp][Mm])?$/;
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** A calendar date, from `YYYY-MM-DD` or `M/D/YYYY`; null when the text is neither. */
+export function parseDate(text: string): [number, number, number] | null {
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
+  if (m) return [Number(m[1]), Number(m[2]), Number(m[3])];
+  m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
+  if (m) return [Number(m[3]), Number(m[1]), Number(m[2])];
+  return null;
+}
+
+/** A time of day `H:MM[:SS[.fff]] [AM|PM]` as [h, m, s, ms]; null when the text is not one. */
+export function parseTimeOfDay(text: string): [number, number, number, number] | null {
+  const m = TIME.exec(text);
+  if (!m) return null;
+  let h = Number(m[1]);
+  if (m[5]) h = (h % 12) + (m[5].toLowerCase() === 'pm' ? 12 : 0);
+  const ms = m[4] ? Math.round(Number(`0.${m[4]}`) * 1000) : 0;
+  if (h > 23 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 60) return null;
+  return [h, Number(m[2]), Number(m[3] ?? 0), ms];
+}
+
+/**
+ * Milliseconds since the epoch of a timestamp text; NaN when it cannot be read.
+ * Plain numbers are taken as milliseconds (the MDS unit); the row checks reject values that are really seconds.
+ * @param tz IANA zone for local wall times
+ */
+export function parseTimestamp(text: string, tz: string): number {
+  const t = text.trim();
+  if (NUMBER.test(t)) return Number(t);
+  let m = ISO.exec(t);
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const [h, mi, s] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+    const msPart = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
+    if (!validParts(mo, d, h, mi, s)) return NaN;
+    if (m[8]) {
+      const z = m[8].toUpperCase();
+      const off = z === 'Z' ? 0 : (z[0] === '-' ? -1 : 1) * (Number(z.slice(1, 3)) * 60 + Number(z.replace(':', '').slice(3, 5) || 0));
+      return Date.UTC(y, mo - 1, d, h, mi, s, msPart) - off * 60_000;
+    }
+    return wallTimeToUtcMs(y, mo, d, h, mi, s, msPart, tz);
+  }
+  m = US.exec(t);
+  if (m) {
+    const [mo, d, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    let h = Number(m[4] ?? 0);
+    if (m[7]) h = (h % 12) + (m[7].toLowerCase() === 'pm' ? 12 : 0);
+    const [mi, s] = [Number(m[5] ?? 0), Number(m[6] ?? 0)];
+    if (!validParts(mo, d, h, mi, s)) return NaN;
+    return wallTimeToUtcMs(y, mo, d, h, mi, s, 0, tz);
+  }
+  return NaN;
+}
+
+/** Milliseconds of a date text plus a separate time-of-day text, read in `tz`; NaN when either cannot be read. */
+export function parseDateAndTime(dateText: string, timeText: string, tz: string): number {
+  const d = parseDate(dateText.trim());
+  const t = parseTimeOfDay(timeText.trim());
+  if (!d || !t || !validParts(d[1], d[2], t[0], t[1], t[2])) return NaN;
+  return wallTimeToUtcMs(d[0], d[1], d[2], t[0], t[1], t[2], t[3], tz);
+}
+
+function validParts(mo: number, d: number, h: number, mi: number, s: number): boolean {
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 24 && mi <= 59 && s <= 60;
+}

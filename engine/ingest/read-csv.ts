@@ -1,0 +1,131 @@
+import { ParkzonesError } from '../errors.ts';
+import { readCsvRecords, type CsvRecord } from './csv-records.ts';
+import { inferUnits, mapCsvHeader, toMetres, toSeconds, type ColumnUse, type CsvField, type DistanceUnit, type DurationUnit } from './csv-mapping.ts';
+import { parseDateAndTime, parseTimeOfDay, parseTimestamp } from './parse-time.ts';
+import { emptyStagingRow, markBad, RAW_MAX_CHARS, type StagingRow } from './staging-row.ts';
+
+/** Options of {@link readCsvTrips}. */
+export interface ReadCsvOptions {
+  /** Provider for rows without a provider column. */
+  provider: string | null;
+  /** IANA zone of local wall times. */
+  tz: string;
+  /** Explicit field → column (optionally `:unit`) mapping. */
+  mapping: Record<string, string>;
+  /** Called once the header is mapped, with the columns used. */
+  onColumns: (columns: ColumnUse[]) => void;
+}
+
+const SAMPLE_ROWS = 1000;
+
+/**
+ * Streams a CSV trip export as staging rows: maps the header (synonyms or explicit), settles units from the first
+ * rows, and converts every record. Unreadable values mark the row bad with the field and why; they do not stop the file.
+ */
+export async function* readCsvTrips(chunks: AsyncIterable<Buffer>, file: string, options: ReadCsvOptions): AsyncGenerator<StagingRow> {
+  let header: string[] | null = null;
+  let convert: ((r: CsvRecord) => StagingRow) | null = null;
+  let sample: CsvRecord[] = [];
+  for await (const record of readCsvRecords(chunks, file)) {
+    if (!header) {
+      header = record.fields.map((h) => h.trim());
+      continue;
+    }
+    if (!convert) {
+      sample.push(record);
+      if (sample.length < SAMPLE_ROWS) continue;
+      convert = makeConverter(header, sample, file, options);
+      for (const r of sample) yield convert(r);
+      sample = [];
+      continue;
+    }
+    yield convert(record);
+  }
+  if (!header) throw new ParkzonesError('BAD_FILE', `${file}: the file is empty (no header line)`, { file, position: 0 });
+  if (!convert) {
+    convert = makeConverter(header, sample, file, options);
+    for (const r of sample) yield convert(r);
+  }
+}
+
+function makeConverter(header: string[], sample: CsvRecord[], file: string, options: ReadCsvOptions): (r: CsvRecord) => StagingRow {
+  const uses = mapCsvHeader(header, options.mapping, file);
+  inferUnits(uses, sample.map((r) => r.fields));
+  const col = new Map<CsvField, ColumnUse>(uses.map((u) => [u.field, u]));
+  // A time column holding only times of day pairs with its date column.
+  for (const [time, date] of [['start_time', 'start_date'], ['end_time', 'end_date']] as const) {
+    const t = col.get(time);
+    const d = col.get(date);
+    if (t && d) {
+      const first = sample.find((r) => (r.fields[t.index] ?? '').trim() !== '');
+      if (first && parseTimeOfDay(first.fields[t.index]!.trim())) t.how += `; time of day joined with ${d.source}`;
+      else col.delete(date);
+    }
+  }
+  const reported = uses.filter((u) => col.get(u.field) === u);
+  options.onColumns(reported);
+  if (!col.has('provider_id') && !options.provider) {
+    throw new ParkzonesError('BAD_MAPPING', `${file}: no provider column in the header and no provider given; pass the provider (--provider ID)`, {
+      file,
+      field: 'provider_id',
+    });
+  }
+  const width = header.length;
+  const text = (r: CsvRecord, f: CsvField): string | null => {
+    const u = col.get(f);
+    if (!u) return null;
+    const v = (r.fields[u.index] ?? '').trim();
+    return v === '' ? null : v;
+  };
+  const number = (row: StagingRow, r: CsvRecord, f: CsvField): number | null => {
+    const v = text(r, f);
+    if (v === null) return null;
+    const n = Number(v);
+    if (!Number.isFinite(n)) markBad(row, f, `not a number: ${JSON.stringify(v)} in column ${col.get(f)!.source}`);
+    return n;
+  };
+  const time = (row: StagingRow, r: CsvRecord, f: 'start_time' | 'end_time', dateField: 'start_date' | 'end_date'): number | null => {
+    const v = text(r, f);
+    if (v === null) return null;
+    const d = col.has(dateField) ? text(r, dateField) : null;
+    const ms = col.has(dateField) ? (d === null ? NaN : parseDateAndTime(d, v, options.tz)) : parseTimestamp(v, options.tz);
+    if (Number.isNaN(ms)) {
+      const shown = d === null ? v : `${d} ${v}`;
+      markBad(row, f, `not a date/time: ${JSON.stringify(shown)} in column ${col.get(f)!.source}`);
+      return null;
+    }
+    return ms;
+  };
+  return (r) => {
+    const row = emptyStagingRow(r.row, r.raw.length > RAW_MAX_CHARS ? r.raw.slice(0, RAW_MAX_CHARS) : r.raw);
+    if (r.fields.length !== width) markBad(row, 'row', `has ${r.fields.length} fields, the header has ${width}`);
+    row.providerId = text(r, 'provider_id') ?? options.provider;
+    row.tripId = text(r, 'trip_id');
+    row.deviceId = text(r, 'device_id');
+    row.vehicleType = text(r, 'vehicle_type');
+    row.tripType = text(r, 'trip_type');
+    row.startMs = time(row, r, 'start_time', 'start_date');
+    row.endMs = time(row, r, 'end_time', 'end_date');
+    row.startLat = number(row, r, 'start_lat');
+    row.startLng = number(row, r, 'start_lng');
+    row.endLat = number(row, r, 'end_lat');
+    row.endLng = number(row, r, 'end_lng');
+    const dist = text(r, 'distance_m');
+    if (dist !== null) {
+      row.distanceM = toMetres(dist, col.get('distance_m')!.unit as DistanceUnit);
+      if (!Number.isFinite(row.distanceM)) markBad(row, 'distance_m', `not a number: ${JSON.stringify(dist)}`);
+    }
+    const dur = text(r, 'duration_s');
+    if (dur !== null) {
+      row.durationS = toSeconds(dur, col.get('duration_s')!.unit as DurationUnit);
+      if (!Number.isFinite(row.durationS)) markBad(row, 'duration_s', `not a duration: ${JSON.stringify(dur)}`);
+    }
+    if (row.durationS === null && row.startMs !== null && row.endMs !== null) row.durationS = (row.endMs - row.startMs) / 1000;
+    if (row.badField) {
+      for (const k of ['startMs', 'endMs', 'startLat', 'startLng', 'endLat', 'endLng', 'distanceM', 'durationS'] as const) {
+        if (row[k] !== null && !Number.isFinite(row[k])) row[k] = null;
+      }
+    }
+    return row;
+  };
+}

@@ -1,0 +1,100 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ParkzonesError } from '../errors.ts';
+import { mapCsvHeader, type ColumnUse, type CsvField } from './csv-mapping.ts';
+import { STAGING_COLUMNS } from './staging.ts';
+
+const DISTANCE_SQL: Record<string, string> = { m: '', km: ' * 1000', mi: ' * 1609.344' };
+const DURATION_SQL: Record<string, string> = { s: '', min: ' * 60', h: ' * 3600', ms: ' / 1000' };
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * Loads a Parquet file into the staging table in one SQL statement (DuckDB reads it in parallel, streaming).
+ * Columns are found by the same names and synonyms as CSV headers; timestamps may be TIMESTAMP(TZ) or integer ms.
+ * Values that do not convert mark the row bad, like the text readers do.
+ * @returns the columns used
+ */
+export async function stageParquet(
+  conn: DuckDBConnection,
+  staging: string,
+  file: string,
+  displayName: string,
+  provider: string | null,
+  mapping: Record<string, string>,
+): Promise<ColumnUse[]> {
+  const src = `read_parquet(${sqlString(file)}, file_row_number = true)`;
+  let described: { name: string; type: string }[];
+  try {
+    const reader = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${src}`);
+    described = reader.getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+  } catch (e) {
+    throw new ParkzonesError('BAD_FILE', `${displayName}: not a readable Parquet file (${firstLine(e)})`, { file: displayName });
+  }
+  const uses = mapCsvHeader(described.map((d) => d.name).filter((n) => n !== 'file_row_number'), mapping, displayName);
+  const col = new Map<CsvField, ColumnUse>(uses.map((u) => [u.field, u]));
+  const typeOf = (u: ColumnUse) => described.find((d) => d.name === u.source)!.type;
+  if (!col.has('provider_id') && !provider) {
+    throw new ParkzonesError('BAD_MAPPING', `${displayName}: no provider column and no provider given; pass the provider (--provider ID)`, {
+      file: displayName,
+      field: 'provider_id',
+    });
+  }
+  const ref = (f: CsvField) => `p.${quoteIdent(col.get(f)!.source)}`;
+  const textOf = (f: CsvField) => (col.has(f) ? `NULLIF(CAST(${ref(f)} AS VARCHAR), '')` : 'NULL');
+  const doubleOf = (f: CsvField) => (col.has(f) ? `TRY_CAST(${ref(f)} AS DOUBLE)` : 'NULL');
+  const timeOf = (f: CsvField) => {
+    if (!col.has(f)) return 'NULL';
+    const t = typeOf(col.get(f)!);
+    if (t.startsWith('TIMESTAMP')) return `epoch_ms(${ref(f)}::TIMESTAMPTZ)::DOUBLE`;
+    if (/INT|DOUBLE|FLOAT|DECIMAL/.test(t)) return `${ref(f)}::DOUBLE`;
+    return `epoch_ms(TRY_CAST(${ref(f)} AS TIMESTAMPTZ))::DOUBLE`;
+  };
+  const badChecks: [CsvField, string][] = [];
+  for (const f of ['start_time', 'end_time'] as const) if (col.has(f)) badChecks.push([f, `${ref(f)} IS NOT NULL AND ${timeOf(f)} IS NULL`]);
+  for (const f of ['start_lat', 'start_lng', 'end_lat', 'end_lng', 'distance_m', 'duration_s'] as const) {
+    if (col.has(f)) badChecks.push([f, `${ref(f)} IS NOT NULL AND ${doubleOf(f)} IS NULL`]);
+  }
+  const badField = badChecks.length ? `CASE ${badChecks.map(([f, c]) => `WHEN ${c} THEN '${f}'`).join(' ')} END` : 'NULL';
+  const badReason = badChecks.length
+    ? `CASE ${badChecks.map(([f, c]) => `WHEN ${c} THEN 'cannot read ' || CAST(${ref(f)} AS VARCHAR) || ' as ${f.endsWith('time') ? 'a timestamp' : 'a number'}'`).join(' ')} END`
+    : 'NULL';
+  for (const u of uses) {
+    if (u.field === 'distance_m') u.unit ??= 'm';
+    if (u.field === 'duration_s') u.unit ??= 's';
+  }
+  const exprs: Record<string, string> = {
+    row_number: 'p.file_row_number + 1',
+    provider_id: col.has('provider_id') ? `COALESCE(${textOf('provider_id')}, ${sqlString(provider)})` : sqlString(provider),
+    trip_id: textOf('trip_id'),
+    device_id: textOf('device_id'),
+    vehicle_type: textOf('vehicle_type'),
+    trip_type: textOf('trip_type'),
+    start_ms: timeOf('start_time'),
+    end_ms: timeOf('end_time'),
+    start_lat: doubleOf('start_lat'),
+    start_lng: doubleOf('start_lng'),
+    end_lat: doubleOf('end_lat'),
+    end_lng: doubleOf('end_lng'),
+    distance_m: col.has('distance_m') ? `${doubleOf('distance_m')}${DISTANCE_SQL[col.get('distance_m')!.unit!] ?? ''}` : 'NULL',
+    duration_s: col.has('duration_s') ? `${doubleOf('duration_s')}${DURATION_SQL[col.get('duration_s')!.unit!] ?? ''}` : 'NULL',
+    bad_field: badField,
+    bad_reason: badReason,
+    raw: 'left(to_json(p)::VARCHAR, 2000)',
+  };
+  try {
+    await conn.run(`INSERT INTO temp.${staging} SELECT ${STAGING_COLUMNS.map(([c]) => exprs[c]).join(', ')} FROM ${src} p`);
+  } catch (e) {
+    throw new ParkzonesError('BAD_FILE', `${displayName}: the Parquet file cannot be read to the end (${firstLine(e)})`, { file: displayName });
+  }
+  return uses;
+}
+
+function sqlString(s: string | null): string {
+  return s === null ? 'NULL' : `'${s.replaceAll("'", "''")}'`;
+}
+
+function firstLine(e: unknown): string {
+  return String((e as Error).message ?? e).split('\n')[0]!;
+}

@@ -1,0 +1,46 @@
+/**
+ * The row checks, written once as SQL over the staging table, for every input format.
+ * The first failing check names the row's field and reason; a row failing none is stored.
+ */
+
+/** A check: a SQL predicate that is TRUE when the row is bad, the field it blames and the reason (a SQL string expression). */
+interface RowCheck {
+  field: string;
+  bad: string;
+  reason: string;
+}
+
+const ms = (col: string) => `${col} IS NOT NULL AND ${col} < 100000000000`;
+const early = (col: string) =>
+  `'looks like seconds, not milliseconds, since 1970: ' || ${col}::BIGINT || ' ms is ' || strftime(make_timestamptz((${col} * 1000)::BIGINT), '%Y-%m-%d %H:%M:%S UTC')`;
+const outOfRange = (col: string, lim: number) => `${col} IS NOT NULL AND (NOT isfinite(${col}) OR ${col} < -${lim} OR ${col} > ${lim})`;
+
+/** The checks in the order they are applied. Timestamps below 1e11 ms (March 1973) are seconds sent as milliseconds. */
+export const ROW_CHECKS: readonly RowCheck[] = [
+  { field: 'bad_field', bad: 'bad_field IS NOT NULL', reason: 'bad_reason' },
+  { field: 'provider_id', bad: "provider_id IS NULL OR provider_id = ''", reason: "'missing: the file has no provider_id; give the provider at upload'" },
+  { field: 'provider_id', bad: '$only_provider::VARCHAR IS NOT NULL AND provider_id <> $only_provider::VARCHAR', reason: "'provider ' || provider_id || ' is not the uploader''s provider ' || $only_provider::VARCHAR" },
+  { field: 'trip_id', bad: "trip_id IS NULL OR trip_id = ''", reason: "'missing'" },
+  { field: 'start_time', bad: 'start_ms IS NULL', reason: "'missing'" },
+  { field: 'end_time', bad: 'end_ms IS NULL', reason: "'missing'" },
+  { field: 'start_time', bad: ms('start_ms'), reason: early('start_ms') },
+  { field: 'end_time', bad: ms('end_ms'), reason: early('end_ms') },
+  { field: 'end_time', bad: 'end_ms < start_ms', reason: "'before start_time'" },
+  { field: 'end_lat', bad: 'end_lat IS NULL', reason: "'missing'" },
+  { field: 'end_lng', bad: 'end_lng IS NULL', reason: "'missing'" },
+  { field: 'end_lat', bad: outOfRange('end_lat', 90), reason: "'out of range [-90, 90]: ' || end_lat" },
+  { field: 'end_lng', bad: outOfRange('end_lng', 180), reason: "'out of range [-180, 180]: ' || end_lng" },
+  { field: 'end_location', bad: 'end_lat = 0 AND end_lng = 0', reason: "'(0, 0) is not a place: a missing location written as zeros'" },
+  { field: 'start_lat', bad: outOfRange('start_lat', 90), reason: "'out of range [-90, 90]: ' || start_lat" },
+  { field: 'start_lng', bad: outOfRange('start_lng', 180), reason: "'out of range [-180, 180]: ' || start_lng" },
+  { field: 'start_location', bad: 'start_lat = 0 AND start_lng = 0', reason: "'(0, 0) is not a place: a missing location written as zeros'" },
+  { field: 'distance_m', bad: 'distance_m < 0 OR NOT isfinite(distance_m)', reason: "'negative or not finite: ' || distance_m" },
+  { field: 'duration_s', bad: 'duration_s < 0 OR NOT isfinite(duration_s)', reason: "'negative or not finite: ' || duration_s" },
+];
+
+/** SQL expressions `(reject_field, reject_reason)` over the staging columns; both NULL for a good row. Uses `$only_provider`. */
+export function rejectColumnsSql(): { field: string; reason: string } {
+  const field = ROW_CHECKS.map((c) => `WHEN ${c.bad} THEN ${c.field === 'bad_field' ? 'bad_field' : `'${c.field}'`}`).join(' ');
+  const reason = ROW_CHECKS.map((c) => `WHEN ${c.bad} THEN ${c.reason}`).join(' ');
+  return { field: `CASE ${field} END`, reason: `CASE ${reason} END` };
+}
