@@ -1,0 +1,118 @@
+import { cellToLatLng } from 'h3-js';
+import { requireOption } from '../errors.ts';
+import { cellToHex } from '../h3/index.ts';
+import type { Store } from '../store/open-store.ts';
+import { tripFilterSql, type DemandFilter } from './trip-filter.ts';
+import { parkedTripsSql } from './parked-sql.ts';
+
+/** Demand per H3 cell, column-wise: entry i of every array describes cell i. Cells are sorted by id. */
+export interface DemandCells {
+  res: number;
+  count: number;
+  cell: BigUint64Array;
+  /** Cell centroids, degrees. */
+  lat: Float64Array;
+  lng: Float64Array;
+  /** Trip ends in the cell. */
+  trips: Float64Array;
+  /** Distinct devices that ended a trip in the cell. */
+  devices: Float64Array;
+  /** Distinct local days with at least one trip end in the cell. */
+  days: Float64Array;
+  /** Trip ends on weekdays (Mon–Fri, local). */
+  weekdayTrips: Float64Array;
+  /** Median parked time after a trip end in the cell, seconds (NaN when no device id or next trip is known). */
+  medianParkedS: Float64Array;
+  /** count × 24, row-major: profile[i * 24 + h] = trip ends in cell i in local hour h. */
+  profile: Float64Array;
+  /** Sum of `trips`. */
+  totalTrips: number;
+}
+
+/** Options of {@link demandCells}. */
+export interface DemandOptions {
+  /** H3 resolution, 7–12. */
+  res: number;
+  /** Which trips count. Default: all. */
+  filter?: DemandFilter;
+  /** Longest parked spell counted, hours. Default 24. */
+  capHours?: number;
+}
+
+/** Checks an H3 resolution for demand work (7–12: a city block to a neighbourhood). */
+export function validateRes(res: number, option = 'res'): void {
+  requireOption(Number.isInteger(res) && res >= 7 && res <= 12, option, `H3 resolution must be a whole number 7–12, got ${res}`);
+}
+
+/**
+ * Bins trip ends into H3 cells with DuckDB (`h3_cell(end_lat, end_lng, res)`) and returns each cell's demand:
+ * trip ends, devices, days, weekday share, median parked time and 24-hour profile.
+ * @example
+ * const d = await demandCells(store, { res: 10, filter: { days: 'weekday', tz: 'America/New_York' } });
+ */
+export async function demandCells(store: Store, options: DemandOptions): Promise<DemandCells> {
+  validateRes(options.res);
+  const f = tripFilterSql(options.filter);
+  const hours = Array.from({ length: 24 }, (_, h) => `count(*) FILTER (WHERE h = ${h})::DOUBLE AS h${h}`).join(', ');
+  const sql = `
+    WITH t AS (
+      SELECT h3_cell(end_lat, end_lng, $res::INTEGER) AS cell, device_id, parked_s,
+             timezone($tz::VARCHAR, end_time) AS local_end, hour(timezone($tz::VARCHAR, end_time)) AS h
+      FROM (${parkedTripsSql(options.capHours)}) WHERE ${f.where}
+    )
+    SELECT cell, count(*)::DOUBLE AS trips, count(DISTINCT device_id)::DOUBLE AS devices,
+           count(DISTINCT local_end::DATE)::DOUBLE AS days,
+           (count(*) FILTER (WHERE isodow(local_end) <= 5))::DOUBLE AS weekday_trips,
+           median(parked_s)::DOUBLE AS median_parked_s, ${hours}
+    FROM t WHERE cell IS NOT NULL GROUP BY cell ORDER BY cell`;
+  const reader = await store.conn.runAndReadAll(sql, { ...f.params, res: options.res });
+  const cols = reader.getColumns();
+  const n = reader.currentRowCount;
+  const out: DemandCells = {
+    res: options.res,
+    count: n,
+    cell: BigUint64Array.from(cols[0] as bigint[]),
+    lat: new Float64Array(n),
+    lng: new Float64Array(n),
+    trips: Float64Array.from(cols[1] as number[]),
+    devices: Float64Array.from(cols[2] as number[]),
+    days: Float64Array.from(cols[3] as number[]),
+    weekdayTrips: Float64Array.from(cols[4] as number[]),
+    medianParkedS: Float64Array.from(cols[5] as (number | null)[], (v) => (v === null ? NaN : v)),
+    profile: new Float64Array(n * 24),
+    totalTrips: 0,
+  };
+  for (let h = 0; h < 24; h++) {
+    const col = cols[6 + h] as number[];
+    for (let i = 0; i < n; i++) out.profile[i * 24 + h] = col[i]!;
+  }
+  for (let i = 0; i < n; i++) {
+    const [la, lo] = cellToLatLng(cellToHex(out.cell[i]!));
+    out.lat[i] = la;
+    out.lng[i] = lo;
+    out.totalTrips += out.trips[i]!;
+  }
+  return out;
+}
+
+/** Trip ends per cell and provider, for roles allowed to see providers apart. Rows sorted by cell, then provider. */
+export async function demandByProvider(
+  store: Store,
+  options: DemandOptions,
+): Promise<{ cell: BigUint64Array; providerId: string[]; trips: Float64Array }> {
+  validateRes(options.res);
+  const f = tripFilterSql(options.filter);
+  const reader = await store.conn.runAndReadAll(
+    `SELECT h3_cell(end_lat, end_lng, $res::INTEGER) AS cell, provider_id, count(*)::DOUBLE AS trips
+     FROM trips WHERE ${f.where} GROUP BY ALL HAVING cell IS NOT NULL ORDER BY cell, provider_id`,
+    { ...f.params, res: options.res },
+  );
+  const cols = reader.getColumns();
+  return { cell: BigUint64Array.from(cols[0] as bigint[]), providerId: (cols[1] as string[]).map(String), trips: Float64Array.from(cols[2] as number[]) };
+}
+
+/** Provider ids present in the store, sorted. */
+export async function listProviders(store: Store): Promise<string[]> {
+  const rows = await store.query('SELECT DISTINCT provider_id FROM trips ORDER BY 1');
+  return rows.map((r) => String(r.provider_id));
+}

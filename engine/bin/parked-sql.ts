@@ -1,0 +1,30 @@
+/**
+ * SQL for parked time: for each trip end, the time until the same device's next trip starts.
+ * The next start is looked up over all of a provider's trips of that device (not only the filtered ones),
+ * so filtering by hour or day does not invent long parking spells.
+ */
+
+/** Options shared by the parked-time queries. */
+export interface ParkedOptions {
+  /** Longest parked spell counted, hours; longer ones are cut there. Default 24. */
+  capHours?: number;
+}
+
+/**
+ * A SELECT over `trips` with every column plus `parked_s` (seconds to the device's next trip start, capped;
+ * NULL for a device's last trip and for trips without a device id) and `park_end` (end of the spell: next start,
+ * or end_time + cap when open or longer).
+ */
+export function parkedTripsSql(capHours = 24): string {
+  const cap = Math.round(capHours * 3600);
+  return `
+    SELECT *,
+      CASE WHEN next_start IS NULL THEN NULL ELSE least(greatest(epoch(next_start) - epoch(end_time), 0), ${cap}) END AS parked_s,
+      CASE WHEN next_start IS NULL OR epoch(next_start) - epoch(end_time) > ${cap}
+           THEN end_time + INTERVAL ${cap} SECOND ELSE greatest(next_start, end_time) END AS park_end
+    FROM (
+      SELECT *, CASE WHEN device_id IS NULL THEN NULL
+                     ELSE lead(start_time) OVER (PARTITION BY provider_id, device_id ORDER BY start_time, trip_id) END AS next_start
+      FROM trips
+    )`;
+}

@@ -1,0 +1,85 @@
+import { ParkzonesError } from '../errors.ts';
+import { openStore, defaultStorePath } from '../store/open-store.ts';
+import { ingestFile, type IngestReport } from '../ingest/index.ts';
+import { EXIT, parseCommandArgs, progressBar, reportError } from './cli-util.ts';
+
+const HELP = `parkzones ingest — load trip exports into the store
+
+usage: parkzones ingest FILE… [--provider ID] [--format auto|mds1|mds2|csv|parquet] [--tz ZONE] [--map field=column[:unit]]…
+
+  --provider ID   provider id for files that carry none (CSV without a provider column)
+  --format F      force a reader (default: read off the content; gzip is always detected)
+  --tz ZONE       IANA time zone of local times in CSV files (default UTC)
+  --map F=C       take field F from column C, optionally with a unit (distance m|km|mi, duration s|min|h|ms|hms),
+                  e.g. --map end_lat=Lat_End --map distance_m=Dist:mi
+  --rejects N     how many rejects to print per file (default 10)
+
+Each file is one transaction: it is stored whole or not at all. Every row is stored, a duplicate of a stored
+(provider_id, trip_id), or rejected with its row number, field and reason (see the rejects table).
+Store: $PARKZONES_DB (default ./data/parkzones.duckdb).
+Exit codes: 0 all files ingested, 3 a file could not be read (others are still ingested), 2 bad options.
+`;
+
+/** `parkzones ingest`: loads files, prints per file what was read, stored, duplicate and rejected. */
+export async function runIngest(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      provider: { type: 'string' }, format: { type: 'string' }, tz: { type: 'string' }, map: { type: 'string', multiple: true },
+      rejects: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  if (values.help) {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new ParkzonesError('BAD_OPTION', 'no file given (see --help)', {});
+  const mapping: Record<string, string> = {};
+  for (const m of values.map ?? []) {
+    const eq = m.indexOf('=');
+    if (eq <= 0) throw new ParkzonesError('BAD_OPTION', `--map: expected field=column, got "${m}"`, { option: 'map' });
+    mapping[m.slice(0, eq)] = m.slice(eq + 1);
+  }
+  const showRejects = Number(values.rejects ?? 10);
+  const store = await openStore();
+  let exit: number = EXIT.ok;
+  try {
+    for (const file of positionals) {
+      const bar = progressBar(`ingest ${file}`);
+      try {
+        const report = await ingestFile(store, file, {
+          provider: values.provider, format: values.format as never, tz: values.tz, mapping,
+          onProgress: (p) => bar.update(p.totalBytes ? p.bytes / p.totalBytes : 0, `${p.rows.toLocaleString('en')} rows`),
+        });
+        bar.done(`${report.rowsRead.toLocaleString('en')} rows`);
+        printReport(report, showRejects);
+      } catch (e) {
+        process.stderr.write('\n');
+        const code = reportError(e);
+        if (code === EXIT.usage) return code;
+        exit = code;
+      }
+    }
+  } finally {
+    store.close();
+  }
+  process.stdout.write(`store: ${defaultStorePath()}\n`);
+  return exit;
+}
+
+function printReport(r: IngestReport, showRejects: number): void {
+  const lines = [
+    `${r.fileName}: upload ${r.uploadId}, format ${r.format}, provider ${r.providerId ?? '(several)'}`,
+    `  read ${r.rowsRead}, stored ${r.rowsStored}, duplicate ${r.rowsDuplicate}, rejected ${r.rowsRejected}`,
+  ];
+  if (r.sameAsUploadId !== null) lines.push(`  the same file as upload ${r.sameAsUploadId}: nothing new stored`);
+  lines.push('  columns: ' + r.columns.map((c) => `${c.field}←${c.source}${c.unit ? ` [${c.unit}]` : ''}`).join(', '));
+  for (const c of r.columns) if (c.how && c.how !== 'header') lines.push(`    ${c.field}: ${c.how}`);
+  if (r.rowsRejected > 0) {
+    lines.push(`  first rejects (row, field: reason):`);
+    for (const x of r.firstRejects.slice(0, showRejects)) lines.push(`    row ${x.rowNumber}, ${x.field}: ${x.reason}`);
+    if (r.rowsRejected > showRejects) lines.push(`    … all ${r.rowsRejected} in: SELECT * FROM rejects WHERE upload_id = ${r.uploadId}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}

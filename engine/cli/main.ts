@@ -1,0 +1,58 @@
+import { EXIT, reportError } from './cli-util.ts';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: string[]) => Promise<number>> }> = {
+  generate: { summary: 'write a seeded synthetic city as MDS, CSV or Parquet', load: async () => (await import('./cmd-generate.ts')).runGenerate },
+  ingest: { summary: 'load trip exports into the store', load: async () => (await import('./cmd-ingest.ts')).runIngest },
+  cells: { summary: 'demand per H3 cell to GeoJSON, CSV or Parquet', load: async () => (await import('./cmd-cells.ts')).runCells },
+};
+
+/** Registers a command implemented elsewhere in the engine (zones, keys) once its module exists. */
+async function optional(name: string, summary: string, file: string, fn: string): Promise<void> {
+  try {
+    const mod = (await import(file)) as Record<string, (argv: string[]) => Promise<number>>;
+    if (typeof mod[fn] === 'function') COMMANDS[name] = { summary, load: async () => mod[fn]! };
+  } catch {
+    // not built yet
+  }
+}
+
+const HELP = () => `parkzones — parking-zone analytics for micromobility trip data
+
+usage: parkzones COMMAND [options]   (parkzones COMMAND --help for each)
+
+${Object.entries(COMMANDS)
+  .map(([k, v]) => `  ${k.padEnd(10)} ${v.summary}`)
+  .join('\n')}
+  serve      the API and map (npm start)
+
+Store: $PARKZONES_DB (default ./data/parkzones.duckdb).
+Exit codes: 0 ok, 1 internal error, 2 bad options, 3 bad input file, 4 not found, 5 store busy.
+`;
+
+/** Runs the command line `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  await optional('propose', 'propose parking zones and store the run', './cmd-propose.ts', 'runPropose');
+  await optional('runs', 'list stored runs', './cmd-runs.ts', 'runRuns');
+  await optional('keys', 'create and list API keys', './cmd-keys.ts', 'runKeys');
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(HELP());
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`parkzones: unknown command "${name}"\n\n${HELP()}`);
+    return EXIT.usage;
+  }
+  try {
+    return await (await command.load())(rest);
+  } catch (e) {
+    return reportError(e);
+  }
+}
+
+// A closed pipe (`parkzones … | head`) ends the command quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(EXIT.ok);
+});
+process.exitCode = await main(process.argv.slice(2));
