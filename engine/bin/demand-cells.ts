@@ -65,9 +65,9 @@ export async function demandCells(store: Store, options: DemandOptions): Promise
            (count(*) FILTER (WHERE isodow(local_end) <= 5))::DOUBLE AS weekday_trips,
            median(parked_s)::DOUBLE AS median_parked_s, ${hours}
     FROM t WHERE cell IS NOT NULL GROUP BY cell ORDER BY cell`;
-  const reader = await store.conn.runAndReadAll(sql, { ...f.params, res: options.res });
-  const cols = reader.getColumns();
+  const reader = await store.conn.runAndReadAll(sql, { ...f.params, tz: f.tz, res: options.res });
   const n = reader.currentRowCount;
+  const cols = n > 0 ? reader.getColumns() : Array.from({ length: 30 }, () => []);
   const out: DemandCells = {
     res: options.res,
     count: n,
@@ -107,7 +107,7 @@ export async function demandByProvider(
      FROM trips WHERE ${f.where} GROUP BY ALL HAVING cell IS NOT NULL ORDER BY cell, provider_id`,
     { ...f.params, res: options.res },
   );
-  const cols = reader.getColumns();
+  const cols = reader.currentRowCount > 0 ? reader.getColumns() : [[], [], []];
   return { cell: BigUint64Array.from(cols[0] as bigint[]), providerId: (cols[1] as string[]).map(String), trips: Float64Array.from(cols[2] as number[]) };
 }
 

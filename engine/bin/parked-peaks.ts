@@ -89,7 +89,7 @@ export async function parkedPeaks(store: Store, options: ParkedPeaksOptions): Pr
        )
        SELECT grp, max(peak)::DOUBLE AS peak, quantile_cont(peak, $pct::DOUBLE)::DOUBLE AS pct, (SELECT count(*) FROM days)::DOUBLE AS days
        FROM daily GROUP BY grp`,
-      { ...f.params, res: options.res, pct: percentile },
+      { ...f.params, tz: f.tz, res: options.res, pct: percentile },
     );
     let days = 0;
     for (const row of reader.getRows()) {

@@ -18,7 +18,7 @@ export interface DemandFilter {
   tz?: string;
 }
 
-/** A WHERE clause over `trips` (alias-free) and its named parameters. */
+/** A WHERE clause over `trips` (alias-free) and its named parameters (`$tz` among them only when the clause uses it). */
 export interface FilterSql {
   where: string;
   params: Record<string, DuckDBValue>;
@@ -54,7 +54,7 @@ export function validateFilter(filter: DemandFilter = {}): Required<Pick<DemandF
 export function tripFilterSql(filter: DemandFilter = {}): FilterSql {
   const f = validateFilter(filter);
   const parts: string[] = ['TRUE'];
-  const params: Record<string, DuckDBValue> = { tz: f.tz };
+  const params: Record<string, DuckDBValue> = {};
   const local = 'timezone($tz::VARCHAR, end_time)';
   if (f.from) {
     parts.push(`${local} >= $from::TIMESTAMP`);
@@ -72,5 +72,6 @@ export function tripFilterSql(filter: DemandFilter = {}): FilterSql {
     f.providers.forEach((p, i) => (params[`provider_${i}`] = p));
     parts.push(`provider_id IN (${names.join(', ')})`);
   }
+  if (parts.some((p) => p.includes('$tz'))) params.tz = f.tz;
   return { where: parts.join(' AND '), params, tz: f.tz };
 }

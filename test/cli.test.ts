@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, it, expect, afterAll } from 'vitest';
+import { latLngToCell, cellToLatLng } from 'h3-js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { tempDir } from './helpers/temp-store.ts';
+
+const run = promisify(execFile);
+const BIN = path.resolve(import.meta.dirname, '../bin/parkzones.mjs');
+const { dir, cleanup } = tempDir();
+afterAll(cleanup);
+const env = { ...process.env, PARKZONES_DB: path.join(dir, 'cli.duckdb') };
+
+/** Runs `parkzones ARGS` and returns its exit code and output (never throws on a non-zero exit). */
+async function parkzones(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+describe('parkzones CLI', () => {
+  const trips = path.join(dir, 'city.json');
+  it('generate writes a seeded file and says what it planted', async () => {
+    const r = await parkzones('generate', '--trips', '3000', '--seed', '4', '--format', 'mds2', '--out', trips, '--bad', '0.03');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^wrote 3000 trips \(mds2\) to .*city\.json; bad rows: \{"lat_out_of_range":\d+/);
+    expect(fs.statSync(trips).size).toBeGreaterThan(100_000);
+  });
+
+  it('ingest prints read/stored/duplicate/rejected and the first rejects', async () => {
+    const r = await parkzones('ingest', trips);
+    expect(r.code).toBe(0);
+    const m = /read (\d+), stored (\d+), duplicate (\d+), rejected (\d+)/.exec(r.stdout)!;
+    const [read, stored, dup, rej] = m.slice(1).map(Number);
+    expect(read).toBe(3000);
+    expect(stored! + dup! + rej!).toBe(3000);
+    expect(rej).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(/first rejects \(row, field: reason\):\n {4}row \d+, \w+: /);
+    expect(r.stderr).toMatch(/ingest .*city\.json 100%/);
+  });
+
+  it('ingest of the same file again stores nothing and says so', async () => {
+    const r = await parkzones('ingest', trips);
+    expect(r.stdout).toMatch(/stored 0, duplicate \d+/);
+    expect(r.stdout).toContain('the same file as upload 1: nothing new stored');
+  });
+
+  it('cells writes GeoJSON whose cell ids and hexagons match h3-js', async () => {
+    const out = path.join(dir, 'cells.geojson');
+    const r = await parkzones('cells', '--res', '10', '--out', out);
+    expect(r.code).toBe(0);
+    const fc = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(fc.features.length).toBeGreaterThan(100);
+    for (const f of fc.features.slice(0, 200)) {
+      const [lat, lng] = cellToLatLng(f.properties.cell);
+      expect(latLngToCell(lat, lng, 10)).toBe(f.properties.cell);
+      expect(f.geometry.type).toBe('Polygon');
+      expect(f.properties.profile).toHaveLength(24);
+      expect(f.properties.profile.reduce((a: number, b: number) => a + b, 0)).toBe(f.properties.trips);
+    }
+  });
+
+  it('cells writes CSV and Parquet with hex ids (and the 64-bit id in Parquet)', async () => {
+    const csv = path.join(dir, 'cells.csv');
+    const pq = path.join(dir, 'cells.parquet');
+    expect((await parkzones('cells', '--res', '9', '--out', csv, '--days', 'weekday')).code).toBe(0);
+    expect((await parkzones('cells', '--res', '9', '--out', pq, '--days', 'weekday')).code).toBe(0);
+    const lines = fs.readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('cell,lat,lng,trips,devices,days,weekday_trips,median_parked_s,' + Array.from({ length: 24 }, (_, h) => `h${h}`).join(','));
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const rows = (await conn.runAndReadAll(`SELECT cell, cell_id, trips FROM read_parquet('${pq}') ORDER BY cell_id`)).getRowObjectsJS();
+    expect(rows).toHaveLength(lines.length - 1);
+    for (const r of rows) expect((r.cell_id as bigint).toString(16)).toBe(r.cell);
+    conn.closeSync();
+    db.closeSync();
+  });
+
+  it.each([
+    [['cells', '--res', '20', '--out', 'x.csv'], 2, /res: H3 resolution must be a whole number 7–12, got 20/],
+    [['cells', '--res', '10', '--out', 'x.txt'], 2, /--out: the file must end in \.geojson, \.csv or \.parquet/],
+    [['cells', '--bogus'], 2, /Unknown option '--bogus'/],
+    [['ingest'], 2, /no file given/],
+    [['frobnicate'], 2, /unknown command "frobnicate"/],
+    [['generate', '--trips', 'many', '--out', 'x.csv'], 2, /--trips: not a number: "many"/],
+  ])('exits %# with a clear message on bad options', async (args, code, message) => {
+    const r = await parkzones(...(args as string[]));
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('exits 3 for a file it cannot read, naming it', async () => {
+    const bad = path.join(dir, 'junk.json');
+    fs.writeFileSync(bad, '{"trips": [ {"a": ');
+    const r = await parkzones('ingest', bad);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/junk\.json: the JSON ends early/);
+  });
+
+  it.each(['generate', 'ingest', 'cells'])('%s --help explains the command', async (cmd) => {
+    const r = await parkzones(cmd, '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^parkzones ${cmd} — `));
+  });
+});
