@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { describe, it, expect, afterAll } from 'vitest';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { generateCity, writeTrips, mds2Trip } from '../fixtures/index.ts';
 import { tempDir, sharedData } from './helpers/temp-store.ts';
 import { haversineM } from '../engine/geo/haversine.ts';
