@@ -189,6 +189,19 @@ describe('ingest across formats', () => {
     expect(r.rowsStored).toBe(3);
   });
 
+  it('two uploads of the same trips at the same time store each trip once', async () => {
+    await fresh();
+    const a = path.join(ctx.dir, 'race-a.csv');
+    const b = path.join(ctx.dir, 'race-b.json');
+    await writeTrips(generateCity({ trips: 3000, seed: 6 }).trips(), a, { format: 'csv' });
+    await writeTrips(generateCity({ trips: 3000, seed: 6 }).trips(), b, { format: 'mds2' });
+    const [ra, rb] = await Promise.all([ingestFile(store, a, { batchRows: 500 }), ingestFile(store, b, { batchRows: 500 })]);
+    expect(ra.rowsStored + rb.rowsStored).toBe(3000);
+    expect(ra.rowsDuplicate + rb.rowsDuplicate).toBe(3000);
+    const dupes = await store.query('SELECT count(*) AS n FROM (SELECT provider_id, trip_id FROM trips GROUP BY ALL HAVING count(*) > 1)');
+    expect(Number(dupes[0]!.n)).toBe(0);
+  });
+
   it('reports progress up to the whole file', async () => {
     await fresh();
     const file = path.join(ctx.dir, 'progress.csv');

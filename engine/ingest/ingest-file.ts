@@ -10,7 +10,7 @@ import { readCsvTrips } from './read-csv.ts';
 import { scanJsonTrips, type JsonPayloadInfo } from './json-trips-scanner.ts';
 import { mdsTripToRow } from './mds-trip-to-row.ts';
 import { stageParquet } from './read-parquet.ts';
-import { appendRows, createStaging, flushStaging, type BatchCounts } from './staging.ts';
+import { appendRows, checkStaging, createGood, createStaging, storeGood } from './staging.ts';
 import { isValidTimeZone } from './parse-time.ts';
 import { isCsvField, type ColumnUse } from './csv-mapping.ts';
 import type { StagingRow } from './staging-row.ts';
@@ -74,6 +74,10 @@ const MDS_COLUMNS = [
  * const report = await ingestFile(store, 'trips.csv', { provider: 'acme', tz: 'America/New_York' });
  */
 export async function ingestFile(store: Store, file: string, options: IngestOptions = {}): Promise<IngestReport> {
+  return store.exclusive(() => ingestAlone(store, file, options));
+}
+
+async function ingestAlone(store: Store, file: string, options: IngestOptions): Promise<IngestReport> {
   const tz = options.tz ?? 'UTC';
   requireOption(isValidTimeZone(tz), 'tz', `unknown time zone "${tz}" (use an IANA name such as Europe/Paris)`);
   const format = options.format ?? 'auto';
@@ -97,11 +101,10 @@ export async function ingestFile(store: Store, file: string, options: IngestOpti
     await conn.run('BEGIN TRANSACTION');
     const uploadId = Number((await conn.runAndReadAll("SELECT nextval('upload_id_seq')")).getRows()[0]![0]);
     await createStaging(conn, staging);
-    const totals: BatchCounts = { read: 0, stored: 0, duplicate: 0, rejected: 0 };
-    const add = (c: BatchCounts) => {
+    await createGood(conn, staging);
+    const totals = { read: 0, stored: 0, duplicate: 0, rejected: 0 };
+    const add = (c: { read: number; rejected: number }) => {
       totals.read += c.read;
-      totals.stored += c.stored;
-      totals.duplicate += c.duplicate;
       totals.rejected += c.rejected;
     };
     let columns: IngestReport['columns'] = [];
@@ -116,7 +119,8 @@ export async function ingestFile(store: Store, file: string, options: IngestOpti
       }
       const uses = await stageParquet(conn, staging, parquetFile, name, provider, options.mapping ?? {});
       columns = uses.map(describeUse);
-      add(await flushStaging(conn, staging, uploadId, options.onlyProvider ?? null));
+      add(await checkStaging(conn, staging, uploadId, options.onlyProvider ?? null));
+      await fillParquetRaw(conn, parquetFile, uploadId);
       sha256 = await sha256File(file);
       options.onProgress?.({ bytes: sniffed.size, totalBytes: sniffed.size, rows: totals.read });
     } else {
@@ -126,7 +130,7 @@ export async function ingestFile(store: Store, file: string, options: IngestOpti
       const flush = async () => {
         await appendRows(conn, staging, batch);
         batch = [];
-        add(await flushStaging(conn, staging, uploadId, options.onlyProvider ?? null));
+        add(await checkStaging(conn, staging, uploadId, options.onlyProvider ?? null));
         if (totals.read - lastReport >= 65_536) {
           lastReport = totals.read;
           options.onProgress?.({ bytes: input.bytesRead(), totalBytes: sniffed.size, rows: totals.read });
@@ -145,6 +149,7 @@ export async function ingestFile(store: Store, file: string, options: IngestOpti
       sha256 = input.sha256();
       options.onProgress?.({ bytes: sniffed.size, totalBytes: sniffed.size, rows: totals.read });
     }
+    Object.assign(totals, await storeGood(conn, staging, uploadId));
     const previous = await conn.runAndReadAll('SELECT min(upload_id) FROM uploads WHERE sha256 = $sha', { sha: sha256 });
     const sameAs = previous.getRows()[0]![0];
     const providerId = options.onlyProvider ?? provider ?? (await singleProvider(conn, uploadId));
@@ -204,6 +209,18 @@ async function singleProvider(conn: import('@duckdb/node-api').DuckDBConnection,
   const r = await conn.runAndReadAll('SELECT DISTINCT provider_id FROM trips WHERE upload_id = $id LIMIT 2', { id: uploadId });
   const rows = r.getRows();
   return rows.length === 1 ? String(rows[0]![0]) : null;
+}
+
+/** Parquet rows are staged without their text (it costs a JSON rendering per row); the rejected ones get it here. */
+async function fillParquetRaw(conn: import('@duckdb/node-api').DuckDBConnection, parquetFile: string, uploadId: number): Promise<void> {
+  await conn.run(
+    `UPDATE rejects SET raw = p.raw
+     FROM (SELECT file_row_number + 1 AS rn, left(to_json(p)::VARCHAR, 2000) AS raw
+           FROM read_parquet($file, file_row_number = true) p
+           WHERE file_row_number + 1 IN (SELECT row_number FROM rejects WHERE upload_id = $upload)) p
+     WHERE rejects.upload_id = $upload AND rejects.row_number = p.rn`,
+    { file: parquetFile, upload: uploadId },
+  );
 }
 
 async function gunzipTo(src: string, dest: string, name: string): Promise<void> {

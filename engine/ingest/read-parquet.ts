@@ -24,7 +24,7 @@ export async function stageParquet(
   provider: string | null,
   mapping: Record<string, string>,
 ): Promise<ColumnUse[]> {
-  const src = `read_parquet(${sqlString(file)}, file_row_number = true)`;
+  const src = `read_parquet(${sqlString(file)}, file_row_number = true)`; // row text is added to rejects later
   let described: { name: string; type: string }[];
   try {
     const reader = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${src}`);
@@ -81,7 +81,7 @@ export async function stageParquet(
     duration_s: col.has('duration_s') ? `${doubleOf('duration_s')}${DURATION_SQL[col.get('duration_s')!.unit!] ?? ''}` : 'NULL',
     bad_field: badField,
     bad_reason: badReason,
-    raw: 'left(to_json(p)::VARCHAR, 2000)',
+    raw: 'NULL',
   };
   try {
     await conn.run(`INSERT INTO temp.${staging} SELECT ${STAGING_COLUMNS.map(([c]) => exprs[c]).join(', ')} FROM ${src} p`);

@@ -10,14 +10,6 @@ export const STAGING_COLUMNS = [
   ['bad_reason', VARCHAR], ['raw', VARCHAR],
 ] as const;
 
-/** Counts of one processed batch. */
-export interface BatchCounts {
-  read: number;
-  stored: number;
-  duplicate: number;
-  rejected: number;
-}
-
 /** Creates the connection's temporary staging table `name` (dropped first if left over). */
 export async function createStaging(conn: DuckDBConnection, name: string): Promise<void> {
   await conn.run(`DROP TABLE IF EXISTS temp.${name}`);
@@ -44,34 +36,55 @@ export async function appendRows(conn: DuckDBConnection, name: string, rows: Sta
   appender.closeSync();
 }
 
+/** Creates the connection's temporary table of checked good rows, `${name}_good`, which waits for the final dedupe. */
+export async function createGood(conn: DuckDBConnection, name: string): Promise<void> {
+  await conn.run(`DROP TABLE IF EXISTS temp.${name}_good`);
+  await conn.run(
+    `CREATE TEMP TABLE ${name}_good (${STAGING_COLUMNS.filter(([c]) => !['bad_field', 'bad_reason', 'raw'].includes(c))
+      .map(([c, t]) => `${c} ${t.toString()}`)
+      .join(', ')})`,
+  );
+}
+
 /**
- * Moves the staging table's rows into the store: rejects (with field and reason) into `rejects`, good rows into
- * `trips` unless (provider_id, trip_id) is already there or earlier in the same batch; then empties the staging table.
- * Runs inside the caller's transaction.
+ * Checks the staging table's rows: rejects (with field and reason) go to `rejects`, good rows to the `_good` table
+ * (without their raw text); then the staging table is emptied. Runs inside the caller's transaction.
+ * @returns rows checked and rows rejected
  */
-export async function flushStaging(
+export async function checkStaging(
   conn: DuckDBConnection,
   name: string,
   uploadId: number,
   onlyProvider: string | null,
-): Promise<BatchCounts> {
+): Promise<{ read: number; rejected: number }> {
   const { field, reason } = rejectColumnsSql();
-  const params = { upload_id: uploadId, only_provider: onlyProvider };
-  await conn.run(
-    `CREATE OR REPLACE TEMP TABLE ${name}_checked AS
-     SELECT *, ${field} AS reject_field, ${reason} AS reject_reason FROM temp.${name}`,
-    { only_provider: onlyProvider },
-  );
-  const read = Number((await conn.runAndReadAll(`SELECT count(*) FROM temp.${name}_checked`)).getRows()[0]![0]);
+  const read = Number((await conn.runAndReadAll(`SELECT count(*) FROM temp.${name}`)).getRows()[0]![0]);
+  if (read === 0) return { read, rejected: 0 };
   const rejected = Number(
     (
       await conn.runAndReadAll(
-        `INSERT INTO rejects SELECT $upload_id, row_number, reject_field, reject_reason, raw
-         FROM temp.${name}_checked WHERE reject_reason IS NOT NULL`,
-        { upload_id: uploadId },
+        `INSERT INTO rejects SELECT $upload_id, row_number, ${field}, ${reason}, raw
+         FROM temp.${name} WHERE ${reason} IS NOT NULL`,
+        { upload_id: uploadId, only_provider: onlyProvider },
       )
     ).getRows()[0]![0],
   );
+  const keep = STAGING_COLUMNS.filter(([c]) => !['bad_field', 'bad_reason', 'raw'].includes(c)).map(([c]) => c);
+  await conn.run(`INSERT INTO temp.${name}_good SELECT ${keep.join(', ')} FROM temp.${name} WHERE ${reason} IS NULL`, {
+    only_provider: onlyProvider,
+  });
+  await conn.run(`DELETE FROM temp.${name}`);
+  return { read, rejected };
+}
+
+/**
+ * Stores the good rows of the whole upload: each (provider_id, trip_id) once — the first row of the file wins —
+ * and only if the store does not hold it yet. Runs inside the caller's transaction; callers serialise ingests
+ * (Store.exclusive) so two uploads cannot both store the same trip.
+ * @returns rows stored and rows found to be duplicates
+ */
+export async function storeGood(conn: DuckDBConnection, name: string, uploadId: number): Promise<{ stored: number; duplicate: number }> {
+  const good = Number((await conn.runAndReadAll(`SELECT count(*) FROM temp.${name}_good`)).getRows()[0]![0]);
   const stored = Number(
     (
       await conn.runAndReadAll(
@@ -79,13 +92,15 @@ export async function flushStaging(
          SELECT provider_id, trip_id, device_id, vehicle_type, trip_type,
                 make_timestamptz((start_ms * 1000)::BIGINT), make_timestamptz((end_ms * 1000)::BIGINT),
                 start_lat, start_lng, end_lat, end_lng, distance_m, duration_s, $upload_id
-         FROM temp.${name}_checked WHERE reject_reason IS NULL
-         QUALIFY row_number() OVER (PARTITION BY provider_id, trip_id ORDER BY row_number) = 1
-         ON CONFLICT DO NOTHING`,
-        { upload_id: params.upload_id },
+         FROM (
+           SELECT * FROM temp.${name}_good g
+           WHERE NOT EXISTS (SELECT 1 FROM trips t WHERE t.provider_id = g.provider_id AND t.trip_id = g.trip_id)
+           QUALIFY row_number() OVER (PARTITION BY provider_id, trip_id ORDER BY row_number) = 1
+         )`,
+        { upload_id: uploadId },
       )
     ).getRows()[0]![0],
   );
-  await conn.run(`DELETE FROM temp.${name}; DROP TABLE temp.${name}_checked`);
-  return { read, stored, duplicate: read - rejected - stored, rejected };
+  await conn.run(`DROP TABLE temp.${name}_good`);
+  return { stored, duplicate: good - stored };
 }

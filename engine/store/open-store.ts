@@ -57,6 +57,18 @@ export class Store {
     await conn.run(sql, params as never);
   }
 
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs `work` after every earlier exclusive task of this store has finished. Writers that must not interleave
+   * (ingests: each checks for duplicates, then inserts) go through here; readers do not wait.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   /** Closes every connection and the database file. */
   close(): void {
     this.conn.closeSync();
