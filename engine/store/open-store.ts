@@ -10,7 +10,7 @@ export interface StoreOptions {
   path?: string;
   /** DuckDB worker threads. Default: DuckDB's own (all cores). */
   threads?: number;
-  /** DuckDB memory limit, e.g. '1GB'. Default: DuckDB's own (80 % of RAM). */
+  /** DuckDB memory limit, e.g. '1GB'; past it DuckDB spills to disk. Default: $PARKZONES_MEMORY_LIMIT, else 1GB. */
   memoryLimit?: string;
 }
 
@@ -87,7 +87,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const config: Record<string, string> = {};
   if (options.threads) config.threads = String(options.threads);
-  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  config.memory_limit = options.memoryLimit ?? (process.env.PARKZONES_MEMORY_LIMIT || '1GB');
   const instance = await DuckDBInstance.create(file, config);
   const conn = await instance.connect();
   registerH3Functions(conn);
