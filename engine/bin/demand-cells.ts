@@ -37,6 +37,27 @@ export interface DemandOptions {
   filter?: DemandFilter;
   /** Longest parked spell counted, hours. Default 24. */
   capHours?: number;
+  /** Compute the median parked time (a window over every trip of every device). Default true; false leaves NaN. */
+  parkedTime?: boolean;
+}
+
+/**
+ * The binning SQL: one row per H3 cell of trip ends from `source` (any relation with the trips columns; with
+ * `parked`, also `parked_s`), sorted by cell. Parameters: $res, $tz and the filter's own.
+ */
+export function demandCellsSql(source: string, where: string, parked: boolean): string {
+  const hours = Array.from({ length: 24 }, (_, h) => `count(*) FILTER (WHERE h = ${h})::DOUBLE AS h${h}`).join(', ');
+  return `
+    WITH t AS (
+      SELECT h3_cell(end_lat, end_lng, $res::INTEGER) AS cell, device_id, ${parked ? 'parked_s' : 'NULL::DOUBLE AS parked_s'},
+             timezone($tz::VARCHAR, end_time) AS local_end, hour(timezone($tz::VARCHAR, end_time)) AS h
+      FROM ${source} WHERE ${where}
+    )
+    SELECT cell, count(*)::DOUBLE AS trips, count(DISTINCT device_id)::DOUBLE AS devices,
+           count(DISTINCT local_end::DATE)::DOUBLE AS days,
+           (count(*) FILTER (WHERE isodow(local_end) <= 5))::DOUBLE AS weekday_trips,
+           median(parked_s)::DOUBLE AS median_parked_s, ${hours}
+    FROM t WHERE cell IS NOT NULL GROUP BY cell ORDER BY cell`;
 }
 
 /** Checks an H3 resolution for demand work (7–12: a city block to a neighbourhood). */
@@ -53,18 +74,8 @@ export function validateRes(res: number, option = 'res'): void {
 export async function demandCells(store: Store, options: DemandOptions): Promise<DemandCells> {
   validateRes(options.res);
   const f = tripFilterSql(options.filter);
-  const hours = Array.from({ length: 24 }, (_, h) => `count(*) FILTER (WHERE h = ${h})::DOUBLE AS h${h}`).join(', ');
-  const sql = `
-    WITH t AS (
-      SELECT h3_cell(end_lat, end_lng, $res::INTEGER) AS cell, device_id, parked_s,
-             timezone($tz::VARCHAR, end_time) AS local_end, hour(timezone($tz::VARCHAR, end_time)) AS h
-      FROM (${parkedTripsSql(options.capHours)}) WHERE ${f.where}
-    )
-    SELECT cell, count(*)::DOUBLE AS trips, count(DISTINCT device_id)::DOUBLE AS devices,
-           count(DISTINCT local_end::DATE)::DOUBLE AS days,
-           (count(*) FILTER (WHERE isodow(local_end) <= 5))::DOUBLE AS weekday_trips,
-           median(parked_s)::DOUBLE AS median_parked_s, ${hours}
-    FROM t WHERE cell IS NOT NULL GROUP BY cell ORDER BY cell`;
+  const parked = options.parkedTime ?? true;
+  const sql = demandCellsSql(parked ? `(${parkedTripsSql(options.capHours)})` : 'trips', f.where, parked);
   const reader = await store.conn.runAndReadAll(sql, { ...f.params, tz: f.tz, res: options.res });
   const n = reader.currentRowCount;
   const cols = n > 0 ? reader.getColumns() : Array.from({ length: 30 }, () => []);

@@ -1,0 +1,82 @@
+/**
+ * Ingest throughput and peak memory per input format: `parkzones ingest` in a child process under /usr/bin/time -v,
+ * on a generated file of about BENCH_INGEST_MB megabytes (default 256; the issue's figure is for 2048).
+ * Baseline, same run: DuckDB's own reader counting the rows of the same file (the floor any ingest stands on).
+ * Run: `node bin/run-ts.mjs bench/ingest.bench.ts`
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { generateCity, writeTrips, type TripFileFormat } from '../fixtures/index.ts';
+import { formatRows, isMain, machine, type BenchRow } from './bench-util.ts';
+
+const run = promisify(execFile);
+const BIN = path.resolve(import.meta.dirname, '../bin/parkzones.mjs');
+const BYTES_PER_TRIP: Record<string, number> = { mds2: 362, csv: 234, parquet: 52 };
+const TARGET: Record<string, number> = { mds2: 0.5e6, csv: 2e6, parquet: 5e6 };
+const READER: Record<string, string> = { mds2: 'read_json', csv: 'read_csv', parquet: 'read_parquet' };
+
+/** Runs the ingest benchmark for MDS 2.0 JSON, CSV and Parquet. */
+export async function runIngestBench(options: { megabytes?: number } = {}): Promise<BenchRow[]> {
+  const mb = options.megabytes ?? Number(process.env.BENCH_INGEST_MB ?? 256);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pz-bench-ingest-'));
+  const rows: BenchRow[] = [];
+  try {
+    for (const format of ['mds2', 'csv', 'parquet'] as TripFileFormat[]) {
+      const trips = Math.round((mb * 2 ** 20) / BYTES_PER_TRIP[format]!);
+      const file = path.join(dir, `trips.${format}`);
+      await writeTrips(generateCity({ trips, seed: 42, days: 30 }).trips(), file, { format });
+      const size = fs.statSync(file).size;
+      const baselineS = await duckdbReadSeconds(file, format);
+      const db = path.join(dir, `${format}.duckdb`);
+      const t = performance.now();
+      const { stderr, stdout } = await run('/usr/bin/time', ['-v', process.execPath, BIN, 'ingest', file], {
+        env: { ...process.env, PARKZONES_DB: db },
+        maxBuffer: 1 << 26,
+      });
+      const wallS = (performance.now() - t) / 1000;
+      if (!stdout.includes(`read ${trips}, stored ${trips}`)) throw new Error(`ingest did not store every row: ${stdout}`);
+      const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? NaN);
+      const rate = trips / wallS;
+      rows.push({
+        name: `ingest ${format} (${(size / 2 ** 20).toFixed(0)} MB, ${(trips / 1e6).toFixed(2)} M trips)`,
+        value: rate / 1e6,
+        unit: 'M trips/s',
+        baseline: trips / baselineS / 1e6,
+        ratio: baselineS / wallS,
+        target: `≥ ${TARGET[format]! / 1e6} M/s, RSS ≤ 1 GB`,
+        met: rate >= TARGET[format]! && rssKb <= 2 ** 20,
+        note: `peak RSS ${(rssKb / 1024).toFixed(0)} MB; baseline = DuckDB ${READER[format]} scan`,
+      });
+      fs.rmSync(file);
+      fs.rmSync(db, { force: true });
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+async function duckdbReadSeconds(file: string, format: string): Promise<number> {
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  try {
+    const src = format === 'mds2' ? `read_json('${file}', format = 'auto', maximum_object_size = 2147483647)` : `${READER[format]}('${file}')`;
+    // Sum a column so the reader decodes every row (a bare count(*) of Parquet reads only the footer).
+    const what = format === 'mds2' ? 'count(*)' : 'count(*), sum(end_lat)';
+    const t = performance.now();
+    await conn.runAndReadAll(`SELECT ${what} FROM ${src}`);
+    return (performance.now() - t) / 1000;
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
+if (isMain(import.meta.url)) {
+  console.log(machine());
+  console.log(formatRows(await runIngestBench()));
+}

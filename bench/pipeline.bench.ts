@@ -1,0 +1,96 @@
+/**
+ * Binning pipeline: N trip ends in a Parquet file → demand cells at resolution 10 with 24-hour profiles, through the
+ * same SQL the engine runs (demandCellsSql over read_parquet), with our `h3_cell` kernel. Baseline, same run: that SQL
+ * with a scalar function calling h3-js's public latLngToCell (string ids) instead. Data is built in SQL with range()
+ * and a seeded hash, so every run bins the same points.
+ * Run: `node bin/run-ts.mjs bench/pipeline.bench.ts` (BENCH_PIPELINE_SIZES=1e6,1e7,4e7 to set the sizes).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { latLngToCell } from 'h3-js';
+import { DuckDBScalarFunction, DOUBLE, INTEGER, UBIGINT } from '@duckdb/node-api';
+import { openStore, demandCellsSql, type Store } from '../engine/index.ts';
+import { formatRows, isMain, machine, time, type BenchRow } from './bench-util.ts';
+
+/** Writes `n` trip ends spread over a 12 × 12 km city with hotspots, as Parquet, in SQL. */
+async function writePoints(store: Store, n: number, file: string): Promise<void> {
+  await store.run(`
+    COPY (
+      SELECT 'p' || (i % 3) AS provider_id, i::VARCHAR AS trip_id, 'd' || (i % 20000) AS device_id,
+             TIMESTAMPTZ '2026-06-01 00:00:00+00' + to_seconds((hash(i, 1) % 2592000)::BIGINT) AS start_time,
+             TIMESTAMPTZ '2026-06-01 00:00:00+00' + to_seconds((hash(i, 1) % 2592000)::BIGINT + 600) AS end_time,
+             38.25 + CASE WHEN hash(i, 2) % 10 < 6 THEN ((hash(i, 3) % 12)::DOUBLE - 6) * 0.009 + ((hash(i, 4) % 1000)::DOUBLE / 1000 - 0.5) * 0.001
+                          ELSE ((hash(i, 4) % 1000000)::DOUBLE / 1000000 - 0.5) * 0.11 END AS end_lat,
+             -85.75 + CASE WHEN hash(i, 2) % 10 < 6 THEN ((hash(i, 5) % 12)::DOUBLE - 6) * 0.011 + ((hash(i, 6) % 1000)::DOUBLE / 1000 - 0.5) * 0.0013
+                          ELSE ((hash(i, 6) % 1000000)::DOUBLE / 1000000 - 0.5) * 0.14 END AS end_lng
+      FROM range(${n}) t(i)
+    ) TO '${file}' (FORMAT parquet)`);
+}
+
+/** Registers `h3_cell_h3js(lat, lng, res)`: the baseline, h3-js's string API one point at a time. */
+function registerBaseline(store: Store): void {
+  store.conn.registerScalarFunction(
+    DuckDBScalarFunction.create({
+      name: 'h3_cell_h3js',
+      returnType: UBIGINT,
+      parameterTypes: [DOUBLE, DOUBLE, INTEGER],
+      mainFunction: (_info, input, output) => {
+        const lat = input.getColumnVector(0);
+        const lng = input.getColumnVector(1);
+        const res = input.getColumnVector(2);
+        for (let i = 0; i < input.rowCount; i++) {
+          output.setItem(i, BigInt('0x' + latLngToCell(lat.getItem(i) as number, lng.getItem(i) as number, res.getItem(i) as number)));
+        }
+        output.flush();
+      },
+    }),
+  );
+}
+
+/** Runs the pipeline benchmark at each size; the baseline runs at sizes up to `baselineMax` trips. */
+export async function runPipelineBench(options: { sizes?: number[]; baselineMax?: number } = {}): Promise<BenchRow[]> {
+  const sizes = options.sizes ?? (process.env.BENCH_PIPELINE_SIZES ?? '1e6,1e7').split(',').map(Number);
+  const baselineMax = options.baselineMax ?? 1e7;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pz-bench-pipeline-'));
+  const store = await openStore({ path: ':memory:', memoryLimit: '4GB' });
+  const rows: BenchRow[] = [];
+  try {
+    registerBaseline(store);
+    for (const n of sizes) {
+      const file = path.join(dir, `ends-${n}.parquet`);
+      await writePoints(store, n, file);
+      const src = `read_parquet('${file}')`;
+      const sql = demandCellsSql(src, 'TRUE', false);
+      const params = { res: 10, tz: 'UTC' };
+      const ours = await time(async () => (await store.conn.runAndReadAll(sql, params)).currentRowCount, n >= 2e7 ? 1 : 3, n >= 2e7 ? 0 : 1);
+      let base: number | undefined;
+      if (n <= baselineMax) {
+        const b = await time(async () => (await store.conn.runAndReadAll(sql.replace('h3_cell(', 'h3_cell_h3js('), params)).currentRowCount, 1, 0);
+        if (b.sink !== ours.sink) throw new Error(`baseline found ${b.sink} cells, the kernel ${ours.sink}`);
+        base = b.medianMs / 1000;
+      }
+      const s = ours.medianMs / 1000;
+      rows.push({
+        name: `pipeline: ${(n / 1e6).toFixed(0)} M trip ends (Parquet) → ${ours.sink} cells at res 10 with profiles`,
+        value: s,
+        unit: 's',
+        baseline: base,
+        ratio: base === undefined ? undefined : base / s,
+        target: n === 1e7 ? '≤ 3.5 s, ≥ 10× baseline' : undefined,
+        met: n === 1e7 ? s <= 3.5 && base !== undefined && base / s >= 10 : undefined,
+        note: `median of ${ours.runs} (${ours.minMs.toFixed(0)}–${ours.maxMs.toFixed(0)} ms)`,
+      });
+      fs.rmSync(file);
+    }
+  } finally {
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+if (isMain(import.meta.url)) {
+  console.log(machine());
+  console.log(formatRows(await runPipelineBench()));
+}
