@@ -55,11 +55,12 @@ export function sniffDelimiter(headerLine: string): string {
 }
 
 /**
- * Streams CSV records from decompressed bytes, never holding more than one chunk plus one record.
+ * Streams CSV records from decompressed bytes, a batch per chunk read, never holding more than a chunk's records.
  * Blank lines are skipped (they hold no row). A quoted field may span lines. The first record is the header.
  * Throws BAD_FILE naming the file and byte position when the input ends inside a quoted field.
  */
-export async function* readCsvRecords(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<CsvRecord & { delimiter: string }> {
+export async function* readCsvRecords(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<CsvRecord[]> {
+  let out: CsvRecord[] = [];
   const decoder = new StringDecoder('utf8');
   let carry = '';
   let pending = '';
@@ -67,7 +68,7 @@ export async function* readCsvRecords(chunks: AsyncIterable<Buffer>, file: strin
   let row = -1;
   let delimiter = ',';
   let bytes = 0;
-  const emit = function* (line: string): Generator<CsvRecord & { delimiter: string }> {
+  const emit = (line: string): void => {
     const text = pending ? pending + '\n' + line : line;
     const quotes = pendingQuotes + countQuotes(line);
     if (quotes % 2 === 1) {
@@ -82,7 +83,7 @@ export async function* readCsvRecords(chunks: AsyncIterable<Buffer>, file: strin
     if (row === 0) {
       delimiter = sniffDelimiter(text);
     }
-    yield { fields: splitCsvRecord(text, delimiter), raw: text, row, delimiter };
+    out.push({ fields: splitCsvRecord(text, delimiter), raw: text, row });
   };
   for await (const chunk of chunks) {
     bytes += chunk.length;
@@ -92,14 +93,19 @@ export async function* readCsvRecords(chunks: AsyncIterable<Buffer>, file: strin
       let line = text.slice(start, nl);
       if (line.endsWith('\r')) line = line.slice(0, -1);
       if (row < 0 && start === 0 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
-      yield* emit(line);
+      emit(line);
       start = nl + 1;
     }
     carry = text.slice(start);
+    if (out.length > 0) {
+      yield out;
+      out = [];
+    }
   }
   carry += decoder.end();
   if (carry.endsWith('\r')) carry = carry.slice(0, -1);
-  if (carry !== '') yield* emit(carry);
+  if (carry !== '') emit(carry);
+  if (out.length > 0) yield out;
   if (pending) {
     throw new ParkzonesError('BAD_FILE', `${file}: the file ends inside a quoted field that starts at data row ${row + 1} (byte ${bytes})`, {
       file,

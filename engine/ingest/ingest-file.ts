@@ -137,8 +137,8 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
         }
       };
       const rows = reader === 'csv' ? csvRows(input.chunks, name, provider, tz, options, (c) => (columns = c.map(describeUse))) : mdsRows(input.chunks, name, provider, (f) => (formatName = f));
-      for await (const row of rows) {
-        batch.push(row);
+      for await (const part of rows) {
+        for (const row of part) batch.push(row);
         if (batch.length >= batchRows) await flush();
       }
       await flush();
@@ -184,22 +184,29 @@ function describeUse(u: ColumnUse): IngestReport['columns'][number] {
 function csvRows(
   chunks: AsyncIterable<Buffer>, name: string, provider: string | null, tz: string, options: IngestOptions,
   onColumns: (c: ColumnUse[]) => void,
-): AsyncGenerator<StagingRow> {
+): AsyncGenerator<StagingRow[]> {
   return readCsvTrips(chunks, name, { provider, tz, mapping: options.mapping ?? {}, onColumns });
 }
 
-async function* mdsRows(chunks: AsyncIterable<Buffer>, name: string, provider: string | null, onFormat: (f: string) => void): AsyncGenerator<StagingRow> {
+async function* mdsRows(chunks: AsyncIterable<Buffer>, name: string, provider: string | null, onFormat: (f: string) => void): AsyncGenerator<StagingRow[]> {
   const info: JsonPayloadInfo = { version: null, tripsPath: null };
-  for await (const el of scanJsonTrips(chunks, name, info)) {
-    let value: unknown;
+  for await (const elements of scanJsonTrips(chunks, name, info)) {
+    // One JSON.parse per batch; only when it fails is each element parsed alone, to name the bad one.
+    let values: unknown[];
     try {
-      value = JSON.parse(el.text);
-    } catch (e) {
-      throw new ParkzonesError('BAD_FILE', `${name}: trip ${el.index} (byte ${el.position}) is not valid JSON: ${(e as Error).message}`, {
-        file: name, row: el.index, position: el.position,
+      values = JSON.parse(`[${elements.map((e) => e.text).join(',')}]`) as unknown[];
+    } catch {
+      values = elements.map((el) => {
+        try {
+          return JSON.parse(el.text) as unknown;
+        } catch (e) {
+          throw new ParkzonesError('BAD_FILE', `${name}: trip ${el.index} (byte ${el.position}) is not valid JSON: ${(e as Error).message}`, {
+            file: name, row: el.index, position: el.position,
+          });
+        }
       });
     }
-    yield mdsTripToRow(value, el.index, el.text, provider);
+    yield elements.map((el, i) => mdsTripToRow(values[i], el.index, el.text, provider));
   }
   const v = info.version ?? '';
   onFormat(info.tripsPath === 'data.trips' || /^[01]\./.test(v) ? `mds1${v ? `:${v}` : ''}` : `mds2${v ? `:${v}` : ''}`);

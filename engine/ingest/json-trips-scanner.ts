@@ -49,12 +49,13 @@ class Capture {
 /**
  * Streams the elements of an MDS trips array out of a JSON payload without parsing the whole document:
  * `{version, data: {trips: [...]}}`, `{version, trips: [...]}` or a bare `[...]`. Only one element's bytes are
- * held at a time. Brackets and strings are checked everywhere; each element is handed over as text for JSON.parse.
+ * held at a time (besides those completed in the current chunk, which are handed over together). Brackets and strings are checked everywhere; each element is handed over as text for JSON.parse.
  * Throws BAD_FILE with the byte position when the document is empty, truncated or malformed, BAD_FORMAT when it
  * has no trips array.
  * @param info filled in as the scan proceeds (`version` may come after the trips)
  */
-export async function* scanJsonTrips(chunks: AsyncIterable<Buffer>, file: string, info: JsonPayloadInfo): AsyncGenerator<JsonTripElement> {
+export async function* scanJsonTrips(chunks: AsyncIterable<Buffer>, file: string, info: JsonPayloadInfo): AsyncGenerator<JsonTripElement[]> {
+  let out: JsonTripElement[] = [];
   const kinds: number[] = [];
   const keys: (string | null)[] = [];
   let inString = false;
@@ -91,7 +92,7 @@ export async function* scanJsonTrips(chunks: AsyncIterable<Buffer>, file: string
             captureString = false;
           }
           versionNext = false;
-          if (el.open && kinds.length === tripsDepth) yield { index: ++index, text: el.end(chunk, i + 1), position: elementPosition };
+          if (el.open && kinds.length === tripsDepth) out.push({ index: ++index, text: el.end(chunk, i + 1), position: elementPosition });
         }
         continue;
       }
@@ -101,7 +102,7 @@ export async function* scanJsonTrips(chunks: AsyncIterable<Buffer>, file: string
       if (!sawRoot && c !== LBRACE && c !== LBRACKET) fail(offset + i, 'a JSON document must start with { or [');
       if (depth === tripsDepth) {
         if (c === COMMA || c === RBRACKET) {
-          if (el.open) yield { index: ++index, text: el.end(chunk, i).trim(), position: elementPosition };
+          if (el.open) out.push({ index: ++index, text: el.end(chunk, i).trim(), position: elementPosition });
         } else if (!el.open) {
           el.begin(i);
           elementPosition = offset + i;
@@ -141,7 +142,7 @@ export async function* scanJsonTrips(chunks: AsyncIterable<Buffer>, file: string
           if (kinds.length === 0) rootDone = true;
           if (depth === tripsDepth) tripsDepth = -2;
           expectKey = false;
-          if (el.open && kinds.length === tripsDepth) yield { index: ++index, text: el.end(chunk, i + 1), position: elementPosition };
+          if (el.open && kinds.length === tripsDepth) out.push({ index: ++index, text: el.end(chunk, i + 1), position: elementPosition });
           break;
         }
         case COLON:
@@ -155,6 +156,10 @@ export async function* scanJsonTrips(chunks: AsyncIterable<Buffer>, file: string
     str.carry(chunk);
     el.carry(chunk);
     offset += n;
+    if (out.length > 0) {
+      yield out;
+      out = [];
+    }
   }
   if (!sawRoot) throw new ParkzonesError('BAD_FILE', `${file}: the file is empty`, { file, position: 0 });
   if (inString || kinds.length > 0) {

@@ -19,32 +19,36 @@ export interface ReadCsvOptions {
 const SAMPLE_ROWS = 1000;
 
 /**
- * Streams a CSV trip export as staging rows: maps the header (synonyms or explicit), settles units from the first
+ * Streams a CSV trip export as batches of staging rows: maps the header (synonyms or explicit), settles units from the first
  * rows, and converts every record. Unreadable values mark the row bad with the field and why; they do not stop the file.
  */
-export async function* readCsvTrips(chunks: AsyncIterable<Buffer>, file: string, options: ReadCsvOptions): AsyncGenerator<StagingRow> {
+export async function* readCsvTrips(chunks: AsyncIterable<Buffer>, file: string, options: ReadCsvOptions): AsyncGenerator<StagingRow[]> {
   let header: string[] | null = null;
   let convert: ((r: CsvRecord) => StagingRow) | null = null;
   let sample: CsvRecord[] = [];
-  for await (const record of readCsvRecords(chunks, file)) {
-    if (!header) {
-      header = record.fields.map((h) => h.trim());
-      continue;
+  for await (const records of readCsvRecords(chunks, file)) {
+    const rows: StagingRow[] = [];
+    for (const record of records) {
+      if (!header) {
+        header = record.fields.map((h) => h.trim());
+        continue;
+      }
+      if (!convert) {
+        sample.push(record);
+        if (sample.length < SAMPLE_ROWS) continue;
+        convert = makeConverter(header, sample, file, options);
+        for (const r of sample) rows.push(convert(r));
+        sample = [];
+        continue;
+      }
+      rows.push(convert(record));
     }
-    if (!convert) {
-      sample.push(record);
-      if (sample.length < SAMPLE_ROWS) continue;
-      convert = makeConverter(header, sample, file, options);
-      for (const r of sample) yield convert(r);
-      sample = [];
-      continue;
-    }
-    yield convert(record);
+    if (rows.length > 0) yield rows;
   }
   if (!header) throw new ParkzonesError('BAD_FILE', `${file}: the file is empty (no header line)`, { file, position: 0 });
   if (!convert) {
     convert = makeConverter(header, sample, file, options);
-    for (const r of sample) yield convert(r);
+    yield sample.map(convert);
   }
 }
 
