@@ -1,0 +1,359 @@
+import { cellToLatLng, cellToLocalIj, getRes0Cells, getBaseCellNumber, gridDisk, isPentagon } from 'h3-js';
+import { gridDisk as fastGridDisk } from '../h3/index.ts';
+import { haversineM, haversineRadM } from './geo.ts';
+
+/** A set of H3 cells of one resolution with their centroids, index-aligned. */
+export interface CellPoints {
+  /** Number of cells. */
+  count: number;
+  /** H3 resolution of every cell. */
+  res: number;
+  /** Cell ids (64-bit H3 indexes). */
+  cell: BigUint64Array;
+  /** Centroid latitudes, degrees. */
+  lat: Float64Array;
+  /** Centroid longitudes, degrees. */
+  lng: Float64Array;
+}
+
+/** A grid disk provider: every cell within `k` grid steps of `cell` (itself included), as 64-bit ids. */
+export type GridDiskFn = (cell: bigint, k: number) => ArrayLike<bigint>;
+
+/** How {@link CellNeighbourIndex} walks grid disks. */
+export type NeighbourMode = 'local-ij' | 'grid-disk';
+
+/** Options of {@link CellNeighbourIndex.build}. */
+export interface NeighbourIndexOptions {
+  /** Force a mode; by default local IJ when every cell maps into one pentagon-free IJ frame, else grid disks. */
+  mode?: NeighbourMode;
+  /** Grid disk function for the `grid-disk` mode; default engine/h3 `gridDisk` (same cells as h3-js). */
+  gridDisk?: GridDiskFn;
+}
+
+const SQRT3_2 = Math.sqrt(3) / 2;
+const RAD = Math.PI / 180;
+const SAMPLE = 64;
+
+/**
+ * Finds, for a cell of the set, the other cells of the set whose centroids lie within a great-circle radius.
+ *
+ * Candidates come from H3 grid disks of `k` rings, where `k` is the smallest ring count that can hold every cell
+ * within the radius (from the sampled spacing of neighbouring centroids, with a 5 % margin), then each candidate is
+ * kept only if its centroid is within the radius by haversine.
+ *
+ * Fast path (`local-ij`): every cell gets H3 local IJ coordinates relative to one anchor cell, and a grid disk is the
+ * fixed list of IJ offsets `max(|di|, |dj|, |di − dj|) ≤ k` looked up in an open-addressing hash of the set's
+ * coordinates — no per-cell H3 call. It is used only when every cell converts, no cell lies in a pentagon base cell
+ * (the one place the IJ plane is warped), and disks of a sample of cells equal h3-js `gridDisk`; otherwise the index
+ * calls engine/h3 `gridDisk` per query (exact, slower).
+ */
+export class CellNeighbourIndex {
+  /** Minimum distance between centroids of adjacent cells seen in a sample, metres. */
+  readonly spacingM: number;
+  private readonly latRad: Float64Array;
+  private readonly lngRad: Float64Array;
+  private readonly cosLat: Float64Array;
+  private readonly offsetsByK = new Map<number, Int32Array>();
+  // local-ij
+  private readonly ijI: Int32Array | null = null;
+  private readonly ijJ: Int32Array | null = null;
+  private readonly tabI: Int32Array | null = null;
+  private readonly tabJ: Int32Array | null = null;
+  private readonly tabV: Int32Array | null = null;
+  private readonly tabMask: number = 0;
+  // grid-disk
+  private byCell: Map<bigint, number> | null = null;
+  private readonly diskFn: GridDiskFn;
+
+  private constructor(
+    readonly points: CellPoints,
+    readonly mode: NeighbourMode,
+    ij: { i: Int32Array; j: Int32Array } | null,
+    disk: GridDiskFn,
+  ) {
+    const n = points.count;
+    this.diskFn = disk;
+    this.latRad = new Float64Array(n);
+    this.lngRad = new Float64Array(n);
+    this.cosLat = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      this.latRad[i] = points.lat[i]! * RAD;
+      this.lngRad[i] = points.lng[i]! * RAD;
+      this.cosLat[i] = Math.cos(this.latRad[i]!);
+    }
+    this.spacingM = sampleSpacingM(points);
+    if (mode === 'local-ij' && ij) {
+      this.ijI = ij.i;
+      this.ijJ = ij.j;
+      let size = 16;
+      while (size < n * 2) size *= 2;
+      this.tabMask = size - 1;
+      this.tabI = new Int32Array(size);
+      this.tabJ = new Int32Array(size);
+      this.tabV = new Int32Array(size).fill(-1);
+      for (let c = 0; c < n; c++) this.insert(ij.i[c]!, ij.j[c]!, c);
+    } else {
+      this.indexOf(0n);
+    }
+  }
+
+  /**
+   * Builds the index over a cell set.
+   * @param points cells of one resolution and their centroids
+   */
+  static build(points: CellPoints, options: NeighbourIndexOptions = {}): CellNeighbourIndex {
+    const disk = options.gridDisk ?? fastGridDisk;
+    let mode: NeighbourMode = options.mode ?? 'local-ij';
+    const ij = mode === 'local-ij' ? localIj(points) : null;
+    if (!ij) mode = 'grid-disk';
+    const index = new CellNeighbourIndex(points, mode, ij, disk);
+    if (mode === 'local-ij' && options.mode === undefined && !index.agreesWithGridDisk()) {
+      return new CellNeighbourIndex(points, 'grid-disk', null, disk);
+    }
+    return index;
+  }
+
+  /** Great-circle distance between the centroids of cells `a` and `b`, metres. */
+  distanceM(a: number, b: number): number {
+    return a === b ? 0 : haversineRadM(this.latRad[a]!, this.lngRad[a]!, this.cosLat[a]!, this.latRad[b]!, this.lngRad[b]!, this.cosLat[b]!);
+  }
+
+  /** Grid rings needed so that a disk holds every cell whose centroid is within `radiusM`. */
+  ringsFor(radiusM: number): number {
+    return Math.max(1, Math.ceil(radiusM / (this.spacingM * SQRT3_2 * 0.95)));
+  }
+
+  /** Upper bound on the number of results of {@link within} for `radiusM` (size of scratch buffers). */
+  maxResults(radiusM: number): number {
+    const k = this.ringsFor(radiusM);
+    return 3 * k * k + 3 * k + 1;
+  }
+
+  /** Index of a cell id in the set, or -1. */
+  indexOf(cell: bigint): number {
+    if (!this.byCell) {
+      this.byCell = new Map();
+      for (let c = 0; c < this.points.count; c++) this.byCell.set(this.points.cell[c]!, c);
+    }
+    return this.byCell.get(cell) ?? -1;
+  }
+
+  /**
+   * The cells of the set within `radiusM` of cell `c` (itself included), in a fixed order.
+   * @param c index of the query cell
+   * @param radiusM great-circle radius, metres (inclusive)
+   * @param outIndex receives neighbour indexes; length ≥ {@link maxResults}
+   * @param outDistM receives their distances, metres
+   * @returns how many were written
+   */
+  within(c: number, radiusM: number, outIndex: Int32Array, outDistM: Float64Array | Float32Array): number {
+    const k = this.ringsFor(radiusM);
+    const la = this.latRad[c]!;
+    const lo = this.lngRad[c]!;
+    const co = this.cosLat[c]!;
+    const latRad = this.latRad;
+    const lngRad = this.lngRad;
+    const cosLat = this.cosLat;
+    let m = 0;
+    if (this.ijI) {
+      const offsets = this.offsets(k);
+      const ci = this.ijI[c]!;
+      const cj = this.ijJ![c]!;
+      const tabI = this.tabI!;
+      const tabJ = this.tabJ!;
+      const tabV = this.tabV!;
+      const mask = this.tabMask;
+      for (let o = 0; o < offsets.length; o += 2) {
+        const i = ci + offsets[o]!;
+        const j = cj + offsets[o + 1]!;
+        let h = hashIj(i, j) & mask;
+        let v = tabV[h]!;
+        while (v >= 0 && (tabI[h] !== i || tabJ[h] !== j)) {
+          h = (h + 1) & mask;
+          v = tabV[h]!;
+        }
+        if (v < 0) continue;
+        const d = v === c ? 0 : haversineRadM(la, lo, co, latRad[v]!, lngRad[v]!, cosLat[v]!);
+        if (d <= radiusM) {
+          outIndex[m] = v;
+          outDistM[m++] = d;
+        }
+      }
+      return m;
+    }
+    const cells = this.diskFn(this.points.cell[c]!, k);
+    const byCell = this.byCell!;
+    for (let q = 0; q < cells.length; q++) {
+      const v = byCell.get(cells[q]!);
+      if (v === undefined) continue;
+      const d = v === c ? 0 : haversineRadM(la, lo, co, latRad[v]!, lngRad[v]!, cosLat[v]!);
+      if (d <= radiusM) {
+        outIndex[m] = v;
+        outDistM[m++] = d;
+      }
+    }
+    return m;
+  }
+
+  private insert(i: number, j: number, v: number): void {
+    let h = hashIj(i, j) & this.tabMask;
+    while (this.tabV![h]! >= 0) h = (h + 1) & this.tabMask;
+    this.tabI![h] = i;
+    this.tabJ![h] = j;
+    this.tabV![h] = v;
+  }
+
+  /** IJ offsets of a k-ring disk, flat [di0, dj0, di1, dj1, …], centre first. */
+  private offsets(k: number): Int32Array {
+    let o = this.offsetsByK.get(k);
+    if (!o) {
+      const list: number[] = [0, 0];
+      for (let di = -k; di <= k; di++) {
+        for (let dj = -k; dj <= k; dj++) {
+          if ((di !== 0 || dj !== 0) && Math.max(Math.abs(di), Math.abs(dj), Math.abs(di - dj)) <= k) list.push(di, dj);
+        }
+      }
+      o = Int32Array.from(list);
+      this.offsetsByK.set(k, o);
+    }
+    return o;
+  }
+
+  /** Compares IJ disks with h3-js grid disks on a spread sample of cells. */
+  private agreesWithGridDisk(): boolean {
+    const n = this.points.count;
+    const step = Math.max(1, Math.floor(n / SAMPLE));
+    const k = 2;
+    const out = new Int32Array(3 * k * k + 3 * k + 1);
+    for (let c = 0; c < n; c += step) {
+      const viaIj = new Set<number>();
+      const m = this.withinRings(c, k, out);
+      for (let q = 0; q < m; q++) viaIj.add(out[q]!);
+      const viaDisk = new Set<number>();
+      for (const hex of gridDisk(this.points.cell[c]!.toString(16), k)) {
+        const v = this.indexOf(BigInt('0x' + hex));
+        if (v >= 0) viaDisk.add(v);
+      }
+      if (viaIj.size !== viaDisk.size) return false;
+      for (const v of viaIj) if (!viaDisk.has(v)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The cells of the set within `k` grid steps of cell `c` (no distance check): a cheap superset of the cells within
+   * `radiusM` when `k = ringsFor(radiusM)`. Same cells as {@link within} would consider before its haversine filter.
+   * @param out receives cell indexes; length ≥ 3k² + 3k + 1
+   * @returns how many were written
+   */
+  disk(c: number, k: number, out: Int32Array): number {
+    if (this.ijI) return this.withinRings(c, k, out);
+    const cells = this.diskFn(this.points.cell[c]!, k);
+    let m = 0;
+    for (let q = 0; q < cells.length; q++) {
+      const v = this.byCell!.get(cells[q]!);
+      if (v !== undefined) out[m++] = v;
+    }
+    return m;
+  }
+
+  private withinRings(c: number, k: number, out: Int32Array): number {
+    const offsets = this.offsets(k);
+    let m = 0;
+    for (let o = 0; o < offsets.length; o += 2) {
+      const i = this.ijI![c]! + offsets[o]!;
+      const j = this.ijJ![c]! + offsets[o + 1]!;
+      let h = hashIj(i, j) & this.tabMask;
+      while (this.tabV![h]! >= 0) {
+        if (this.tabI![h] === i && this.tabJ![h] === j) {
+          out[m++] = this.tabV![h]!;
+          break;
+        }
+        h = (h + 1) & this.tabMask;
+      }
+    }
+    return m;
+  }
+}
+
+function hashIj(i: number, j: number): number {
+  let h = (Math.imul(i, 0x27d4eb2d) + j) | 0;
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
+let pentagonBaseCells: Set<number> | null = null;
+
+/** Base cell numbers whose res-0 cell is a pentagon. */
+function pentagonBases(): Set<number> {
+  if (!pentagonBaseCells) {
+    pentagonBaseCells = new Set(getRes0Cells().filter((h) => isPentagon(h)).map((h) => getBaseCellNumber(h)));
+  }
+  return pentagonBaseCells;
+}
+
+/** The cell nearest the mean centroid: the anchor of the IJ frame (deterministic). */
+function anchorCell(points: CellPoints): bigint {
+  let sLat = 0;
+  let sLng = 0;
+  for (let i = 0; i < points.count; i++) {
+    sLat += points.lat[i]!;
+    sLng += points.lng[i]!;
+  }
+  sLat /= points.count;
+  sLng /= points.count;
+  let best = 0;
+  let bestD = Infinity;
+  for (let i = 0; i < points.count; i++) {
+    const d = (points.lat[i]! - sLat) ** 2 + (points.lng[i]! - sLng) ** 2;
+    if (d < bestD) {
+      bestD = d;
+      best = i;
+    }
+  }
+  return points.cell[best]!;
+}
+
+/** Local IJ coordinates of every cell relative to one anchor, or null when some cell cannot be placed safely. */
+function localIj(points: CellPoints): { i: Int32Array; j: Int32Array } | null {
+  const n = points.count;
+  if (n === 0) return { i: new Int32Array(0), j: new Int32Array(0) };
+  const pent = pentagonBases();
+  const hi = new Uint32Array(points.cell.buffer, points.cell.byteOffset, n * 2);
+  for (let c = 0; c < n; c++) {
+    const base = (hi[c * 2 + 1]! >>> 13) & 0x7f;
+    if (pent.has(base)) return null;
+  }
+  const anchor = anchorCell(points).toString(16);
+  const I = new Int32Array(n);
+  const J = new Int32Array(n);
+  try {
+    for (let c = 0; c < n; c++) {
+      const ij = cellToLocalIj(anchor, points.cell[c]!.toString(16));
+      I[c] = ij.i;
+      J[c] = ij.j;
+    }
+  } catch {
+    return null;
+  }
+  return { i: I, j: J };
+}
+
+/** Smallest centroid distance between a sampled cell and its six neighbours, metres. */
+function sampleSpacingM(points: CellPoints): number {
+  const n = points.count;
+  if (n === 0) return 1;
+  const step = Math.max(1, Math.floor(n / SAMPLE));
+  let min = Infinity;
+  for (let c = 0; c < n; c += step) {
+    const hex = points.cell[c]!.toString(16);
+    const [lat0, lng0] = cellToLatLng(hex);
+    for (const h of gridDisk(hex, 1)) {
+      if (h === hex) continue;
+      const [lat, lng] = cellToLatLng(h);
+      const d = haversineM(lat0, lng0, lat, lng);
+      if (d < min) min = d;
+    }
+  }
+  return min;
+}

@@ -1,0 +1,44 @@
+/**
+ * Zone proposal: where parking zones go and how big each must be. Maximal covering location (greedy with lazy
+ * re-evaluation, then local search) or DBSCAN clusters over H3 demand cells; capacity from parked-vehicle peaks;
+ * stored runs that recompute bit for bit and compare.
+ */
+export {
+  proposeZones,
+  proposeZonesFromDemand,
+  storePeaks,
+  demandDigest,
+  type ZoneProposal,
+  type ZoneRecord,
+  type ZoneSummary,
+  type ZoneStage,
+  type ZoneProgress,
+  type PeaksFn,
+  type ProposeHooks,
+  type ProposeZonesHooks,
+} from './propose-zones.ts';
+export {
+  resolveZoneOptions,
+  DEFAULT_ZONE_OPTIONS,
+  DEFAULT_COVERAGE,
+  AUTO_LAGRANGIAN_MAX_ENTRIES,
+  type ZoneOptimize,
+  type ZoneOptions,
+  type ResolvedZoneOptions,
+  type ZoneFilter,
+  type ZoneMethod,
+} from './options.ts';
+export { createRun, getRun, listRuns, getRunZones, recomputeRun, type StoredRun, type RunStats, type RunStatus, type RunListItem, type RecomputeResult, type CreateRunHooks } from './runs.ts';
+export { compareRuns, compareZones, type RunComparison, type ZoneMove, type ZoneRef } from './compare-runs.ts';
+export { zonesToGeoJson, type ZoneFeature, type ZoneFeatureCollection, type ZoneFeatureProperties } from './zones-geojson.ts';
+export { parseExclusions, excludedMask, pointInPolygon, type Exclusions, type ExclusionPolygon } from './exclusions.ts';
+export { capacityFromPeak, type CapacityOptions } from './capacity.ts';
+export { CellNeighbourIndex, type CellPoints, type GridDiskFn, type NeighbourMode, type NeighbourIndexOptions } from './cell-neighbours.ts';
+export { buildCoverageGraph, type CoverageGraph } from './coverage-graph.ts';
+export { mclpGreedy, type GreedyOptions, type GreedyResult, type GreedyStop } from './mclp-greedy.ts';
+export { improveZones, type LocalSearchOptions, type LocalSearchResult } from './mclp-local-search.ts';
+export { lagrangianSearch, type LagrangianOptions, type LagrangianResult } from './mclp-lagrangian.ts';
+export { CoverState } from './cover-state.ts';
+export { dbscanCells, densityQuantile, type CellClusters } from './dbscan.ts';
+export { hexHull, hexOutline, type FootprintGeometry, type PolygonGeometry, type MultiPolygonGeometry } from './footprint.ts';
+export { emptyDemand, sortDemandByCell, type ZoneDemand } from './demand.ts';

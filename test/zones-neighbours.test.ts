@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { cellToLatLng, getBaseCellNumber, getRes0Cells, isPentagon, latLngToCell } from 'h3-js';
+import { CellNeighbourIndex, type CellPoints, type NeighbourMode } from '../engine/zones/cell-neighbours.ts';
+import { buildCoverageGraph } from '../engine/zones/coverage-graph.ts';
+import { haversineM } from '../engine/zones/geo.ts';
+import { Random } from '../fixtures/random.ts';
+
+/** Distinct cells of random points scattered around a centre. */
+function scatter(lat0: number, lng0: number, spreadM: number, count: number, res: number, seed: number): CellPoints {
+  const rnd = new Random(seed);
+  const set = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const lat = lat0 + (rnd.normal() * spreadM) / 111_320;
+    const lng = lng0 + (rnd.normal() * spreadM) / (111_320 * Math.cos((lat0 * Math.PI) / 180));
+    set.add(latLngToCell(lat, lng, res));
+  }
+  const hexes = [...set].sort();
+  const n = hexes.length;
+  const points: CellPoints = { count: n, res, cell: new BigUint64Array(n), lat: new Float64Array(n), lng: new Float64Array(n) };
+  hexes.forEach((h, i) => {
+    const [lat, lng] = cellToLatLng(h);
+    points.cell[i] = BigInt('0x' + h);
+    points.lat[i] = lat!;
+    points.lng[i] = lng!;
+  });
+  return points;
+}
+
+/** Every pair within the radius by brute force, as sorted rows. */
+function bruteRows(p: CellPoints, radiusM: number): number[][] {
+  const rows: number[][] = [];
+  for (let a = 0; a < p.count; a++) {
+    const row: number[] = [];
+    for (let b = 0; b < p.count; b++) if (haversineM(p.lat[a]!, p.lng[a]!, p.lat[b]!, p.lng[b]!) <= radiusM) row.push(b);
+    rows.push(row);
+  }
+  return rows;
+}
+
+function graphRows(p: CellPoints, radiusM: number, mode?: NeighbourMode): { rows: number[][]; mode: NeighbourMode } {
+  const index = CellNeighbourIndex.build(p, mode ? { mode } : {});
+  const g = buildCoverageGraph(index, radiusM);
+  const rows: number[][] = [];
+  for (let c = 0; c < g.count; c++) rows.push(Array.from(g.targets.subarray(g.offsets[c]!, g.offsets[c + 1]!)).sort((x, y) => x - y));
+  return { rows, mode: index.mode };
+}
+
+/** A point where cells of two base cells meet at `res`: walk east from a start until the base cell changes. */
+function baseCellBorder(lat: number, lng: number, res: number): [number, number] {
+  const b0 = getBaseCellNumber(latLngToCell(lat, lng, res));
+  for (let d = 0; d < 60; d += 0.002) if (getBaseCellNumber(latLngToCell(lat, lng + d, res)) !== b0) return [lat, lng + d];
+  throw new Error('no border found');
+}
+
+describe('CellNeighbourIndex', () => {
+  it('finds exactly the cells within the radius (local IJ, random cities)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          lat: fc.double({ min: -60, max: 60, noNaN: true }),
+          lng: fc.double({ min: -179, max: 179, noNaN: true }),
+          res: fc.integer({ min: 8, max: 12 }),
+          radiusM: fc.integer({ min: 20, max: 600 }),
+          seed: fc.integer({ min: 1, max: 1e6 }),
+        }),
+        ({ lat, lng, res, radiusM, seed }) => {
+          const spread = radiusM * 3;
+          const p = scatter(lat, lng, spread, 250, res, seed);
+          expect(graphRows(p, radiusM).rows).toEqual(bruteRows(p, radiusM));
+        },
+      ),
+      { numRuns: 40, seed: 11 },
+    );
+  });
+
+  it('uses local IJ in an ordinary city', () => {
+    const p = scatter(45.52, -122.68, 800, 400, 11, 1);
+    expect(CellNeighbourIndex.build(p).mode).toBe('local-ij');
+  });
+
+  it('is exact across a base-cell border', () => {
+    const [lat, lng] = baseCellBorder(45.5, -123, 10);
+    const p = scatter(lat, lng, 1500, 800, 10, 3);
+    const bases = new Set(Array.from(p.cell, (c) => getBaseCellNumber(c.toString(16))));
+    expect(bases.size).toBeGreaterThan(1);
+    const { rows, mode } = graphRows(p, 400);
+    expect(mode).toBe('local-ij');
+    expect(rows).toEqual(bruteRows(p, 400));
+  });
+
+  it('falls back to grid disks next to a pentagon, and stays exact', () => {
+    const pentagon = getRes0Cells().find((h) => isPentagon(h))!;
+    const [lat, lng] = cellToLatLng(pentagon);
+    const p = scatter(lat!, lng!, 1500, 600, 9, 5);
+    const { rows, mode } = graphRows(p, 800);
+    expect(mode).toBe('grid-disk');
+    expect(rows).toEqual(bruteRows(p, 800));
+  });
+
+  it('gives the same graph in both modes', () => {
+    const p = scatter(48.85, 2.35, 600, 500, 11, 9);
+    expect(graphRows(p, 150, 'grid-disk').rows).toEqual(graphRows(p, 150, 'local-ij').rows);
+  });
+
+  it('puts each cell first in its own row at distance 0', () => {
+    const p = scatter(48.85, 2.35, 300, 100, 11, 2);
+    const g = buildCoverageGraph(CellNeighbourIndex.build(p), 100);
+    for (let c = 0; c < g.count; c++) {
+      expect(g.targets[g.offsets[c]!]).toBe(c);
+      expect(g.distM[g.offsets[c]!]).toBe(0);
+    }
+  });
+});

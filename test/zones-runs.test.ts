@@ -1,0 +1,191 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFile } from '../engine/ingest/index.ts';
+import { parkedPeaks } from '../engine/bin/index.ts';
+import { isParkzonesError } from '../engine/errors.ts';
+import { generateCity, writeTrips } from '../fixtures/index.ts';
+import {
+  compareRuns,
+  createRun,
+  getRun,
+  getRunZones,
+  listRuns,
+  proposeZones,
+  recomputeRun,
+  type ZoneProposal,
+  type StoredRun,
+} from '../engine/zones/index.ts';
+import { haversineM } from '../engine/zones/geo.ts';
+import { tempStore } from './helpers/temp-store.ts';
+
+let ctx: Awaited<ReturnType<typeof tempStore>>;
+const city = generateCity({ trips: 5000, seed: 8, days: 7 });
+let first: { run: StoredRun; proposal: ZoneProposal };
+
+beforeAll(async () => {
+  ctx = await tempStore();
+  const file = path.join(ctx.dir, 'city.parquet');
+  await writeTrips([...city.trips()], file, { format: 'parquet' });
+  await ingestFile(ctx.store, file);
+  first = await createRun(ctx.store, { walkRadiusM: 100 });
+});
+afterAll(() => ctx.cleanup());
+
+describe('createRun', () => {
+  it('stores the run done, with its parameters, filter, progress and summary', async () => {
+    const run = await getRun(ctx.store, first.run.runId);
+    expect(run.status).toBe('done');
+    expect(run.progress).toBe(1);
+    expect(run.stage).toBe('done');
+    expect(run.params.walkRadiusM).toBe(100);
+    expect(run.params.coverage).toBe(0.8);
+    expect(run.filter).toEqual({});
+    expect(run.stats!.summary).toEqual(first.proposal.summary);
+    expect(run.stats!.curve).toEqual(first.proposal.curve);
+    expect(run.error).toBeNull();
+  });
+
+  it('stores every zone, and reads them back value for value', async () => {
+    const zones = await getRunZones(ctx.store, first.run.runId);
+    expect(zones.length).toBeGreaterThan(10);
+    expect(zones).toEqual(first.proposal.zones);
+  });
+
+  it('gives every synthetic hotspot a zone within the walking radius', () => {
+    for (const h of city.hotspots) {
+      const nearest = Math.min(...first.proposal.zones.map((z) => haversineM(h.lat, h.lng, z.centerLat, z.centerLng)));
+      expect(nearest, h.name).toBeLessThanOrEqual(100);
+    }
+  });
+
+  it('sizes each zone from the p85 of daily parked peaks × 1.2, rounded up, at least 2', async () => {
+    const p = first.proposal;
+    // Rebuild the cell → zone map from the catchments, then ask parkedPeaks directly.
+    const cells: bigint[] = [];
+    const zoneOf: number[] = [];
+    p.zones.forEach((z, i) => z.catchment.forEach((hex) => (cells.push(BigInt('0x' + hex)), zoneOf.push(i))));
+    const peaks = await parkedPeaks(ctx.store, { res: 11, cells: BigUint64Array.from(cells), groups: Int32Array.from(zoneOf), groupCount: p.zones.length, percentile: 0.85 });
+    p.zones.forEach((z, i) => {
+      expect(z.peakParked).toBe(peaks.percentilePeak[i]);
+      expect(z.capacity).toBe(Math.max(2, Math.ceil(Math.round(peaks.percentilePeak[i]! * 1.2 * 1e9) / 1e9)));
+    });
+    expect(p.summary.capacitySized).toBe(true);
+    expect(p.summary.totalSlots).toBe(p.zones.reduce((s, z) => s + z.capacity, 0));
+  });
+
+  it('refuses impossible options before creating a run', async () => {
+    const before = (await listRuns(ctx.store)).length;
+    const e = await createRun(ctx.store, { walkRadiusM: -5 }).catch((x: unknown) => x);
+    expect(isParkzonesError(e, 'BAD_OPTION')).toBe(true);
+    expect((e as Error).message).toBe('walkRadiusM: must be a number of metres > 0, got -5');
+    expect((await listRuns(ctx.store)).length).toBe(before);
+  });
+
+  it('stores a run with zero zones, and why, when no trip matches the filter', async () => {
+    const { run, proposal } = await createRun(ctx.store, { k: 5, filter: { from: '2031-01-01' } });
+    expect(run.status).toBe('done');
+    expect(proposal.zones).toEqual([]);
+    expect(run.stats!.summary.reason).toBe('no trip ends match the filter (from=2031-01-01), so there is nothing to cover');
+    expect(await getRunZones(ctx.store, run.runId)).toEqual([]);
+  });
+
+  it('reports progress and tells the caller the run id before the work', async () => {
+    let createdId = -1;
+    const fractions: number[] = [];
+    const { run } = await createRun(ctx.store, { k: 3 }, { onCreated: (id) => (createdId = id), onProgress: (f) => fractions.push(f) });
+    expect(createdId).toBe(run.runId);
+    expect(fractions[0]).toBe(0);
+    expect(fractions.at(-1)).toBe(1);
+  });
+});
+
+describe('recomputeRun', () => {
+  it('recomputes a stored run bit for bit', async () => {
+    const r = await recomputeRun(ctx.store, first.run.runId);
+    expect(r.differences).toEqual([]);
+    expect(r.equal).toBe(true);
+    expect(r.inputChanged).toBe(false);
+  });
+
+  it('recomputes a filtered dbscan run with exclusions bit for bit', async () => {
+    const h = city.hotspots[0]!;
+    const d = 0.0005;
+    const exclude = { type: 'Polygon', coordinates: [[[h.lng - d, h.lat - d], [h.lng + d, h.lat - d], [h.lng + d, h.lat + d], [h.lng - d, h.lat + d], [h.lng - d, h.lat - d]]] };
+    const { run } = await createRun(ctx.store, { method: 'dbscan', k: 8, exclude, filter: { hours: [7, 8, 9, 16, 17, 18], days: 'weekday', tz: 'America/Kentucky/Louisville' } });
+    const r = await recomputeRun(ctx.store, run.runId);
+    expect(r.differences).toEqual([]);
+  });
+
+  it('says the input changed when trips were added since', async () => {
+    const { run } = await createRun(ctx.store, { k: 6 });
+    const more = generateCity({ trips: 800, seed: 99, days: 2 });
+    const file = path.join(ctx.dir, 'more.parquet');
+    await writeTrips([...more.trips()], file, { format: 'parquet' });
+    await ingestFile(ctx.store, file);
+    const r = await recomputeRun(ctx.store, run.runId);
+    expect(r.equal).toBe(false);
+    expect(r.inputChanged).toBe(true);
+    expect(r.differences.some((d) => d.startsWith('summary totalTrips'))).toBe(true);
+  });
+
+  it('refuses a run that is not done', async () => {
+    await ctx.store.run(`INSERT INTO runs (run_id, created_at, params, input_filter, status) VALUES (9999, now(), '{}', '{}', 'running')`);
+    const e = await recomputeRun(ctx.store, 9999).catch((x: unknown) => x);
+    expect(isParkzonesError(e, 'CONFLICT')).toBe(true);
+  });
+});
+
+describe('getRun and listRuns', () => {
+  it('fails with NOT_FOUND for an unknown run', async () => {
+    const e = await getRun(ctx.store, 123456).catch((x: unknown) => x);
+    expect(isParkzonesError(e, 'NOT_FOUND')).toBe(true);
+    expect((e as Error).message).toBe('no run 123456');
+  });
+
+  it('lists runs newest first with their summaries', async () => {
+    const runs = await listRuns(ctx.store);
+    const ids = runs.map((r) => r.runId);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    const one = runs.find((r) => r.runId === first.run.runId)!;
+    expect(one.summary).toEqual(first.proposal.summary);
+    expect(one).not.toHaveProperty('stats');
+  });
+});
+
+describe('compareRuns', () => {
+  it('splits zones into kept, moved, removed and added, and gives the coverage difference', async () => {
+    const a = await createRun(ctx.store, { k: 5, filter: { to: '2026-06-08' } });
+    const b = await createRun(ctx.store, { k: 10, filter: { to: '2026-06-08' } });
+    const c = await compareRuns(ctx.store, a.run.runId, b.run.runId);
+    expect(c.kept.length + c.moved.length + c.removed.length).toBe(5);
+    expect(c.kept.length + c.moved.length + c.added.length).toBe(10);
+    expect(c.coverage.difference).toBeCloseTo(b.proposal.summary.coveredShare - a.proposal.summary.coveredShare, 12);
+    expect(c.sameInput).toBe(true);
+    for (const m of c.moved) expect(m.distanceM).toBeLessThanOrEqual(100);
+  });
+
+  it('finds nothing changed between a run and its twin', async () => {
+    const a = await createRun(ctx.store, { k: 7, filter: { to: '2026-06-08' } });
+    const b = await createRun(ctx.store, { k: 7, filter: { to: '2026-06-08' } });
+    const c = await compareRuns(ctx.store, a.run.runId, b.run.runId);
+    expect(c.kept).toHaveLength(7);
+    expect([c.moved, c.added, c.removed]).toEqual([[], [], []]);
+    expect(c.coverage.difference).toBe(0);
+  });
+
+  it('stores a failed run with its error when the zones cannot be written', async () => {
+    const proposal = await proposeZones(ctx.store, { k: 2 });
+    expect(proposal.zones).toHaveLength(2);
+    await ctx.store.run('ALTER TABLE zones RENAME TO zones_away');
+    try {
+      let id = -1;
+      const e = await createRun(ctx.store, { k: 2 }, { onCreated: (x) => (id = x) }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(Error);
+      const run = await getRun(ctx.store, id);
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatch(/zones/);
+    } finally {
+      await ctx.store.run('ALTER TABLE zones_away RENAME TO zones');
+    }
+  });
+});
