@@ -1,12 +1,19 @@
 #!/usr/bin/env node
 // Entry of the `parkzones` command: runs the TypeScript CLI through tsx, so no build step is needed.
-// `serve` starts the server (server/main.ts); every other command is the engine's CLI (engine/cli/main.ts).
+// `serve` starts the server (server/main.ts); every other command is the engine's CLI (engine/cli/main.ts),
+// which knows nothing of the server.
 import { register } from 'tsx/esm/api';
 
 register();
 if (process.argv[2] === 'serve') {
-  process.argv.splice(2, 1);
-  await import('../server/main.ts');
+  const { runServe } = await import('../server/main.ts');
+  try {
+    process.exitCode = await runServe(process.argv.slice(3));
+  } catch (e) {
+    const msg = String(e?.message ?? e);
+    process.stderr.write(/lock/i.test(msg) ? `parkzones: the store is open in another process: ${msg.split('\n')[0]}\n` : `parkzones: ${e?.stack ?? msg}\n`);
+    process.exitCode = 1;
+  }
 } else {
   await import('../engine/cli/main.ts');
 }

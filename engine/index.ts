@@ -6,3 +6,9 @@ export { ParkzonesError, isParkzonesError, requireOption, type ErrorCode, type E
 export { openStore, defaultStorePath, Store, type StoreOptions, type Row } from './store/open-store.ts';
 export * from './h3/index.ts';
 export * from './ingest/index.ts';
+export * from './access/index.ts';
+export * from './privacy/index.ts';
+export * from './export/index.ts';
+export * from './tiles/index.ts';
+export * from './bin/index.ts';
+export * from './zones/index.ts';

@@ -77,5 +77,14 @@ CREATE TABLE IF NOT EXISTS zones (
   profile INTEGER[] NOT NULL,
   PRIMARY KEY (run_id, zone_id)
 );
+CREATE TABLE IF NOT EXISTS api_keys (
+  key_id VARCHAR PRIMARY KEY,
+  role VARCHAR NOT NULL,
+  provider_id VARCHAR,
+  created_at TIMESTAMPTZ NOT NULL,
+  hash VARCHAR NOT NULL,
+  salt VARCHAR NOT NULL,
+  label VARCHAR
+);
 INSERT INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT DO NOTHING;
 `;

@@ -1,0 +1,56 @@
+/**
+ * Roles and what each may do: the municipality's data-sovereignty rules in one table.
+ * The server asks {@link can} before every operation; the CLI uses it for `keys create` validation.
+ */
+
+/** Roles of an API key. */
+export type Role = 'admin' | 'analyst' | 'planner' | 'operator';
+
+/** Every role, in order of decreasing power. */
+export const ROLES: readonly Role[] = ['admin', 'analyst', 'planner', 'operator'];
+
+/** Things a caller may want to do. */
+export type Action =
+  | 'keys:manage' // create, list, revoke API keys
+  | 'uploads:create' // upload a trip export (an operator only for its own provider)
+  | 'uploads:read' // list uploads and read their counts and rejects (an operator only its own)
+  | 'rows:raw' // see raw rows, device ids and single trips
+  | 'aggregates:read' // demand cells and tiles (an operator only its own provider's; all but admin k-suppressed)
+  | 'aggregates:all-providers' // aggregates over any provider, not just one's own
+  | 'runs:create' // start a recompute
+  | 'runs:read'; // read runs, their zones and exports, and compare runs
+
+const MATRIX: Record<Role, readonly Action[]> = {
+  admin: ['keys:manage', 'uploads:create', 'uploads:read', 'rows:raw', 'aggregates:read', 'aggregates:all-providers', 'runs:create', 'runs:read'],
+  analyst: ['aggregates:read', 'aggregates:all-providers', 'runs:create', 'runs:read'],
+  planner: ['aggregates:read', 'aggregates:all-providers', 'runs:read'],
+  operator: ['uploads:create', 'uploads:read', 'aggregates:read'],
+};
+
+/** The authenticated caller: a verified API key. */
+export interface Principal {
+  keyId: string;
+  role: Role;
+  /** The provider an operator is scoped to; null for other roles. */
+  providerId: string | null;
+}
+
+/** True when `role` is one of {@link ROLES}. */
+export function isRole(role: unknown): role is Role {
+  return typeof role === 'string' && (ROLES as readonly string[]).includes(role);
+}
+
+/** True when a caller with `role` may do `action` (provider scoping is checked separately with {@link providerScope}). */
+export function can(role: Role, action: Action): boolean {
+  return MATRIX[role].includes(action);
+}
+
+/** The roles allowed to do `action`, for documentation and error messages. */
+export function rolesFor(action: Action): Role[] {
+  return ROLES.filter((r) => MATRIX[r].includes(action));
+}
+
+/** The only provider whose data `principal` may see, or null when it may see all. */
+export function providerScope(principal: Principal): string | null {
+  return can(principal.role, 'aggregates:all-providers') ? null : principal.providerId;
+}

@@ -1,0 +1,4 @@
+/** Privacy: k-anonymity suppression of every aggregate served to anyone but an admin. */
+export { suppressCells, visibleCellSet, suppressProfile, checkK, DEFAULT_K, type CellColumns, type SuppressionInfo } from './suppress-cells.ts';
+export { suppressZones, type SuppressibleZone } from './suppress-zones.ts';
+export { suppressComparison, type SuppressibleComparison } from './suppress-comparison.ts';

@@ -1,0 +1,89 @@
+/**
+ * k-anonymity for demand aggregates: a cell with fewer than k trip ends is not shown to anyone but an admin,
+ * and within a shown cell an hour of the day with fewer than k trip ends reads as 0.
+ */
+
+/** Default k: cells with fewer trip ends than this are suppressed. */
+export const DEFAULT_K = 5;
+
+/** The columns of demand cells this module reads and filters (engine/bin's DemandCells has them all). */
+export interface CellColumns {
+  res: number;
+  count: number;
+  cell: BigUint64Array;
+  lat: Float64Array;
+  lng: Float64Array;
+  trips: Float64Array;
+  devices: Float64Array;
+  days: Float64Array;
+  /** count × 24 trip ends by hour of day. */
+  profile: Float64Array;
+  totalTrips: number;
+}
+
+/** What {@link suppressCells} removed, for the response's metadata (no counts of the removed cells). */
+export interface SuppressionInfo {
+  k: number;
+  suppressedCells: number;
+}
+
+/** Throws unless k is a whole number ≥ 1. */
+export function checkK(k: number): void {
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`k-anonymity threshold must be a whole number ≥ 1, got ${k}`);
+}
+
+/**
+ * A copy of `cells` without the cells that have fewer than `k` trip ends; in the cells kept, profile hours with
+ * fewer than `k` trip ends are set to 0. `totalTrips` becomes the sum over the kept cells. k = 1 keeps everything.
+ * @example
+ * const shown = suppressCells(await demandCells(store, { res: 10 }), 5);
+ */
+export function suppressCells<T extends CellColumns>(cells: T, k: number = DEFAULT_K): T & { suppression: SuppressionInfo } {
+  checkK(k);
+  let kept = 0;
+  for (let i = 0; i < cells.count; i++) if (cells.trips[i]! >= k) kept++;
+  const out = {
+    ...cells,
+    count: kept,
+    cell: new BigUint64Array(kept),
+    lat: new Float64Array(kept),
+    lng: new Float64Array(kept),
+    trips: new Float64Array(kept),
+    devices: new Float64Array(kept),
+    days: new Float64Array(kept),
+    profile: new Float64Array(kept * 24),
+    totalTrips: 0,
+    suppression: { k, suppressedCells: cells.count - kept },
+  };
+  let j = 0;
+  for (let i = 0; i < cells.count; i++) {
+    if (!(cells.trips[i]! >= k)) continue;
+    out.cell[j] = cells.cell[i]!;
+    out.lat[j] = cells.lat[i]!;
+    out.lng[j] = cells.lng[i]!;
+    out.trips[j] = cells.trips[i]!;
+    out.devices[j] = cells.devices[i]!;
+    out.days[j] = cells.days[i]!;
+    for (let h = 0; h < 24; h++) {
+      const v = cells.profile[i * 24 + h]!;
+      out.profile[j * 24 + h] = v >= k ? v : 0;
+    }
+    out.totalTrips += cells.trips[i]!;
+    j++;
+  }
+  return out;
+}
+
+/** The set of cells (as bigint ids) that survive suppression at `k`: the cells a non-admin may see named. */
+export function visibleCellSet(cells: CellColumns, k: number = DEFAULT_K): Set<bigint> {
+  checkK(k);
+  const set = new Set<bigint>();
+  for (let i = 0; i < cells.count; i++) if (cells.trips[i]! >= k) set.add(cells.cell[i]!);
+  return set;
+}
+
+/** A 24-hour profile with hours below `k` set to 0 (a new array). */
+export function suppressProfile(profile: ArrayLike<number>, k: number = DEFAULT_K): number[] {
+  checkK(k);
+  return Array.from(profile, (v) => (v >= k ? v : 0));
+}

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { authenticate } from './auth.ts';
+import { resolveDeps, type AppDeps, type ResolvedDeps } from './deps.ts';
+import { HttpProblem, problemMiddleware } from './problem.ts';
+import { openApiDocument } from './openapi.ts';
+import { registerHealth } from './routes/health.ts';
+import { registerConfig } from './routes/config.ts';
+import { registerKeys } from './routes/keys.ts';
+import { registerUploads } from './routes/uploads.ts';
+import { registerCells } from './routes/cells.ts';
+import { registerRuns } from './routes/runs.ts';
+
+/** The Express app and the dependencies it resolved (queue, cache …), for the caller to close. */
+export interface CreatedApp {
+  app: Express;
+  deps: ResolvedDeps;
+}
+
+function securityHeaders(req: Request, res: Response, next: NextFunction): void {
+  res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' });
+  if (req.path.startsWith('/api/')) res.set('Cache-Control', 'no-store');
+  next();
+}
+
+/**
+ * Builds the parkzones API (and, with `staticDir`, the web page at /). Routes live under /api; every error is
+ * problem+json; the OpenAPI document is at /api/openapi.json.
+ * @example
+ * const { app } = createApp({ store: await openStore() });
+ * app.listen(8080);
+ */
+export function createApp(input: AppDeps): CreatedApp {
+  const deps = resolveDeps(input);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(securityHeaders);
+
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument({ kAnonymity: deps.kAnonymity, uploadLimitBytes: deps.uploadLimitBytes }));
+  });
+  app.use('/api', authenticate(deps.store));
+  registerHealth(app, deps);
+  registerConfig(app, deps);
+  registerKeys(app, deps);
+  registerUploads(app, deps);
+  registerCells(app, deps);
+  registerRuns(app, deps);
+  app.use('/api', (req) => {
+    throw new HttpProblem(404, 'NO_ROUTE', 'Not found', `no endpoint ${req.method} ${req.originalUrl.split('?')[0]}; see /api/openapi.json`);
+  });
+
+  if (deps.staticDir && fs.existsSync(deps.staticDir)) {
+    const dir = path.resolve(deps.staticDir);
+    app.use(express.static(dir, { index: 'index.html', maxAge: '1h', setHeaders: (res, file) => file.endsWith('index.html') && res.setHeader('Cache-Control', 'no-cache') }));
+    const index = path.join(dir, 'index.html');
+    app.get(/^(?!\/api\/).*/, (_req, res, next) => (fs.existsSync(index) ? res.sendFile(index) : next()));
+  }
+  app.use(problemMiddleware(deps.log));
+  return { app, deps };
+}

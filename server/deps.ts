@@ -1,0 +1,91 @@
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_K, checkK, type Store } from '../engine/index.ts';
+import { DemandCache } from './demand-cache.ts';
+import { JobQueue, Lane } from './jobs.ts';
+
+/** What the app needs; {@link resolveDeps} fills in everything but the store. */
+export interface AppDeps {
+  store: Store;
+  /** Cells with fewer trip ends are hidden from everyone but admins. Default 5. */
+  kAnonymity?: number;
+  /** Largest upload body, bytes. Default 512 MiB. */
+  uploadLimitBytes?: number;
+  /** Where upload bodies are spooled before ingest. Default: a folder in the OS temp dir. */
+  uploadDir?: string;
+  /** MapLibre style the page should use; null = the page's built-in offline style. */
+  basemapStyleUrl?: string | null;
+  /** Folder served at / (the built web page); null = none. */
+  staticDir?: string | null;
+  /** Recompute queue (one per store). */
+  jobs?: JobQueue;
+  /** Serialises uploads of one store. */
+  uploadLane?: Lane;
+  /** Demand and tile cache of the store. */
+  cache?: DemandCache;
+  /** Where unexpected errors are written. Default console.error. */
+  log?: (message: string) => void;
+}
+
+/** {@link AppDeps} with every field present. */
+export type ResolvedDeps = Required<AppDeps>;
+
+/** Default upload limit: 512 MiB (a month of a large city's trips as gzipped CSV is well below). */
+export const DEFAULT_UPLOAD_LIMIT_BYTES = 512 * 1024 * 1024;
+
+/** The per-store services: one recompute queue, one upload lane, one demand cache per store, however many apps serve it. */
+interface StoreServices {
+  jobs: JobQueue;
+  uploadLane: Lane;
+  cache: DemandCache;
+  users: number;
+}
+
+const services = new WeakMap<Store, StoreServices>();
+
+function storeServices(store: Store): StoreServices {
+  let s = services.get(store);
+  if (!s) services.set(store, (s = { jobs: new JobQueue(), uploadLane: new Lane(), cache: new DemandCache(store), users: 0 }));
+  return s;
+}
+
+/**
+ * The store's shared queue, lane and cache (created on first use), counted as used once more; pair every call with
+ * {@link releaseStoreServices}.
+ */
+export function acquireStoreServices(store: Store): Pick<StoreServices, 'jobs' | 'uploadLane' | 'cache'> {
+  const s = storeServices(store);
+  s.users++;
+  return { jobs: s.jobs, uploadLane: s.uploadLane, cache: s.cache };
+}
+
+/** One user of the store's services is done; the last one closes the queue (waiting for its running job). */
+export async function releaseStoreServices(store: Store): Promise<void> {
+  const s = services.get(store);
+  if (!s) return;
+  if (--s.users > 0) return;
+  services.delete(store);
+  await s.jobs.close();
+}
+
+/** Applies defaults; queue, lane and cache default to the store's shared ones (see {@link acquireStoreServices}). */
+export function resolveDeps(deps: AppDeps): ResolvedDeps {
+  const k = deps.kAnonymity ?? DEFAULT_K;
+  checkK(k);
+  const limit = deps.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES;
+  if (!(Number.isInteger(limit) && limit > 0)) throw new RangeError(`uploadLimitBytes must be a whole number > 0, got ${limit}`);
+  // Without explicit services, the store's shared ones (not counted: only startServer acquires and releases).
+  const shared = () => storeServices(deps.store);
+  return {
+    store: deps.store,
+    kAnonymity: k,
+    uploadLimitBytes: limit,
+    uploadDir: deps.uploadDir ?? path.join(os.tmpdir(), `parkzones-uploads-${process.pid}`),
+    basemapStyleUrl: deps.basemapStyleUrl ?? null,
+    staticDir: deps.staticDir ?? null,
+    jobs: deps.jobs ?? shared().jobs,
+    uploadLane: deps.uploadLane ?? shared().uploadLane,
+    cache: deps.cache ?? shared().cache,
+    log: deps.log ?? ((m) => console.error(m)),
+  };
+}

@@ -1,0 +1,116 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { countAdminKeys, createKey, defaultStorePath, openStore, type Store } from '../engine/index.ts';
+import { createApp } from './app.ts';
+import { acquireStoreServices, releaseStoreServices } from './deps.ts';
+import { needsDemo, seedDemoCity } from './seed-demo.ts';
+import { startRun } from './routes/runs.ts';
+
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  /** DuckDB file to open (ignored when `store` is given). Default: $PARKZONES_DB or ./data/parkzones.duckdb. */
+  dbPath?: string;
+  /** An open store to serve (the caller keeps ownership: close() leaves it open). */
+  store?: Store;
+  /** TCP port; 0 = an ephemeral port. Default 8080. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** Largest upload body, bytes (413 beyond). Default 512 MiB. */
+  uploadLimitBytes?: number;
+  /** k of k-anonymity for non-admin aggregates. Default 5. */
+  kAnonymity?: number;
+  /** MapLibre style URL handed to the page; default none (the page's offline style). */
+  basemapStyleUrl?: string;
+  /** Folder served at / (web/dist). Default: none. */
+  staticDir?: string;
+  /** On a store that never had an upload: generate and ingest the demo city and compute a first run. Default false. */
+  seedDemo?: boolean;
+  /** Progress messages (seeding). Default: none. */
+  log?: (message: string) => void;
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  store: Store;
+  /** The first admin key's token when this start created it (a store without admin keys); else null. */
+  adminKey: string | null;
+  /** Stops listening, waits for the running job, and closes the store if this server opened it. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the API (and the page, with `staticDir`) over a store. On a store without an admin key it creates one
+ * and returns its token (shown once). With `seedDemo`, a store that never had an upload gets the demo city and a
+ * first run before this resolves.
+ * @example
+ * const server = await startServer({ dbPath: '/tmp/pz.duckdb', port: 0 });
+ * await fetch(`${server.url}/api/health`);
+ * await server.close();
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? (() => {});
+  const owned = !options.store;
+  const store = options.store ?? (await openStore({ path: options.dbPath ?? defaultStorePath() }));
+  try {
+    let adminKey: string | null = null;
+    if ((await countAdminKeys(store)) === 0) {
+      adminKey = (await createKey(store, { role: 'admin', label: 'first admin (created on first start)' })).token;
+    }
+    const shared = acquireStoreServices(store);
+    const { app, deps } = createApp({
+      store,
+      ...shared,
+      kAnonymity: options.kAnonymity,
+      uploadLimitBytes: options.uploadLimitBytes,
+      basemapStyleUrl: options.basemapStyleUrl ?? null,
+      staticDir: options.staticDir ?? null,
+      log: (m) => console.error(m),
+    });
+    if (options.seedDemo && (await needsDemo(store))) {
+      await seedDemoCity(store, log);
+      deps.cache.invalidate();
+      log('computing a first run of zones');
+      try {
+        const run = await startRun(deps, {}).done;
+        log(`first run done: run ${run}`);
+      } catch (e) {
+        // The demo is still usable without zones (the map shows demand; an analyst can recompute).
+        log(`the first run failed: ${(e as Error).message}`);
+      }
+    }
+    const server = http.createServer(app);
+    server.keepAliveTimeout = 30_000;
+    server.headersTimeout = 35_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve());
+    });
+    const addr = server.address() as AddressInfo;
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    let closed: Promise<void> | null = null;
+    return {
+      url: `http://${host}:${addr.port}`,
+      store,
+      adminKey,
+      close: () =>
+        (closed ??= (async () => {
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+            setTimeout(() => server.closeAllConnections(), 2_000).unref();
+          });
+          await releaseStoreServices(store);
+          if (owned) store.close();
+        })()),
+    };
+  } catch (e) {
+    if (owned) store.close();
+    throw e;
+  }
+}
+
+export { createApp, type CreatedApp } from './app.ts';
+export type { AppDeps } from './deps.ts';

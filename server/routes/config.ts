@@ -1,0 +1,17 @@
+import type { Express } from 'express';
+import type { ResolvedDeps } from '../deps.ts';
+
+/**
+ * GET /api/config: what the page needs before it draws — basemap style, k, and who the caller is (role and
+ * provider, or null without a key). A bad key still answers 401 (from the auth middleware).
+ */
+export function registerConfig(app: Express, deps: ResolvedDeps): void {
+  app.get('/api/config', (req, res) => {
+    res.json({
+      basemapStyleUrl: deps.basemapStyleUrl,
+      kAnonymity: deps.kAnonymity,
+      role: req.principal?.role ?? null,
+      providerId: req.principal?.providerId ?? null,
+    });
+  });
+}

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ingestFile, type IngestReport, type Store } from '../engine/index.ts';
+
+/** Size of the demo city seeded on first start. */
+export const DEMO_CITY = {
+  trips: 60_000, // rows, bad ones included
+  days: 14, // days of trips from 2026-06-01
+  seed: 1, // same city on every machine
+  badShare: 0.005, // share of rows with a planted defect, so the reject report has something to show
+} as const;
+
+/** True when the store holds no upload yet and was never seeded (a second start reuses the data). */
+export async function needsDemo(store: Store): Promise<boolean> {
+  const seeded = await store.query("SELECT value FROM meta WHERE key = 'demo_seeded'");
+  if (seeded.length) return false;
+  const n = await store.query('SELECT count(*)::INTEGER AS n FROM uploads');
+  return Number(n[0]!.n) === 0;
+}
+
+/**
+ * Generates the seeded synthetic city (fixtures/) as an MDS 2.0 trips file and ingests it as one upload.
+ * The fixtures are the project's demo data source; this is the server's only use of them, loaded on demand.
+ */
+export async function seedDemoCity(store: Store, log: (m: string) => void = () => {}): Promise<IngestReport> {
+  const { generateCity, writeTrips } = await import('../fixtures/index.ts');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parkzones-demo-'));
+  try {
+    const file = path.join(dir, 'demo-city-mds2.json.gz');
+    const kinds = ['lat_out_of_range', 'zero_zero', 'end_before_start', 'seconds_timestamp', 'missing_trip_id', 'duplicate'] as const;
+    const city = generateCity({
+      trips: DEMO_CITY.trips, days: DEMO_CITY.days, seed: DEMO_CITY.seed,
+      defects: Object.fromEntries(kinds.map((k) => [k, DEMO_CITY.badShare / kinds.length])),
+    });
+    log(`generating a demo city: ${DEMO_CITY.trips.toLocaleString('en')} trips over ${DEMO_CITY.days} days, ${city.providers.length} providers`);
+    await writeTrips(city.trips(), file, { format: 'mds2' });
+    const report = await ingestFile(store, file, { fileName: 'demo-city-mds2.json.gz' });
+    await store.run("INSERT INTO meta VALUES ('demo_seeded', $at) ON CONFLICT DO UPDATE SET value = excluded.value", { at: new Date().toISOString() });
+    log(`demo city stored: ${report.rowsStored.toLocaleString('en')} trips, ${report.rowsRejected} rejected (upload ${report.uploadId})`);
+    return report;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

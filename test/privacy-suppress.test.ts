@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { suppressCells, suppressProfile, suppressZones, visibleCellSet, type CellColumns } from '../engine/privacy/index.ts';
+import type { ExportZone } from '../engine/export/index.ts';
+
+function cells(trips: number[]): CellColumns {
+  const n = trips.length;
+  const profile = new Float64Array(n * 24);
+  trips.forEach((t, i) => {
+    profile[i * 24 + 8] = t - Math.min(t, 2);
+    profile[i * 24 + 9] = Math.min(t, 2);
+  });
+  return {
+    res: 10, count: n, cell: BigUint64Array.from(trips, (_, i) => BigInt(1000 + i)), lat: Float64Array.from(trips, (_, i) => i),
+    lng: Float64Array.from(trips, (_, i) => -i), trips: Float64Array.from(trips), devices: Float64Array.from(trips), days: new Float64Array(n).fill(1),
+    profile, totalTrips: trips.reduce((a, b) => a + b, 0),
+  };
+}
+
+describe('suppressCells', () => {
+  it('drops cells with fewer than k trip ends and keeps the rest aligned', () => {
+    const out = suppressCells(cells([1, 5, 4, 9, 0]), 5);
+    expect(out.count).toBe(2);
+    expect(Array.from(out.trips)).toEqual([5, 9]);
+    expect(Array.from(out.cell)).toEqual([1001n, 1003n]);
+    expect(Array.from(out.lat)).toEqual([1, 3]);
+    expect(out.totalTrips).toBe(14);
+    expect(out.suppression).toEqual({ k: 5, suppressedCells: 3 });
+  });
+
+  it('zeroes profile hours below k inside kept cells', () => {
+    const out = suppressCells(cells([9]), 5);
+    expect(out.profile[8]).toBe(7);
+    expect(out.profile[9]).toBe(0);
+  });
+
+  it('keeps everything at k = 1 and refuses k < 1', () => {
+    expect(suppressCells(cells([1, 2]), 1).count).toBe(2);
+    expect(() => suppressCells(cells([1]), 0)).toThrow('k-anonymity threshold must be a whole number ≥ 1, got 0');
+  });
+
+  it('does not change its input', () => {
+    const input = cells([1, 9]);
+    suppressCells(input, 5);
+    expect(input.count).toBe(2);
+    expect(Array.from(input.trips)).toEqual([1, 9]);
+  });
+
+  it('names the visible cells', () => {
+    expect([...visibleCellSet(cells([1, 7, 5]), 5)]).toEqual([1001n, 1002n]);
+  });
+});
+
+describe('suppressZones and suppressProfile', () => {
+  const zone = (id: string, covered: number): ExportZone => ({
+    runId: 1, zoneId: id, rank: 1, centerLat: 0, centerLng: 0, cell: 1n, capacity: 3, coveredTrips: covered, share: 0.1,
+    footprint: { type: 'Polygon', coordinates: [] }, catchment: [1001n, 1002n, 1003n], profile: [0, 1, 4, 5, 6, ...new Array(19).fill(0)],
+  });
+
+  it('drops zones covering fewer than k trips, zeroes small hours, filters the catchment', () => {
+    const out = suppressZones([zone('A', 4), zone('B', 50)], 5, new Set([1002n]));
+    expect(out.map((z) => z.zoneId)).toEqual(['B']);
+    expect(out[0]!.profile.slice(0, 5)).toEqual([0, 0, 0, 5, 6]);
+    expect(out[0]!.catchment).toEqual([1002n]);
+  });
+
+  it('suppresses profile values below k', () => {
+    expect(suppressProfile([4, 5, 100], 5)).toEqual([0, 5, 100]);
+  });
+});
