@@ -1,0 +1,37 @@
+/**
+ * `npm run bench`: every benchmark in one run, each with its baseline, and the table bench/README.md keeps
+ * (written between the BENCH:BEGIN/BENCH:END markers). Budget: under 10 minutes on the 2-core machine.
+ * BENCH_ONLY=ingest,pipeline picks some; the sizes of each are set by its own environment variables.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { formatRows, machine, type BenchRow } from './bench-util.ts';
+
+const SUITES: [string, string, string][] = [
+  ['h3', './h3-kernel.bench.ts', 'runH3KernelBench'],
+  ['pipeline', './pipeline.bench.ts', 'runPipelineBench'],
+  ['ingest', './ingest.bench.ts', 'runIngestBench'],
+  ['zones', './zones.bench.ts', 'runZonesBench'],
+  ['server', './server.ts', 'runServerBench'],
+];
+
+const only = process.env.BENCH_ONLY?.split(',');
+const rows: BenchRow[] = [];
+const started = performance.now();
+console.log(machine());
+for (const [name, file, fn] of SUITES) {
+  if (only && !only.includes(name)) continue;
+  const t = performance.now();
+  const mod = (await import(file)) as Record<string, () => Promise<BenchRow[]>>;
+  const got = await mod[fn]!();
+  rows.push(...got);
+  console.log(`\n## ${name} (${((performance.now() - t) / 1000).toFixed(0)} s)\n${formatRows(got)}`);
+}
+const table = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}; \`npm run bench\` took ${((performance.now() - started) / 60000).toFixed(1)} min.\n\n${formatRows(rows)}`;
+const readme = path.resolve(import.meta.dirname, 'README.md');
+if (!only && fs.existsSync(readme)) {
+  const text = fs.readFileSync(readme, 'utf8');
+  const next = text.replace(/<!-- BENCH:BEGIN -->[\s\S]*<!-- BENCH:END -->/, `<!-- BENCH:BEGIN -->\n${table}\n<!-- BENCH:END -->`);
+  fs.writeFileSync(readme, next);
+  console.log(`\nbench/README.md table updated`);
+}

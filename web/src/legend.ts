@@ -1,0 +1,60 @@
+/**
+ * The map legend: demand colour classes, suppressed cells, and what the zone symbols mean.
+ */
+import { h, replaceChildren } from './dom.ts';
+import { classLabel, SUPPRESSED_COLOR, type ScaleClass } from './color-scale.ts';
+import { ZONE_COLOR } from './zones-layer.ts';
+import { COMPARE_COLORS } from './compare-colors.ts';
+
+/** What the legend shows. */
+export interface LegendContent {
+  classes: ScaleClass[]; // demand colour classes
+  kAnonymity: number | null; // cells with fewer trip ends are greyed out
+  hasSuppressed: boolean; // some drawn hexes are greyed out (suppressed)
+  hiddenNote: string | null; // e.g. "hexes with fewer than 5 trip ends are not shown (privacy)"
+  tiles: boolean; // hexes come as tiles whose size follows the zoom
+  zones: 'run' | 'compare' | 'none'; // which zone symbols are on the map
+  periodText: string; // e.g. "1–31 Mar, weekdays, 07:00–10:00"
+}
+
+/** Redraws the legend. */
+export function renderLegend(el: HTMLElement, content: LegendContent): void {
+  const rows = content.classes.map((c) => h('li', {}, h('span', { class: 'swatch', style: `background:${c.color}` }), classLabel(c)));
+  if (content.hasSuppressed) {
+    rows.push(
+      h('li', { class: 'muted' }, h('span', { class: 'swatch', style: `background:${SUPPRESSED_COLOR}` }), `fewer than ${content.kAnonymity ?? 'k'} (hidden for privacy)`),
+    );
+  }
+  const zoneRows: HTMLElement[] = [];
+  if (content.zones === 'run') {
+    zoneRows.push(
+      h('div', { class: 'legend-title' }, 'Proposed parking zones'),
+      h(
+        'div',
+        { class: 'legend-zones' },
+        h('span', { class: 'zone-dot small', style: `background:${ZONE_COLOR}` }),
+        h('span', { class: 'zone-dot large', style: `background:${ZONE_COLOR}` }, '12'),
+        h('span', {}, 'circle size and number = capacity (parking slots); dashed outline = zone footprint'),
+      ),
+    );
+  } else if (content.zones === 'compare') {
+    zoneRows.push(h('div', { class: 'legend-title' }, 'Run comparison'));
+    for (const [key, text] of [
+      ['added', 'new in the second run'],
+      ['removed', 'dropped from the first run'],
+      ['moved', 'moved nearby (dashed line from its old place)'],
+      ['kept', 'kept'],
+    ] as const) {
+      zoneRows.push(h('div', { class: 'legend-row' }, h('span', { class: 'zone-dot small', style: `background:${COMPARE_COLORS[key]}` }), text));
+    }
+  }
+  replaceChildren(
+    el,
+    h('div', { class: 'legend-title' }, 'Trip ends per hex'),
+    content.periodText ? h('div', { class: 'legend-sub' }, content.periodText) : null,
+    h('ul', { class: 'legend-scale' }, rows),
+    content.tiles ? h('div', { class: 'legend-note' }, 'Hexes get finer as you zoom in; colours follow the hexes in view.') : null,
+    content.hiddenNote ? h('div', { class: 'legend-note' }, content.hiddenNote) : null,
+    zoneRows,
+  );
+}

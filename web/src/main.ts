@@ -1,0 +1,354 @@
+/**
+ * The planner's page: wires the map layers, the side panel and the API together.
+ */
+import 'maplibre-gl/dist/maplibre-gl.css';
+import './styles.css';
+import type * as maplibregl from 'maplibre-gl';
+import type { ApiConfig, RunInfo } from './api-types.ts';
+import { ApiError, getConfig, getProviders, getRun, listRuns } from './api-client.ts';
+import { canRecompute, canUpload, getState, setState, watch } from './app-state.ts';
+import { $, h, replaceChildren } from './dom.ts';
+import { createMap, setDataBounds, useBasemap } from './map-view.ts';
+import { DEMAND_FILL_LAYER, DemandLayer } from './demand-layer.ts';
+import { ZONES_CIRCLE_LAYER, ZONES_FILL_LAYER, ZonesLayer } from './zones-layer.ts';
+import { COMPARE_CIRCLE_LAYER, COMPARE_FILL_LAYER, CompareLayer, compareSummaryView } from './compare-view.ts';
+import { DetailsCard } from './panel-details.ts';
+import { FiltersPanel } from './panel-filters.ts';
+import { RunsPanel } from './panel-runs.ts';
+import { RecomputeForm } from './recompute-form.ts';
+import { UploadForm } from './upload-form.ts';
+import { renderLegend } from './legend.ts';
+import { roleText, signIn } from './panel-signin.ts';
+import { initMessages, showError, showNotice } from './messages.ts';
+import { getApiKey, setApiKey } from './session.ts';
+import { formatInt } from './format.ts';
+import { filterText } from './filter-text.ts';
+import type { ScaleClass } from './color-scale.ts';
+import type { CompareStatus } from './compare-colors.ts';
+
+const RUNS_POLL_MS = 3000; // refresh the run list this often while a run is computing
+
+initMessages($('#messages'));
+const map = createMap($('#map'));
+const demand = new DemandLayer(map);
+const zones = new ZonesLayer(map);
+const compare = new CompareLayer(map);
+demand.onClassesChange = (classes) => {
+  demandClasses = classes;
+  drawLegend();
+};
+const details = new DetailsCard($('#details'));
+details.onClose = () => {
+  zones.select(null);
+  demand.select(null);
+};
+const filters = new FiltersPanel($('#filters-body'), (filter) => setState({ filter }));
+const runsPanel = new RunsPanel($('#runs-body'), {
+  onSelect: (runId) => setState({ selectedRunId: runId, compareRunId: null }),
+  onCompare: (runId) => setState({ compareRunId: runId }),
+});
+let recomputeForm: RecomputeForm | null = null;
+let uploadForm: UploadForm | null = null;
+let demandClasses: ScaleClass[] = [];
+let hasSuppressed = false;
+let demandTiles = false;
+let fittedOnce = false;
+let runsTimer: ReturnType<typeof setTimeout> | null = null;
+
+function setBusy(key: 'demand' | 'zones', state: 'loading' | 'ready' | 'error'): void {
+  document.body.dataset[key] = state;
+  const loading = ['demand', 'zones'].filter((k) => document.body.dataset[k] === 'loading');
+  const status = $('#map-status');
+  status.hidden = loading.length === 0;
+  status.textContent = loading.includes('demand') ? 'Loading demand…' : 'Loading zones…';
+}
+
+function selectedRun(): RunInfo | null {
+  const { runs, selectedRunId } = getState();
+  return runs.find((r) => r.runId === selectedRunId) ?? null;
+}
+
+function drawLegend(): void {
+  const { config, compareRunId, selectedRunId, filter } = getState();
+  renderLegend($('#legend'), {
+    classes: demandClasses,
+    kAnonymity: config?.kAnonymity ?? null,
+    hasSuppressed,
+    hiddenNote: config && config.role !== 'admin' ? `Hexes with fewer than ${config.kAnonymity} trip ends are not shown, to protect riders' privacy.` : null,
+    tiles: demandTiles,
+    zones: compareRunId ? 'compare' : selectedRunId ? 'run' : 'none',
+    periodText: filterText(filter),
+  });
+}
+
+async function loadDemand(): Promise<void> {
+  const { filter, config } = getState();
+  if (!config) return;
+  setBusy('demand', 'loading');
+  details.close();
+  try {
+    const summary = await demand.load(filter);
+    demandClasses = summary.classes;
+    hasSuppressed = demand.hasFlaggedCells();
+    demandTiles = summary.mode === 'tiles';
+    if (summary.fellBackToTiles) showNotice('There are too many hexes at this size to draw at once; showing map tiles that get finer as you zoom in.');
+    const hidden = config.role === 'admin' ? null : summary.suppressed ? `${formatInt(summary.suppressed)} hexes with fewer than ${config.kAnonymity} trip ends hidden for privacy` : null;
+    replaceChildren(
+      $('#demand-summary'),
+      summary.trips === 0 || summary.cells === 0
+        ? h('span', { class: 'warning' }, 'No trips match these filters.')
+        : [
+            summary.trips !== null ? h('b', {}, formatInt(summary.trips)) : null,
+            summary.trips !== null ? ' trip ends' : 'Trip ends',
+            summary.cells !== null ? ` in ${formatInt(summary.cells)} hexes` : ' (hexes get finer as you zoom in)',
+            hidden ? h('span', { class: 'hint' }, ` · ${hidden}`) : null,
+          ],
+    );
+    if (summary.bboxLngLat) {
+      setDataBounds(map, summary.bboxLngLat);
+      if (!fittedOnce) {
+        fittedOnce = true;
+        const [w, s, e, n] = summary.bboxLngLat;
+        // Room on the left for the legend, which sits over the map's lower-left corner.
+        map.fitBounds([[w, s], [e, n]], { padding: { top: 40, bottom: 40, left: 120, right: 60 }, duration: 0, maxZoom: 15 });
+      }
+    }
+    drawLegend();
+    setBusy('demand', 'ready');
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') return;
+    setBusy('demand', 'error');
+    replaceChildren($('#demand-summary'), h('span', { class: 'form-error' }, 'Demand could not be loaded (see the message above the map).'));
+    showError('Loading demand', err);
+  }
+}
+
+/** The run list may carry only a summary; the selected run's own record adds its coverage curve. */
+async function loadRunDetail(runId: string): Promise<void> {
+  const listed = getState().runs.find((r) => r.runId === runId);
+  if (!listed || listed.status !== 'done' || (listed.stats?.coverageCurve?.length ?? 0) > 0) return;
+  try {
+    const full = await getRun(runId);
+    setState({ runs: getState().runs.map((r) => (r.runId === runId ? { ...r, ...full } : r)) });
+  } catch (err) {
+    showError(`Loading run ${runId}`, err);
+  }
+}
+
+async function loadZones(): Promise<void> {
+  const { selectedRunId } = getState();
+  if (selectedRunId) void loadRunDetail(selectedRunId);
+  details.close();
+  setBusy('zones', 'loading');
+  try {
+    const loaded = await zones.load(selectedRunId);
+    if (loaded === null) return;
+    document.body.dataset.zonesRun = selectedRunId ?? '';
+    recomputeForm?.prefill(selectedRun());
+    drawLegend();
+    setBusy('zones', 'ready');
+  } catch (err) {
+    setBusy('zones', 'error');
+    showError(`Loading the zones of run ${selectedRunId}`, err);
+  }
+}
+
+async function loadCompare(): Promise<void> {
+  const { compareRunId, selectedRunId, runs } = getState();
+  details.close();
+  const a = runs.find((r) => r.runId === compareRunId);
+  const b = runs.find((r) => r.runId === selectedRunId);
+  if (!a || !b) {
+    compare.clear();
+    zones.setVisible(true);
+    runsPanel.setCompareSummary(null);
+    drawLegend();
+    return;
+  }
+  // Older run first: "added" then means new in the later run.
+  const [before, after] = runs.indexOf(a) > runs.indexOf(b) ? [a, b] : [b, a];
+  try {
+    const summary = await compare.load(before, after);
+    if (!summary) return;
+    zones.setVisible(false);
+    runsPanel.setCompareSummary(compareSummaryView(summary, before, after));
+    document.body.dataset.compare = 'ready';
+  } catch (err) {
+    showError(`Comparing runs ${before.runId} and ${after.runId}`, err);
+    setState({ compareRunId: null });
+  }
+  drawLegend();
+}
+
+/** Reloads the run list; selects `selectId`, else keeps the selection, else picks the newest finished run. */
+async function refreshRuns(selectId?: string): Promise<void> {
+  if (runsTimer) clearTimeout(runsTimer);
+  try {
+    const runs = await listRuns();
+    const { selectedRunId } = getState();
+    const keep = runs.some((r) => r.runId === selectedRunId && r.status === 'done') ? selectedRunId : null;
+    const pick = selectId ?? keep ?? runs.find((r) => r.status === 'done')?.runId ?? null;
+    setState({ runs, selectedRunId: pick });
+    if (runs.some((r) => r.status === 'queued' || r.status === 'running')) runsTimer = setTimeout(() => void refreshRuns(), RUNS_POLL_MS);
+  } catch (err) {
+    showError('Loading the list of runs', err);
+  }
+}
+
+function interactiveLayers(): { zones: string[]; cells: string[]; footprints: string[] } {
+  const visible = (id: string) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none';
+  return {
+    zones: [COMPARE_CIRCLE_LAYER, ZONES_CIRCLE_LAYER].filter(visible),
+    cells: [DEMAND_FILL_LAYER].filter(visible),
+    footprints: [COMPARE_FILL_LAYER, ZONES_FILL_LAYER].filter(visible),
+  };
+}
+
+function hitAt(point: maplibregl.Point): maplibregl.MapGeoJSONFeature | null {
+  const layers = interactiveLayers();
+  const box: [maplibregl.PointLike, maplibregl.PointLike] = [
+    [point.x - 4, point.y - 4],
+    [point.x + 4, point.y + 4],
+  ];
+  for (const [ids, where] of [
+    [layers.zones, box],
+    [layers.cells, point],
+    [layers.footprints, point],
+  ] as const) {
+    if (ids.length === 0) continue;
+    const hit = map.queryRenderedFeatures(where as maplibregl.PointLike, { layers: [...ids] })[0];
+    if (hit) return hit;
+  }
+  return null;
+}
+
+map.on('click', (e) => {
+  const hit = hitAt(e.point);
+  zones.select(null);
+  demand.select(null);
+  if (!hit) {
+    details.close();
+    return;
+  }
+  const props = hit.properties as Record<string, unknown>;
+  if (hit.layer.id === COMPARE_CIRCLE_LAYER || hit.layer.id === COMPARE_FILL_LAYER) {
+    const zone = compare.zone(String(props.compare_key));
+    if (zone) {
+      // The selected run's own zone record has the hourly profile and share; the comparison adds what changed.
+      const own = String(zone.source_run) === getState().selectedRunId ? zones.zone(String(zone.zone_id)) : undefined;
+      const run = getState().runs.find((r) => r.runId === String(zone.source_run)) ?? selectedRun();
+      details.showZone(own ? { ...own, ...zone, share: own.share, profile: own.profile } : zone, run, zone.status as CompareStatus);
+    }
+  } else if (hit.layer.id === DEMAND_FILL_LAYER) {
+    const cell = demand.describe(hit);
+    if (cell) {
+      const k = getState().config?.kAnonymity ?? null;
+      demand.select(cell.cell);
+      if (cell.profile) details.showCell(cell, k);
+      else {
+        details.showCell(cell, k, 'loading');
+        demand
+          .details(cell)
+          .then((full) => {
+            if (details.showing() === `cell:${cell.cell}`) details.showCell(full ?? cell, k, full ? 'ready' : 'unavailable');
+          })
+          .catch((err) => {
+            if (details.showing() === `cell:${cell.cell}`) details.showCell(cell, k, 'unavailable');
+            showError('Loading the hourly profile of the hex', err);
+          });
+      }
+    }
+  } else {
+    const zone = zones.zone(String(props.zone_id));
+    if (zone) {
+      zones.select(String(zone.zone_id));
+      details.showZone(zone, selectedRun());
+    }
+  }
+});
+map.on('mousemove', (e) => {
+  map.getCanvas().style.cursor = hitAt(e.point) ? 'pointer' : '';
+});
+
+watch(['filter'], () => void loadDemand());
+watch(['selectedRunId'], () => void loadZones());
+watch(['selectedRunId', 'compareRunId'], () => void loadCompare());
+watch(['runs', 'selectedRunId', 'compareRunId'], (s) => runsPanel.render(s.runs, s.selectedRunId, s.compareRunId));
+
+function renderAccount(config: ApiConfig): void {
+  const signOut = h('button', { type: 'button', class: 'link-button', id: 'sign-out' }, 'Sign out');
+  signOut.addEventListener('click', () => {
+    setApiKey(null);
+    location.reload();
+  });
+  replaceChildren($('#account'), h('span', { class: `role-badge role-${config.role}`, 'data-role': config.role ?? '' }, config.role ?? '?'), h('span', { class: 'role-text' }, roleText(config)), signOut);
+}
+
+async function signedIn(config: ApiConfig): Promise<void> {
+  setState({ config });
+  details.kAnonymity = config.role === 'admin' ? null : config.kAnonymity;
+  document.body.dataset.role = config.role ?? '';
+  useBasemap(map, config.basemapStyleUrl);
+  renderAccount(config);
+  let providers = getState().providers;
+  try {
+    providers = await getProviders();
+  } catch (err) {
+    // 403: the role may not list providers; 404: a server without the endpoint. Neither is the person's problem.
+    if (err instanceof ApiError && (err.status === 403 || err.status === 404)) console.warn('No provider list:', err.message);
+    else showError('Loading the list of providers', err);
+  }
+  setState({ providers });
+  filters.setProviders(config, providers);
+
+  const runsSection = $('#runs-section');
+  const readsRuns = config.role !== 'operator';
+  runsSection.hidden = !readsRuns;
+  if (canRecompute(config)) {
+    $('#recompute-section').hidden = false;
+    recomputeForm = new RecomputeForm($('#recompute-body'), {
+      currentFilter: () => getState().filter,
+      onStarted: () => void refreshRuns(),
+      onDone: (run) => {
+        showNotice(`Run ${run.runId} is ready: ${run.stats?.zones ?? '?'} zones.`);
+        void refreshRuns(run.runId);
+      },
+    });
+  }
+  if (canUpload(config)) {
+    $('#upload-section').hidden = false;
+    uploadForm = new UploadForm($('#upload-body'), {
+      onStored: (result) => {
+        showNotice(`${formatInt(result.rowsStored)} trips stored; the map is updated.`);
+        setState({ filter: { ...getState().filter } });
+      },
+    });
+    uploadForm.setContext(config, providers);
+    void uploadForm.refreshHistory();
+  }
+  setState({ filter: filters.value() });
+  if (readsRuns) await refreshRuns();
+  drawLegend();
+}
+
+async function start(): Promise<void> {
+  let config: ApiConfig | null = null;
+  let reason: string | undefined;
+  if (getApiKey()) {
+    try {
+      config = await getConfig();
+      if (!config?.role) config = null;
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+        setApiKey(null);
+        reason = err.message;
+      } else {
+        showError('Connecting to the parkzones server', err);
+      }
+    }
+  }
+  config ??= await signIn($('#signin'), reason);
+  await signedIn(config);
+}
+
+void start();
