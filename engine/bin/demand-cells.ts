@@ -5,8 +5,8 @@ import type { Store } from '../store/open-store.ts';
 import { tripFilterSql, type DemandFilter } from './trip-filter.ts';
 import { parkedTripsSql } from './parked-sql.ts';
 
-/** Demand per H3 cell, column-wise: entry i of every array describes cell i. Cells are sorted by id. */
-export interface DemandCells {
+/** The columns every consumer of demand cells reads (zones, privacy, tiles): entry i of every array describes cell i. */
+export interface DemandColumns {
   res: number;
   count: number;
   cell: BigUint64Array;
@@ -19,14 +19,18 @@ export interface DemandCells {
   devices: Float64Array;
   /** Distinct local days with at least one trip end in the cell. */
   days: Float64Array;
-  /** Trip ends on weekdays (Mon–Fri, local). */
-  weekdayTrips: Float64Array;
-  /** Median parked time after a trip end in the cell, seconds (NaN when no device id or next trip is known). */
-  medianParkedS: Float64Array;
   /** count × 24, row-major: profile[i * 24 + h] = trip ends in cell i in local hour h. */
   profile: Float64Array;
   /** Sum of `trips`. */
   totalTrips: number;
+}
+
+/** Demand per H3 cell, column-wise, as {@link demandCells} returns it. Cells are sorted by id. */
+export interface DemandCells extends DemandColumns {
+  /** Trip ends on weekdays (Mon–Fri, local). */
+  weekdayTrips: Float64Array;
+  /** Median parked time after a trip end in the cell, seconds (NaN when no device id or next trip is known). */
+  medianParkedS: Float64Array;
 }
 
 /** Options of {@link demandCells}. */

@@ -1,5 +1,5 @@
 /** Binning: trip ends → H3 cells with demand, time profiles and parked-vehicle accumulation. */
-export { demandCells, demandCellsSql, demandByProvider, listProviders, validateRes, type DemandCells, type DemandOptions } from './demand-cells.ts';
+export { demandCells, demandCellsSql, demandByProvider, listProviders, validateRes, type DemandCells, type DemandColumns, type DemandOptions } from './demand-cells.ts';
 export { parkedPeaks, type ParkedPeaks, type ParkedPeaksOptions } from './parked-peaks.ts';
 export { tripFilterSql, validateFilter, type DemandFilter, type FilterSql } from './trip-filter.ts';
 export { parkedTripsSql } from './parked-sql.ts';

@@ -1,3 +1,5 @@
+import type { DemandColumns } from '../bin/demand-cells.ts';
+
 /**
  * k-anonymity for demand aggregates: a cell with fewer than k trip ends is not shown to anyone but an admin,
  * and within a shown cell an hour of the day with fewer than k trip ends reads as 0.
@@ -6,20 +8,8 @@
 /** Default k: cells with fewer trip ends than this are suppressed. */
 export const DEFAULT_K = 5;
 
-/** The columns of demand cells this module reads and filters (engine/bin's DemandCells has them all). */
-export interface CellColumns {
-  res: number;
-  count: number;
-  cell: BigUint64Array;
-  lat: Float64Array;
-  lng: Float64Array;
-  trips: Float64Array;
-  devices: Float64Array;
-  days: Float64Array;
-  /** count × 24 trip ends by hour of day. */
-  profile: Float64Array;
-  totalTrips: number;
-}
+/** The columns of demand cells this module reads and filters. */
+export type CellColumns = DemandColumns;
 
 /** What {@link suppressCells} removed, for the response's metadata (no counts of the removed cells). */
 export interface SuppressionInfo {

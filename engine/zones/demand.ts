@@ -1,29 +1,7 @@
-/**
- * Demand cells as the zone algorithms read them: the shape of engine/bin's `DemandCells` (structurally identical, so
- * either can be passed). Arrays are index-aligned; `profile` is row-major `count × 24`.
- */
-export interface ZoneDemand {
-  /** H3 resolution of the cells. */
-  res: number;
-  /** Number of cells. */
-  count: number;
-  /** Cell ids. */
-  cell: BigUint64Array;
-  /** Cell centroid latitudes, degrees. */
-  lat: Float64Array;
-  /** Cell centroid longitudes, degrees. */
-  lng: Float64Array;
-  /** Trip ends per cell. */
-  trips: Float64Array;
-  /** Distinct devices per cell. */
-  devices: Float64Array;
-  /** Distinct days per cell. */
-  days: Float64Array;
-  /** Trip ends of cell i in local hour h at `profile[i * 24 + h]`. */
-  profile: Float64Array;
-  /** Trip ends over all cells. */
-  totalTrips: number;
-}
+import type { DemandColumns } from '../bin/demand-cells.ts';
+
+/** Demand cells as the zone algorithms read them: engine/bin's columns (a `DemandCells` can be passed as it is). */
+export type ZoneDemand = DemandColumns;
 
 /** An empty demand set at a resolution. */
 export function emptyDemand(res: number): ZoneDemand {

@@ -1,5 +1,5 @@
 import { isParkzonesError, ParkzonesError, requireOption } from '../errors.ts';
-import { validateFilter } from '../bin/index.ts';
+import { validateFilter, type DemandFilter } from '../bin/index.ts';
 import { parseExclusions } from './exclusions.ts';
 
 /** How zones are found: maximal covering location (greedy, CELF) or density clusters of hot cells. */
@@ -15,21 +15,8 @@ export type ZoneOptimize = 'auto' | 'greedy' | 'local' | 'lagrangian';
 /** `optimize: 'auto'` runs the Lagrangian phase up to this many coverage-graph entries (≈ 15,000 cells at 100 m, res 11). */
 export const AUTO_LAGRANGIAN_MAX_ENTRIES = 300_000;
 
-/** Which trips count as demand; the same shape as engine/bin's `DemandFilter`. */
-export interface ZoneFilter {
-  /** First instant included, ISO date or date-time (UTC unless `tz`). */
-  from?: string;
-  /** First instant excluded, ISO date or date-time. */
-  to?: string;
-  /** Local hours 0–23 to include. */
-  hours?: number[];
-  /** Which days to include. */
-  days?: 'all' | 'weekday' | 'weekend';
-  /** Provider ids to include; all when absent. */
-  providers?: string[];
-  /** IANA time zone of `from`, `to`, `hours` and `days`; default 'UTC'. */
-  tz?: string;
-}
+/** Which trips count as demand: engine/bin's filter. */
+export type ZoneFilter = DemandFilter;
 
 /** Options of a zone proposal. Every field is optional; {@link DEFAULT_ZONE_OPTIONS} lists the defaults. */
 export interface ZoneOptions {
