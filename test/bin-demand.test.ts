@@ -175,3 +175,37 @@ describe('parked time and parked-vehicle accumulation (hand-checked)', () => {
     expect(r.peak[0]).toBe(0);
   });
 });
+
+describe('local hours across a daylight-saving change', () => {
+  it('bins each trip end into its local hour and day, before and after the clocks move', async () => {
+    const s = await tempStore();
+    try {
+      // Trip ends every 20 minutes from 2026-03-28 00:00 to 2026-03-30 00:00 UTC (Paris moves from +1 to +2 on the 29th).
+      const lines = ['trip_id,provider_id,device_id,start_time,end_time,end_lat,end_lng'];
+      const ends: number[] = [];
+      for (let ms = Date.parse('2026-03-28T00:00:00Z'); ms < Date.parse('2026-03-30T00:00:00Z'); ms += 20 * 60_000) {
+        ends.push(ms);
+        lines.push(`t${ms},p,d${ms % 7},${new Date(ms - 600_000).toISOString()},${new Date(ms).toISOString()},48.8566,2.3522`);
+      }
+      fs.writeFileSync(path.join(s.dir, 'dst.csv'), lines.join('\n') + '\n');
+      await ingestFile(s.store, path.join(s.dir, 'dst.csv'));
+      const d = await demandCells(s.store, { res: 9, filter: { tz: 'Europe/Paris' } });
+      const fmt = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Paris', hourCycle: 'h23', hour: 'numeric', day: 'numeric', weekday: 'short' });
+      const profile = Array(24).fill(0);
+      const days = new Set<string>();
+      let weekday = 0;
+      for (const ms of ends) {
+        const p = fmt.formatToParts(new Date(ms));
+        profile[Number(p.find((x) => x.type === 'hour')!.value)]++;
+        days.add(p.find((x) => x.type === 'day')!.value);
+        if (!['Sat', 'Sun'].includes(p.find((x) => x.type === 'weekday')!.value)) weekday++;
+      }
+      expect(d.count).toBe(1);
+      expect(Array.from(d.profile.subarray(0, 24))).toEqual(profile);
+      expect(d.days[0]).toBe(days.size);
+      expect(d.weekdayTrips[0]).toBe(weekday);
+    } finally {
+      s.cleanup();
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { cellToHex } from '../h3/index.ts';
 import type { Store } from '../store/open-store.ts';
 import { tripFilterSql, type DemandFilter } from './trip-filter.ts';
 import { parkedTripsSql } from './parked-sql.ts';
+import { isoDowSql, localSecondsSql } from './local-time-sql.ts';
 
 /** The columns every consumer of demand cells reads (zones, privacy, tiles): entry i of every array describes cell i. */
 export interface DemandColumns {
@@ -43,25 +44,52 @@ export interface DemandOptions {
   capHours?: number;
   /** Compute the median parked time (a window over every trip of every device). Default true; false leaves NaN. */
   parkedTime?: boolean;
+  /** Count distinct devices and days per cell. Default true; false leaves 0 (tiles and zones need only trip ends). */
+  distinct?: boolean;
+}
+
+/** What {@link demandCellsSql} bins. */
+export interface DemandSqlParts {
+  /** A relation with the trips columns (and `parked_s` when `parked`): `trips`, a subquery, `read_parquet(…)`. */
+  source: string;
+  /** A condition over the source's columns. Default TRUE. */
+  where?: string;
+  /** The source has `parked_s`, whose median is wanted. Default false. */
+  parked?: boolean;
+  /** SQL of local seconds of `end_s` (see local-time-sql.ts). Default: UTC. */
+  localSeconds?: string;
+  /** Count distinct devices and days per cell (the costliest part: half the query). Default true; false gives 0. */
+  distinct?: boolean;
 }
 
 /**
- * The binning SQL: one row per H3 cell of trip ends from `source` (any relation with the trips columns; with
- * `parked`, also `parked_s`), sorted by cell. Parameters: $res, $tz and the filter's own.
+ * The binning SQL: one row per H3 cell of trip ends, sorted by cell. Local hour, day and weekday come from integer
+ * arithmetic on local seconds (no per-row time-zone lookups). Parameters: $res and those of `where`.
  */
-export function demandCellsSql(source: string, where: string, parked: boolean): string {
+export function demandCellsSql(parts: DemandSqlParts): string {
   const hours = Array.from({ length: 24 }, (_, h) => `count(*) FILTER (WHERE h = ${h})::DOUBLE AS h${h}`).join(', ');
+  const local = parts.localSeconds ?? 'end_s';
   return `
     WITH t AS (
-      SELECT h3_cell(end_lat, end_lng, $res::INTEGER) AS cell, device_id, ${parked ? 'parked_s' : 'NULL::DOUBLE AS parked_s'},
-             timezone($tz::VARCHAR, end_time) AS local_end, hour(timezone($tz::VARCHAR, end_time)) AS h
-      FROM ${source} WHERE ${where}
+      SELECT cell, device_id, parked_s, loc // 86400 AS day, (loc % 86400) // 3600 AS h, ${isoDowSql('loc')} AS dow
+      FROM (
+        SELECT h3_cell(end_lat, end_lng, $res::INTEGER) AS cell, device_id, ${parts.parked ? 'parked_s' : 'NULL::DOUBLE AS parked_s'},
+               ${local.replaceAll('end_s', '(epoch_ms(end_time) // 1000)')} AS loc
+        FROM ${parts.source} WHERE ${parts.where ?? 'TRUE'}
+      )
     )
-    SELECT cell, count(*)::DOUBLE AS trips, count(DISTINCT device_id)::DOUBLE AS devices,
-           count(DISTINCT local_end::DATE)::DOUBLE AS days,
-           (count(*) FILTER (WHERE isodow(local_end) <= 5))::DOUBLE AS weekday_trips,
-           median(parked_s)::DOUBLE AS median_parked_s, ${hours}
+    SELECT cell, count(*)::DOUBLE AS trips,
+           ${parts.distinct === false ? '0::DOUBLE AS devices, 0::DOUBLE AS days' : 'count(DISTINCT device_id)::DOUBLE AS devices, count(DISTINCT day)::DOUBLE AS days'},
+           (count(*) FILTER (WHERE dow <= 5))::DOUBLE AS weekday_trips, median(parked_s)::DOUBLE AS median_parked_s, ${hours}
     FROM t WHERE cell IS NOT NULL GROUP BY cell ORDER BY cell`;
+}
+
+/** Local seconds SQL (over `end_s`) for `tz` across the end times of the store's trips; plain `end_s` for UTC. */
+export async function storeLocalSecondsSql(store: Store, tz: string): Promise<string> {
+  if (tz === 'UTC' || tz === 'Etc/UTC') return 'end_s';
+  const [r] = await store.query('SELECT epoch_ms(min(end_time)) AS a, epoch_ms(max(end_time)) AS b FROM trips');
+  if (r?.a === null || r?.a === undefined) return 'end_s';
+  return localSecondsSql('end_s', tz, Number(r.a), Number(r.b));
 }
 
 /** Checks an H3 resolution for demand work (7–12: a city block to a neighbourhood). */
@@ -79,8 +107,14 @@ export async function demandCells(store: Store, options: DemandOptions): Promise
   validateRes(options.res);
   const f = tripFilterSql(options.filter);
   const parked = options.parkedTime ?? true;
-  const sql = demandCellsSql(parked ? `(${parkedTripsSql(options.capHours)})` : 'trips', f.where, parked);
-  const reader = await store.conn.runAndReadAll(sql, { ...f.params, tz: f.tz, res: options.res });
+  const sql = demandCellsSql({
+    source: parked ? `(${parkedTripsSql(options.capHours)})` : 'trips',
+    where: f.where,
+    parked,
+    localSeconds: await storeLocalSecondsSql(store, f.tz),
+    distinct: options.distinct,
+  });
+  const reader = await store.conn.runAndReadAll(sql, { ...f.params, res: options.res });
   const n = reader.currentRowCount;
   const cols = n > 0 ? reader.getColumns() : Array.from({ length: 30 }, () => []);
   const out: DemandCells = {

@@ -1,7 +1,8 @@
 /** Binning: trip ends → H3 cells with demand, time profiles and parked-vehicle accumulation. */
-export { demandCells, demandCellsSql, demandByProvider, listProviders, validateRes, type DemandCells, type DemandColumns, type DemandOptions } from './demand-cells.ts';
+export { demandCells, demandCellsSql, storeLocalSecondsSql, type DemandSqlParts, demandByProvider, listProviders, validateRes, type DemandCells, type DemandColumns, type DemandOptions } from './demand-cells.ts';
 export { parkedPeaks, type ParkedPeaks, type ParkedPeaksOptions } from './parked-peaks.ts';
 export { tripFilterSql, validateFilter, type DemandFilter, type FilterSql } from './trip-filter.ts';
 export { parkedTripsSql } from './parked-sql.ts';
 export { registerH3Functions } from './register-h3.ts';
 export { writeDemandCells, demandCellsToGeoJSON, cellFileFormat, type CellFileFormat } from './write-cells.ts';
+export { localSecondsSql, isoDowSql, offsetChanges } from './local-time-sql.ts';

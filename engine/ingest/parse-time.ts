@@ -18,9 +18,12 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** Offset of `tz` from UTC at the UTC instant `utcMs`, in ms (positive east of Greenwich). */
-function offsetAt(tz: string, utcMs: number): number {
-  const hourKey = `${tz}|${Math.floor(utcMs / 3_600_000)}`;
+/**
+ * Offset of `tz` from UTC at the UTC instant `utcMs`, in ms (positive east of Greenwich). Cached per quarter hour:
+ * every offset change since the 1970s falls on a quarter hour.
+ */
+export function wallTimeOffsetMs(tz: string, utcMs: number): number {
+  const hourKey = `${tz}|${Math.floor(utcMs / 900_000)}`;
   const hit = offsetCache.get(hourKey);
   if (hit !== undefined) return hit;
   const parts = formatter(tz).formatToParts(new Date(utcMs));
@@ -46,8 +49,8 @@ export function isValidTimeZone(tz: string): boolean {
 export function wallTimeToUtcMs(y: number, mo: number, d: number, h: number, mi: number, s: number, msPart: number, tz: string): number {
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s, msPart);
   if (tz === 'UTC' || tz === 'Etc/UTC') return asUtc;
-  let guess = asUtc - offsetAt(tz, asUtc);
-  guess = asUtc - offsetAt(tz, guess);
+  let guess = asUtc - wallTimeOffsetMs(tz, asUtc);
+  guess = asUtc - wallTimeOffsetMs(tz, guess);
   return guess;
 }
 
