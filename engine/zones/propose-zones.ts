@@ -213,7 +213,7 @@ export async function proposeZones(store: Store, options: ZoneOptions = {}, hook
   const opts = resolveZoneOptions(options);
   const started = performance.now();
   hooks.onProgress?.(0, 'demand');
-  const demand = await demandCells(store, { res: opts.res, filter: opts.filter, parkedTime: false });
+  const demand = await demandCells(store, { res: opts.res, filter: opts.filter, parkedTime: false, distinct: false });
   const demandMs = Math.round((performance.now() - started) * 10) / 10;
   const proposal = await proposeZonesFromDemand(demand, opts, { onProgress: hooks.onProgress, peaks: storePeaks(store) });
   proposal.timingsMs = { demand: demandMs, ...proposal.timingsMs };
