@@ -7,20 +7,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { formatRows, machine, type BenchRow } from './bench-util.ts';
 
-const SUITES: [string, string, string][] = [
-  ['h3', './h3-kernel.bench.ts', 'runH3KernelBench'],
-  ['pipeline', './pipeline.bench.ts', 'runPipelineBench'],
-  ['ingest', './ingest.bench.ts', 'runIngestBench'],
-  ['zones', './zones.bench.ts', 'runZonesBench'],
-  ['server', './server.ts', 'runServerBench'],
+/** [name, module, function, in the default run]. The ILP comparison takes 5–8 minutes alone: BENCH_ONLY=ilp runs it. */
+const SUITES: [string, string, string, boolean][] = [
+  ['h3', './h3-kernel.bench.ts', 'runH3KernelBench', true],
+  ['pipeline', './pipeline.bench.ts', 'runPipelineBench', true],
+  ['ingest', './ingest.bench.ts', 'runIngestBench', true],
+  ['zones', './zones.bench.ts', 'runZonesBench', true],
+  ['server', './server.ts', 'runServerBench', true],
+  ['ilp', './zones-vs-ilp.bench.ts', 'runZonesVsIlpBench', false],
 ];
 
 const only = process.env.BENCH_ONLY?.split(',');
 const rows: BenchRow[] = [];
 const started = performance.now();
 console.log(machine());
-for (const [name, file, fn] of SUITES) {
-  if (only && !only.includes(name)) continue;
+for (const [name, file, fn, byDefault] of SUITES) {
+  if (only ? !only.includes(name) : !byDefault) continue;
   const t = performance.now();
   const mod = (await import(file)) as Record<string, () => Promise<BenchRow[]>>;
   const got = await mod[fn]!();
