@@ -73,7 +73,8 @@ export async function checkStaging(
   await conn.run(`INSERT INTO temp.${name}_good SELECT ${keep.join(', ')} FROM temp.${name} WHERE ${reason} IS NULL`, {
     only_provider: onlyProvider,
   });
-  await conn.run(`DELETE FROM temp.${name}`);
+  // Dropped and made anew rather than emptied: a DELETE leaves the rows' blocks held until a checkpoint.
+  await createStaging(conn, name);
   return { read, rejected };
 }
 
