@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { suppressCells, suppressProfile, suppressZones, visibleCellSet, type CellColumns } from '../engine/privacy/index.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { providerTrips, suppressCells, suppressProfile, suppressZones, visibleCellSet, type CellColumns } from '../engine/privacy/index.ts';
+import { tempStore } from './helpers/temp-store.ts';
 import type { ExportZone } from '../engine/export/index.ts';
 
 function cells(trips: number[]): CellColumns {
@@ -65,5 +66,30 @@ describe('suppressZones and suppressProfile', () => {
 
   it('suppresses profile values below k', () => {
     expect(suppressProfile([4, 5, 100], 5)).toEqual([0, 5, 100]);
+  });
+});
+
+describe('providerTrips', () => {
+  let ctx: Awaited<ReturnType<typeof tempStore>>;
+  beforeAll(async () => {
+    ctx = await tempStore();
+    // 6 trips of "bird", 4 of "tiny", 5 of "acme".
+    const rows = [...Array(6).fill('bird'), ...Array(4).fill('tiny'), ...Array(5).fill('acme')].map(
+      (p, i) => `('${p}', 't${i}', TIMESTAMPTZ '2026-06-01 08:00:00+00', TIMESTAMPTZ '2026-06-01 08:10:00+00', 38.25, -85.75, 1)`,
+    );
+    await ctx.store.run(`INSERT INTO trips (provider_id, trip_id, start_time, end_time, end_lat, end_lng, upload_id) VALUES ${rows.join(', ')}`);
+  });
+  afterAll(() => ctx.cleanup());
+
+  it('lists every provider sorted by id with its trips when k is null', async () => {
+    expect(await providerTrips(ctx.store, { k: null })).toEqual([{ id: 'acme', trips: 5 }, { id: 'bird', trips: 6 }, { id: 'tiny', trips: 4 }]);
+  });
+
+  it('leaves out a count below k but keeps the provider', async () => {
+    expect(await providerTrips(ctx.store, { k: 5 })).toEqual([{ id: 'acme', trips: 5 }, { id: 'bird', trips: 6 }, { id: 'tiny' }]);
+  });
+
+  it('refuses k < 1', async () => {
+    await expect(providerTrips(ctx.store, { k: 0 })).rejects.toThrow('k-anonymity threshold must be a whole number ≥ 1, got 0');
   });
 });

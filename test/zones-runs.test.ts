@@ -7,11 +7,14 @@ import { generateCity, writeTrips } from '../fixtures/index.ts';
 import {
   compareRuns,
   createRun,
+  executeRun,
+  failInterruptedRuns,
   getRun,
   getRunZones,
   listRuns,
   proposeZones,
   recomputeRun,
+  reserveRun,
   type ZoneProposal,
   type StoredRun,
 } from '../engine/zones/index.ts';
@@ -96,6 +99,45 @@ describe('createRun', () => {
     expect(createdId).toBe(run.runId);
     expect(fractions[0]).toBe(0);
     expect(fractions.at(-1)).toBe(1);
+  });
+});
+
+describe('reserveRun and executeRun', () => {
+  it('reserveRun stores a queued run with its resolved options and no zones', async () => {
+    const run = await reserveRun(ctx.store, { k: 4, filter: { days: 'weekday' } });
+    expect(run).toMatchObject({ status: 'queued', progress: 0, stage: 'queued', stats: null, error: null, filter: { days: 'weekday' } });
+    expect(run.params).toMatchObject({ k: 4, coverage: null, walkRadiusM: 100, res: 11 });
+    expect(await getRun(ctx.store, run.runId)).toEqual(run);
+    expect(await getRunZones(ctx.store, run.runId)).toEqual([]);
+  });
+
+  it('reserveRun refuses impossible options before storing a row', async () => {
+    const before = (await listRuns(ctx.store)).length;
+    await expect(reserveRun(ctx.store, { k: 0 })).rejects.toThrow('k: must be a whole number of zones ≥ 1, got 0');
+    expect((await listRuns(ctx.store)).length).toBe(before);
+  });
+
+  it('executeRun computes a reserved run: done, with the zones of the same options', async () => {
+    const { runId } = await reserveRun(ctx.store, { k: 4 });
+    const stages: string[] = [];
+    const { run, proposal } = await executeRun(ctx.store, runId, { onProgress: (_f, stage) => stages.push(stage) });
+    expect(run).toMatchObject({ runId, status: 'done', progress: 1, stage: 'done', error: null });
+    expect(stages.length).toBeGreaterThan(0);
+    expect(await getRunZones(ctx.store, runId)).toEqual(proposal.zones);
+    expect(proposal.zones).toEqual((await proposeZones(ctx.store, { k: 4 })).zones);
+  });
+
+  it('executeRun refuses a run that is not queued', async () => {
+    const e = await executeRun(ctx.store, first.run.runId).catch((x: unknown) => x);
+    expect(isParkzonesError(e, 'CONFLICT')).toBe(true);
+    expect((e as Error).message).toBe(`run ${first.run.runId} is done; only a queued run can be computed`);
+    expect((await getRun(ctx.store, first.run.runId)).status).toBe('done');
+  });
+
+  it('executeRun refuses an unknown run', async () => {
+    const e = await executeRun(ctx.store, 123456).catch((x: unknown) => x);
+    expect(isParkzonesError(e, 'NOT_FOUND')).toBe(true);
+    expect((e as Error).message).toBe('no run 123456');
   });
 });
 
@@ -187,5 +229,45 @@ describe('compareRuns', () => {
     } finally {
       await ctx.store.run('ALTER TABLE zones_away RENAME TO zones');
     }
+  });
+});
+
+describe('failInterruptedRuns', () => {
+  let own: Awaited<ReturnType<typeof tempStore>>;
+  const statuses = async () =>
+    (await own.store.query('SELECT run_id, status, stage, error FROM runs ORDER BY run_id')).map((r) => ({ runId: Number(r.run_id), status: r.status, stage: r.stage, error: r.error }));
+  beforeAll(async () => {
+    own = await tempStore();
+  });
+  afterAll(() => own.cleanup());
+
+  async function insertRuns(rows: [number, string, string | null][]): Promise<void> {
+    await own.store.run('DELETE FROM runs');
+    for (const [id, status, stage] of rows) {
+      await own.store.run(`INSERT INTO runs (run_id, created_at, params, input_filter, status, progress, stage) VALUES ($id, now(), '{}', '{}', $status, 0.3, $stage)`, { id, status, stage });
+    }
+  }
+
+  it('marks queued and running runs failed with the interruption message, keeping their stage', async () => {
+    await insertRuns([[1, 'done', 'done'], [2, 'running', 'solve'], [3, 'queued', 'queued'], [4, 'failed', 'demand']]);
+    expect(await failInterruptedRuns(own.store)).toBe(2);
+    expect(await statuses()).toEqual([
+      { runId: 1, status: 'done', stage: 'done', error: null },
+      { runId: 2, status: 'failed', stage: 'solve', error: 'interrupted: the server stopped before the run finished' },
+      { runId: 3, status: 'failed', stage: 'queued', error: 'interrupted: the server stopped before the run finished' },
+      { runId: 4, status: 'failed', stage: 'demand', error: null },
+    ]);
+  });
+
+  it('leaves the runs named in keep as they are', async () => {
+    await insertRuns([[1, 'running', 'solve'], [2, 'queued', 'queued'], [3, 'running', 'demand']]);
+    expect(await failInterruptedRuns(own.store, { keep: [1, 2] })).toBe(1);
+    expect((await statuses()).map((r) => r.status)).toEqual(['running', 'queued', 'failed']);
+  });
+
+  it('changes nothing and answers 0 when no run was cut off', async () => {
+    await insertRuns([[1, 'done', 'done']]);
+    expect(await failInterruptedRuns(own.store)).toBe(0);
+    expect((await statuses()).map((r) => r.status)).toEqual(['done']);
   });
 });

@@ -28,7 +28,24 @@ export {
   type ZoneFilter,
   type ZoneMethod,
 } from './options.ts';
-export { createRun, getRun, listRuns, getRunZones, recomputeRun, type StoredRun, type RunStats, type RunStatus, type RunListItem, type RecomputeResult, type CreateRunHooks } from './runs.ts';
+export {
+  createRun,
+  reserveRun,
+  executeRun,
+  getRun,
+  listRuns,
+  getRunZones,
+  recomputeRun,
+  failInterruptedRuns,
+  INTERRUPTED_RUN_ERROR,
+  type StoredRun,
+  type RunStats,
+  type RunStatus,
+  type RunListItem,
+  type RecomputeResult,
+  type CreateRunHooks,
+  type ExecuteRunHooks,
+} from './runs.ts';
 export { compareRuns, compareZones, type RunComparison, type ZoneMove, type ZoneRef } from './compare-runs.ts';
 export { zonesToGeoJson, type ZoneFeature, type ZoneFeatureCollection, type ZoneFeatureProperties } from './zones-geojson.ts';
 export { parseExclusions, excludedMask, pointInPolygon, type Exclusions, type ExclusionPolygon } from './exclusions.ts';

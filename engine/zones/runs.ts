@@ -5,8 +5,8 @@ import type { FootprintGeometry } from './footprint.ts';
 import { resolveZoneOptions, type ResolvedZoneOptions, type ZoneFilter, type ZoneOptions } from './options.ts';
 import { proposeZones, type ZoneProgress, type ZoneProposal, type ZoneRecord, type ZoneStage, type ZoneSummary } from './propose-zones.ts';
 
-/** Lifecycle of a stored run. */
-export type RunStatus = 'running' | 'done' | 'failed';
+/** Lifecycle of a stored run: reserved (`queued`), computing (`running`), then `done` or `failed`. */
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed';
 
 /** What a run stores besides its zones (the `stats` JSON column). */
 export interface RunStats {
@@ -38,40 +38,63 @@ export interface StoredRun {
   error: string | null;
 }
 
-/** Hooks of {@link createRun}. */
-export interface CreateRunHooks {
-  /** Called once the run row exists (status `running`), before any work: lets a server answer with the id at once. */
-  onCreated?: (runId: number) => void;
+/** Hooks of {@link executeRun}. */
+export interface ExecuteRunHooks {
   /** Progress callback (also written to the run row as `progress` and `stage`). */
   onProgress?: ZoneProgress;
+}
+
+/** Hooks of {@link createRun}. */
+export interface CreateRunHooks extends ExecuteRunHooks {
+  /** Called once the run row exists (status `queued`), before any work: lets a caller learn the id at once. */
+  onCreated?: (runId: number) => void;
 }
 
 const toIso = (v: unknown): string => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
 const parseJson = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 /**
- * Proposes zones and stores the run: a `runs` row (parameters, filter, status, progress, stats) and its `zones`
- * rows, written in one transaction. The row is created first with status `running` and carries progress while the
- * proposal is computed; a failure marks it `failed` with the message, and rethrows.
+ * Checks zone options and stores a run row for them with status `queued` (no work yet), so that a caller can name
+ * the run before it is computed. {@link executeRun} computes it.
  * @param store an open store
- * @param options zone options (checked before any row is written)
- * @returns the stored run and the proposal
+ * @param options zone options (checked before the row is written)
+ * @returns the stored run (status `queued`, progress 0, stage `queued`)
  * @throws ParkzonesError BAD_OPTION for impossible options (no run is created)
  * @example
- * const { run, proposal } = await createRun(store, { k: 200 });
+ * const { runId } = await reserveRun(store, { k: 200 }); // answer with runId, compute later
  */
-export async function createRun(store: Store, options: ZoneOptions = {}, hooks: CreateRunHooks = {}): Promise<{ run: StoredRun; proposal: ZoneProposal }> {
-  const opts = resolveZoneOptions(options);
-  const { filter, ...params } = opts;
+export async function reserveRun(store: Store, options: ZoneOptions = {}): Promise<StoredRun> {
+  const { filter, ...params } = resolveZoneOptions(options);
+  const [row] = await store.query(
+    `INSERT INTO runs (run_id, created_at, params, input_filter, status, progress, stage)
+     VALUES (nextval('run_id_seq'), now(), $params, $filter, 'queued', 0, 'queued') RETURNING *`,
+    { params: JSON.stringify(params), filter: JSON.stringify(filter) },
+  );
+  return runFromRow(row!);
+}
+
+/**
+ * Computes a reserved run from its stored options: marks it `running` (progress and stage follow the work), then
+ * writes its zones and marks it `done` in one transaction; a failure marks it `failed` with the message, and rethrows.
+ * @param store an open store
+ * @param runId a run reserved by {@link reserveRun}
+ * @returns the stored run and the proposal
+ * @throws ParkzonesError NOT_FOUND for an unknown run; CONFLICT when the run is not `queued` (already started or over)
+ * @example
+ * const { run } = await executeRun(store, runId, { onProgress: (f, stage) => console.log(stage, f) });
+ */
+export async function executeRun(store: Store, runId: number, hooks: ExecuteRunHooks = {}): Promise<{ run: StoredRun; proposal: ZoneProposal }> {
   const conn = await store.connect();
   try {
-    const [row] = (await conn.runAndReadAll(
-      `INSERT INTO runs (run_id, created_at, params, input_filter, status, progress, stage)
-       VALUES (nextval('run_id_seq'), now(), $params, $filter, 'running', 0, 'demand') RETURNING run_id`,
-      { params: JSON.stringify(params), filter: JSON.stringify(filter) },
+    const [started] = (await conn.runAndReadAll(
+      "UPDATE runs SET status = 'running', stage = 'demand' WHERE run_id = $id AND status = 'queued' RETURNING *",
+      { id: runId },
     )).getRowObjectsJS();
-    const runId = Number(row!.run_id);
-    hooks.onCreated?.(runId);
+    if (!started) {
+      const run = await getRun(store, runId);
+      throw new ParkzonesError('CONFLICT', `run ${runId} is ${run.status}; only a queued run can be computed`);
+    }
+    const reserved = runFromRow(started);
     let writes = Promise.resolve();
     let lastWritten = -1;
     let lastStage: ZoneStage | null = null;
@@ -84,7 +107,7 @@ export async function createRun(store: Store, options: ZoneOptions = {}, hooks: 
     };
     let proposal: ZoneProposal;
     try {
-      proposal = await proposeZones(store, opts, { onProgress });
+      proposal = await proposeZones(store, { ...reserved.params, filter: reserved.filter }, { onProgress });
       await writes;
       await saveZones(conn, runId, proposal);
     } catch (e) {
@@ -97,6 +120,23 @@ export async function createRun(store: Store, options: ZoneOptions = {}, hooks: 
   } finally {
     conn.closeSync();
   }
+}
+
+/**
+ * Proposes zones and stores the run: {@link reserveRun} then {@link executeRun}. The `runs` row (parameters, filter,
+ * status, progress, stats) exists before any work and carries progress while the proposal is computed; the zones
+ * rows are written in one transaction with the status `done`. A failure marks the run `failed`, and rethrows.
+ * @param store an open store
+ * @param options zone options (checked before any row is written)
+ * @returns the stored run and the proposal
+ * @throws ParkzonesError BAD_OPTION for impossible options (no run is created)
+ * @example
+ * const { run, proposal } = await createRun(store, { k: 200 });
+ */
+export async function createRun(store: Store, options: ZoneOptions = {}, hooks: CreateRunHooks = {}): Promise<{ run: StoredRun; proposal: ZoneProposal }> {
+  const { runId } = await reserveRun(store, options);
+  hooks.onCreated?.(runId);
+  return executeRun(store, runId, hooks);
 }
 
 /** Writes a proposal's zones and marks its run done, in one transaction. */
@@ -136,6 +176,28 @@ async function saveZones(conn: DuckDBConnection, runId: number, proposal: ZonePr
     await conn.run('ROLLBACK').catch(() => undefined);
     throw e;
   }
+}
+
+/** The error of a run that {@link failInterruptedRuns} marked failed. */
+export const INTERRUPTED_RUN_ERROR = 'interrupted: the server stopped before the run finished';
+
+/**
+ * Marks failed every run still `queued` or `running` that no one is computing: the runs a stopped or crashed
+ * process left behind (the store file is locked to one process, so only this process could be computing them).
+ * Their error becomes {@link INTERRUPTED_RUN_ERROR}; their stage stays where they stopped.
+ * @param store an open store
+ * @param options.keep run ids this process is computing or has queued (left as they are)
+ * @returns how many runs were marked failed
+ * @example
+ * await failInterruptedRuns(store); // at start, before any run is queued
+ */
+export async function failInterruptedRuns(store: Store, options: { keep?: Iterable<number> } = {}): Promise<number> {
+  const keep = [...(options.keep ?? [])];
+  const params: Record<string, string | number> = { error: INTERRUPTED_RUN_ERROR };
+  keep.forEach((id, i) => (params[`keep_${i}`] = id));
+  const notKept = keep.length ? ` AND run_id NOT IN (${keep.map((_, i) => `$keep_${i}`).join(', ')})` : '';
+  const rows = await store.query(`UPDATE runs SET status = 'failed', error = $error WHERE status IN ('queued', 'running')${notKept} RETURNING run_id`, params);
+  return rows.length;
 }
 
 function runFromRow(row: Record<string, unknown>): StoredRun {
