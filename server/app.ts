@@ -10,6 +10,7 @@ import { registerConfig } from './routes/config.ts';
 import { registerKeys } from './routes/keys.ts';
 import { registerUploads } from './routes/uploads.ts';
 import { registerCells } from './routes/cells.ts';
+import { registerProviders } from './routes/providers.ts';
 import { registerRuns } from './routes/runs.ts';
 
 /** The Express app and the dependencies it resolved (queue, cache …), for the caller to close. */
@@ -47,6 +48,7 @@ export function createApp(input: AppDeps): CreatedApp {
   registerConfig(app, deps);
   registerKeys(app, deps);
   registerUploads(app, deps);
+  registerProviders(app, deps);
   registerCells(app, deps);
   registerRuns(app, deps);
   app.use('/api', (req) => {

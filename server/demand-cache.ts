@@ -1,5 +1,7 @@
 import zlib from 'node:zlib';
-import { DemandTileSource, demandCells, listProviders, resForZoom, suppressCells, type CellColumns, type DemandFilter, type Store } from '../engine/index.ts';
+import {
+  DemandTileSource, demandCells, listProviders, providerTrips, resForZoom, suppressCells, type CellColumns, type DemandFilter, type ProviderTrips, type Store,
+} from '../engine/index.ts';
 
 /** Demand cells as served: maybe suppressed (`suppression` set), always at one resolution. */
 export type ServedCells = CellColumns & { suppression?: { k: number; suppressedCells: number } };
@@ -52,6 +54,7 @@ export class DemandCache {
   private readonly tiles = new Lru<string, Uint8Array>(4000);
   private readonly bodies = new Lru<string, Promise<EncodedBody>>(32);
   private providerList: Promise<string[]> | null = null;
+  private readonly providerCounts = new Map<number | null, Promise<ProviderTrips[]>>();
 
   constructor(private readonly store: Store) {}
 
@@ -63,6 +66,7 @@ export class DemandCache {
     this.tiles.clear();
     this.bodies.clear();
     this.providerList = null;
+    this.providerCounts.clear();
   }
 
   /** Provider ids present in the trips. */
@@ -73,6 +77,17 @@ export class DemandCache {
       this.providerList = p;
     }
     return this.providerList;
+  }
+
+  /** Provider ids with their stored trips, counts below k left out (k null: all shown). */
+  providerTrips(k: number | null): Promise<ProviderTrips[]> {
+    let p = this.providerCounts.get(k);
+    if (!p) {
+      p = providerTrips(this.store, { k });
+      p.catch(() => this.providerCounts.delete(k));
+      this.providerCounts.set(k, p);
+    }
+    return p;
   }
 
   private key(res: number, filter: DemandFilter, k: number | null): string {

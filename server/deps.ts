@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_K, checkK, type Store } from '../engine/index.ts';
+import { DEFAULT_K, checkK, isValidTimeZone, requireOption, type Store } from '../engine/index.ts';
 import { DemandCache } from './demand-cache.ts';
 import { JobQueue, Lane } from './jobs.ts';
 
@@ -9,6 +9,8 @@ export interface AppDeps {
   store: Store;
   /** Cells with fewer trip ends are hidden from everyone but admins. Default 5. */
   kAnonymity?: number;
+  /** The city's IANA time zone, handed to the page (its hours of day, dates and weekdays are local to it). Default 'UTC'. */
+  tz?: string;
   /** Largest upload body, bytes. Default 512 MiB. */
   uploadLimitBytes?: number;
   /** Where upload bodies are spooled before ingest. Default: a folder in the OS temp dir. */
@@ -29,6 +31,17 @@ export interface AppDeps {
 
 /** {@link AppDeps} with every field present. */
 export type ResolvedDeps = Required<AppDeps>;
+
+/** Time zone of a city that names none. */
+export const DEFAULT_TZ = 'UTC';
+
+/**
+ * Checks an IANA time zone name.
+ * @throws ParkzonesError BAD_OPTION naming `option`, e.g. `tz: unknown time zone "Mars/Olympus" (…)`
+ */
+export function checkTimeZone(tz: unknown, option = 'tz'): asserts tz is string {
+  requireOption(typeof tz === 'string' && isValidTimeZone(tz), option, `unknown time zone ${JSON.stringify(tz)} (give an IANA name such as America/Kentucky/Louisville)`);
+}
 
 /** Default upload limit: 512 MiB (a month of a large city's trips as gzipped CSV is well below). */
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 512 * 1024 * 1024;
@@ -59,19 +72,26 @@ export function acquireStoreServices(store: Store): Pick<StoreServices, 'jobs' |
   return { jobs: s.jobs, uploadLane: s.uploadLane, cache: s.cache };
 }
 
-/** One user of the store's services is done; the last one closes the queue (waiting for its running job). */
-export async function releaseStoreServices(store: Store): Promise<void> {
+/**
+ * One user of the store's services is done; the last one closes the queue (dropping queued jobs, waiting for the
+ * running one).
+ * @returns true when this call closed the queue (no job of this process works on the store any more)
+ */
+export async function releaseStoreServices(store: Store): Promise<boolean> {
   const s = services.get(store);
-  if (!s) return;
-  if (--s.users > 0) return;
+  if (!s) return false;
+  if (--s.users > 0) return false;
   services.delete(store);
   await s.jobs.close();
+  return true;
 }
 
 /** Applies defaults; queue, lane and cache default to the store's shared ones (see {@link acquireStoreServices}). */
 export function resolveDeps(deps: AppDeps): ResolvedDeps {
   const k = deps.kAnonymity ?? DEFAULT_K;
   checkK(k);
+  const tz = deps.tz ?? DEFAULT_TZ;
+  checkTimeZone(tz);
   const limit = deps.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES;
   if (!(Number.isInteger(limit) && limit > 0)) throw new RangeError(`uploadLimitBytes must be a whole number > 0, got ${limit}`);
   // Without explicit services, the store's shared ones (not counted: only startServer acquires and releases).
@@ -79,6 +99,7 @@ export function resolveDeps(deps: AppDeps): ResolvedDeps {
   return {
     store: deps.store,
     kAnonymity: k,
+    tz,
     uploadLimitBytes: limit,
     uploadDir: deps.uploadDir ?? path.join(os.tmpdir(), `parkzones-uploads-${process.pid}`),
     basemapStyleUrl: deps.basemapStyleUrl ?? null,

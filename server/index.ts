@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { countAdminKeys, createKey, defaultStorePath, openStore, type Store } from '../engine/index.ts';
+import { countAdminKeys, createKey, defaultStorePath, failInterruptedRuns, openStore, type Store } from '../engine/index.ts';
 import { createApp } from './app.ts';
-import { acquireStoreServices, releaseStoreServices } from './deps.ts';
-import { needsDemo, seedDemoCity } from './seed-demo.ts';
-import { startRun } from './routes/runs.ts';
+import { acquireStoreServices, checkTimeZone, DEFAULT_TZ, releaseStoreServices } from './deps.ts';
+import { DEMO_FIRST_RUN, needsDemo, seedDemoCity } from './seed-demo.ts';
+import { liveRunIds, startRun } from './routes/runs.ts';
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
@@ -20,11 +20,13 @@ export interface StartServerOptions {
   uploadLimitBytes?: number;
   /** k of k-anonymity for non-admin aggregates. Default 5. */
   kAnonymity?: number;
+  /** The city's IANA time zone (GET /api/config tells the page, whose hours of day are then local). Default 'UTC'. */
+  tz?: string;
   /** MapLibre style URL handed to the page; default none (the page's offline style). */
   basemapStyleUrl?: string;
   /** Folder served at / (web/dist). Default: none. */
   staticDir?: string;
-  /** On a store that never had an upload: generate and ingest the demo city and compute a first run. Default false. */
+  /** On a store that never had an upload: ingest the demo city and compute a first run ({@link DEMO_FIRST_RUN}). Default false. */
   seedDemo?: boolean;
   /** Progress messages (seeding). Default: none. */
   log?: (message: string) => void;
@@ -37,14 +39,14 @@ export interface RunningServer {
   store: Store;
   /** The first admin key's token when this start created it (a store without admin keys); else null. */
   adminKey: string | null;
-  /** Stops listening, waits for the running job, and closes the store if this server opened it. */
+  /** Stops listening, waits for the running job (queued runs are marked failed), and closes the store if this server opened it. */
   close(): Promise<void>;
 }
 
 /**
  * Starts the API (and the page, with `staticDir`) over a store. On a store without an admin key it creates one
- * and returns its token (shown once). With `seedDemo`, a store that never had an upload gets the demo city and a
- * first run before this resolves.
+ * and returns its token (shown once). Runs an earlier process left queued or running are marked failed. With
+ * `seedDemo`, a store that never had an upload gets the demo city and a first run before this resolves.
  * @example
  * const server = await startServer({ dbPath: '/tmp/pz.duckdb', port: 0 });
  * await fetch(`${server.url}/api/health`);
@@ -52,6 +54,7 @@ export interface RunningServer {
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? (() => {});
+  checkTimeZone(options.tz ?? DEFAULT_TZ);
   const owned = !options.store;
   const store = options.store ?? (await openStore({ path: options.dbPath ?? defaultStorePath() }));
   try {
@@ -60,10 +63,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       adminKey = (await createKey(store, { role: 'admin', label: 'first admin (created on first start)' })).token;
     }
     const shared = acquireStoreServices(store);
+    // Runs left queued or running by a stopped process: no one will finish them. (Another server of this process
+    // may share the store and its queue: its runs are live.)
+    const interrupted = await failInterruptedRuns(store, { keep: liveRunIds(shared.jobs) });
+    if (interrupted) log(`${interrupted} run${interrupted === 1 ? '' : 's'} cut off by an earlier stop marked failed`);
     const { app, deps } = createApp({
       store,
       ...shared,
       kAnonymity: options.kAnonymity,
+      tz: options.tz,
       uploadLimitBytes: options.uploadLimitBytes,
       basemapStyleUrl: options.basemapStyleUrl ?? null,
       staticDir: options.staticDir ?? null,
@@ -74,7 +82,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       deps.cache.invalidate();
       log('computing a first run of zones');
       try {
-        const run = await startRun(deps, {}).done;
+        // Hours of the zones' profiles are the city's, as on the page.
+        const tz = options.tz ?? DEFAULT_TZ;
+        const run = await (await startRun(deps, { ...DEMO_FIRST_RUN, ...(tz === DEFAULT_TZ ? {} : { filter: { tz } }) })).done;
         log(`first run done: run ${run}`);
       } catch (e) {
         // The demo is still usable without zones (the map shows demand; an analyst can recompute).
@@ -102,7 +112,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
             server.closeIdleConnections();
             setTimeout(() => server.closeAllConnections(), 2_000).unref();
           });
-          await releaseStoreServices(store);
+          // The last server of the store drops the runs still queued: mark them failed now rather than at the next start.
+          if (await releaseStoreServices(store)) {
+            await failInterruptedRuns(store).catch((e: unknown) => log(`marking queued runs failed: ${(e as Error).message}`));
+          }
           if (owned) store.close();
         })()),
     };

@@ -20,7 +20,7 @@ export interface JobState<R = unknown> {
   finishedAt: string | null;
   result: R | null;
   error: { code: string; message: string } | null;
-  /** Facts the job body records about itself (e.g. the run id once its row exists). */
+  /** Facts about the job: given at enqueue or recorded by its body (e.g. the run id it computes). */
   meta: Record<string, unknown>;
 }
 
@@ -46,16 +46,17 @@ export class JobQueue {
 
   /**
    * Adds a job; it starts when the jobs before it have finished.
+   * @param meta facts known about the job before it starts (e.g. the run id it computes); becomes `state.meta`
    * @returns the job's state (live object, updated as it runs) and a promise of its result
    */
-  enqueue<R>(kind: string, run: (report: JobReport, state: JobState<R>) => Promise<R>): { state: JobState<R>; done: Promise<R> } {
+  enqueue<R>(kind: string, run: (report: JobReport, state: JobState<R>) => Promise<R>, meta: Record<string, unknown> = {}): { state: JobState<R>; done: Promise<R> } {
     if (this.closed) throw new Error('the job queue is closed');
     let settle!: Entry<R>['settle'];
     const done = new Promise<R>((resolve, reject) => (settle = { resolve, reject }));
     done.catch(() => {}); // observed through the state; callers may also await it
     const state: JobState<R> = {
       jobId: this.nextId++, kind, status: 'queued', progress: 0, stage: 'queued', queuePosition: 0,
-      queuedAt: new Date().toISOString(), startedAt: null, finishedAt: null, result: null, error: null, meta: {},
+      queuedAt: new Date().toISOString(), startedAt: null, finishedAt: null, result: null, error: null, meta,
     };
     const entry: Entry<R> = { state, run, done, settle };
     this.queue.push(entry as Entry<unknown>);

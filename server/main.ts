@@ -2,21 +2,31 @@
  * `npm start`: the whole product with no configuration. Opens the store ($PARKZONES_DB or ./data/parkzones.duckdb),
  * seeds a demo city and a first run on first start, prints an admin key once, and serves the page (web/dist) at /
  * and the API at /api on $HOST:$PORT (default 127.0.0.1:8080).
- * Environment: PARKZONES_DB, HOST, PORT, BASEMAP_STYLE_URL, PARKZONES_K (k-anonymity), PARKZONES_UPLOAD_LIMIT_MB,
- * PARKZONES_DEMO=0 (do not seed).
+ * Environment: PARKZONES_DB, HOST, PORT, BASEMAP_STYLE_URL, PARKZONES_K (k-anonymity), PARKZONES_TZ (the city's time
+ * zone), PARKZONES_UPLOAD_LIMIT_MB, PARKZONES_DEMO=0 (do not seed).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultStorePath } from '../engine/index.ts';
+import { defaultStorePath, isValidTimeZone } from '../engine/index.ts';
 import { startServer } from './index.ts';
+
+/** A bad environment variable: runServe reports its message alone and exits with 2. */
+class EnvError extends Error {}
 
 function intEnv(name: string, def: number | undefined, min: number, max: number): number | undefined {
   const v = process.env[name];
   if (v === undefined || v === '') return def;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number ${min}–${max}, got "${v}"`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new EnvError(`${name} must be a whole number ${min}–${max}, got "${v}"`);
   return n;
+}
+
+function tzEnv(name: string, def: string): string {
+  const v = process.env[name];
+  if (v === undefined || v === '') return def;
+  if (!isValidTimeZone(v)) throw new EnvError(`${name} must be an IANA time zone such as America/Kentucky/Louisville, got "${v}"`);
+  return v;
 }
 
 const HELP = `parkzones serve — the API and the map (what \`npm start\` runs)
@@ -28,6 +38,7 @@ Configuration is by environment:
   HOST, PORT                 where to listen (default 127.0.0.1:8080)
   BASEMAP_STYLE_URL          MapLibre style for the page (default: its built-in offline style)
   PARKZONES_K                k-anonymity threshold for non-admin aggregates (default 5)
+  PARKZONES_TZ               the city's IANA time zone: hours of day on the page are local to it (default UTC)
   PARKZONES_UPLOAD_LIMIT_MB  largest upload (default 512)
   PARKZONES_DEMO=0           do not seed the demo city into an empty store
 
@@ -47,14 +58,28 @@ export async function runServe(argv: string[] = []): Promise<number> {
   }
   const dbPath = defaultStorePath();
   const webDist = path.resolve(import.meta.dirname, '..', 'web', 'dist');
-  const limitMb = intEnv('PARKZONES_UPLOAD_LIMIT_MB', undefined, 1, 1_000_000);
+  let env;
+  try {
+    env = {
+      limitMb: intEnv('PARKZONES_UPLOAD_LIMIT_MB', undefined, 1, 1_000_000),
+      port: intEnv('PORT', 8080, 0, 65535),
+      kAnonymity: intEnv('PARKZONES_K', undefined, 1, 1_000_000),
+      tz: tzEnv('PARKZONES_TZ', 'UTC'),
+    };
+  } catch (e) {
+    if (!(e instanceof EnvError)) throw e;
+    process.stderr.write(`parkzones serve: ${e.message}\n`);
+    return 2;
+  }
+  const { limitMb, port, kAnonymity, tz } = env;
   const log = (m: string) => process.stderr.write(`parkzones: ${m}\n`);
   if (!fs.existsSync(path.join(webDist, 'index.html'))) log(`no built page in ${webDist} (build it with the web package); serving the API only`);
   const server = await startServer({
     dbPath,
     host: process.env.HOST || '127.0.0.1',
-    port: intEnv('PORT', 8080, 0, 65535),
-    kAnonymity: intEnv('PARKZONES_K', undefined, 1, 1_000_000),
+    port,
+    kAnonymity,
+    tz,
     uploadLimitBytes: limitMb === undefined ? undefined : limitMb * 1024 * 1024,
     basemapStyleUrl: process.env.BASEMAP_STYLE_URL || undefined,
     staticDir: webDist,

@@ -44,7 +44,7 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
     paths: {
       '/api/health': { get: op('Liveness and store check', [], { responses: { 200: json(ref('Health'), 'Up'), 503: json(ref('Health'), 'Store unavailable') } }) },
       '/api/config': {
-        get: op('What the page needs: basemap style, k, and the caller’s role and provider', [], {
+        get: op('What the page needs: basemap style, k, the city’s time zone, and the caller’s role and provider', [], {
           responses: { 200: json(ref('Config'), 'Configuration'), ...errors(401) },
         }),
       },
@@ -95,6 +95,13 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
           responses: { 200: json(ref('UploadDetail'), 'Upload'), ...errors(400, 401, 403, 404) },
         }),
       },
+      '/api/providers': {
+        get: op('The providers the caller may see, with their stored trips', ['admin', 'analyst', 'planner', 'operator'], {
+          description:
+            `An operator gets only its own provider, without a count. Other roles get every provider in the store; its trip count is left out when below k = ${o.kAnonymity} (admins: always shown). `,
+          responses: { 200: json(ref('ProviderList'), 'Providers, sorted by id'), ...errors(401) },
+        }),
+      },
       '/api/cells': {
         get: op('Demand per H3 cell (GeoJSON or Arrow IPC stream)', ['admin', 'analyst', 'planner', 'operator'], {
           parameters: [
@@ -121,12 +128,13 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
         }),
       },
       '/api/runs': {
-        get: op('List runs, newest first, and the recomputes still queued (no run id yet; find them by jobId)', ['admin', 'analyst', 'planner'], {
+        get: op('List runs, newest first, those still queued or running included', ['admin', 'analyst', 'planner'], {
           parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }],
-          responses: { 200: json({ type: 'object', properties: { runs: { type: 'array', items: ref('Run') }, queued: { type: 'array', items: ref('Run') } } }, 'Runs'), ...errors(400, 401, 403) },
+          responses: { 200: json({ type: 'object', properties: { runs: { type: 'array', items: ref('Run') } } }, 'Runs'), ...errors(400, 401, 403) },
         }),
         post: op('Start a recompute (background job; one at a time per store, others queue)', ['admin', 'analyst'], {
-          description: 'Answers 202 with the run (status running, Location /api/runs/{runId}) when the queue was free; else with status queued, runId null and a jobId that GET /api/runs lists under queued until the job starts. ',
+          description:
+            'Stores the run at once and answers 202 with it (its runId, Location /api/runs/{runId}): status running when the queue was free, else queued with its queuePosition (runs ahead of it). A run still queued when the server stops is marked failed. ',
           requestBody: { required: false, content: { 'application/json': { schema: ref('ZoneOptions') } } },
           responses: { 202: json(ref('Run'), 'Queued'), ...errors(400, 401, 403, 415) },
         }),
@@ -176,7 +184,7 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
         hours: { name: 'hours', in: 'query', description: 'Local hours 0–23, comma-separated', schema: { type: 'string' }, example: '7,8,9' },
         days: { name: 'days', in: 'query', schema: { type: 'string', enum: ['all', 'weekday', 'weekend'] } },
         providers: { name: 'providers', in: 'query', description: 'Provider ids, comma-separated (operators: only their own)', schema: { type: 'string' } },
-        tz: { name: 'tz', in: 'query', description: 'IANA time zone of from, to, hours and days (default UTC)', schema: { type: 'string' } },
+        tz: { name: 'tz', in: 'query', description: 'IANA time zone of from, to, hours and days (default UTC; GET /api/config names the city’s)', schema: { type: 'string' } },
       },
       schemas: {
         Problem: {
@@ -188,8 +196,21 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
         },
         Health: { type: 'object', properties: { status: { type: 'string' }, store: { type: 'string' }, uptimeS: { type: 'number' }, jobs: { type: 'object' } } },
         Config: {
-          type: 'object', required: ['basemapStyleUrl', 'kAnonymity', 'role', 'providerId'],
-          properties: { basemapStyleUrl: { type: ['string', 'null'] }, kAnonymity: { type: 'integer' }, role: { type: ['string', 'null'], enum: ['admin', 'analyst', 'planner', 'operator', null] }, providerId: { type: ['string', 'null'] } },
+          type: 'object', required: ['basemapStyleUrl', 'kAnonymity', 'tz', 'role', 'providerId'],
+          properties: {
+            basemapStyleUrl: { type: ['string', 'null'] }, kAnonymity: { type: 'integer' },
+            tz: { type: 'string', description: 'IANA time zone of the city (PARKZONES_TZ): pass it as the tz of filters so hours of day are local' },
+            role: { type: ['string', 'null'], enum: ['admin', 'analyst', 'planner', 'operator', null] }, providerId: { type: ['string', 'null'] },
+          },
+        },
+        ProviderList: {
+          type: 'object', required: ['providers'],
+          properties: {
+            providers: {
+              type: 'array',
+              items: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, trips: { type: 'integer', description: 'Trips stored; absent for operators and below k' } } },
+            },
+          },
         },
         ApiKey: {
           type: 'object',
@@ -219,7 +240,7 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
         Run: {
           type: 'object',
           properties: {
-            runId: { type: ['integer', 'null'] }, jobId: { type: ['integer', 'null'] }, status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] }, progress: { type: 'number', minimum: 0, maximum: 1 },
+            runId: { type: 'integer' }, jobId: { type: ['integer', 'null'] }, status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] }, progress: { type: 'number', minimum: 0, maximum: 1 },
             stage: { type: ['string', 'null'] }, queuePosition: { type: 'integer' }, createdAt: { type: 'string' }, params: { type: 'object' }, stats: { type: ['object', 'null'] }, error: { type: ['string', 'null'] },
           },
         },

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ingestFile, type IngestReport, type Store } from '../engine/index.ts';
+import { ingestFile, type IngestReport, type Store, type ZoneOptions } from '../engine/index.ts';
 
 /** Size of the demo city seeded on first start. */
 export const DEMO_CITY = {
@@ -10,6 +10,18 @@ export const DEMO_CITY = {
   seed: 1, // same city on every machine
   badShare: 0.005, // share of rows with a planted defect, so the reject report has something to show
 } as const;
+
+/**
+ * Options of the demo's first run: the planner's first look, so only zones worth painting. With the defaults alone
+ * (every zone that adds one trip end, up to 80 % coverage) the demo city gets ~600 zones, most of 2–3 slots, and
+ * its hotspots drown; a zone must instead gather 100 trip ends (~7 a day over the demo's 14 days), which leaves one
+ * zone per hotspot (two hotspots closer than the walking radius share one).
+ */
+export const DEMO_FIRST_RUN: Readonly<ZoneOptions> = Object.freeze({
+  walkRadiusM: 100, // metres, great-circle (the default, stated so the run's card says it)
+  coverage: 0.8, // share of trip ends; the search stops earlier, once no zone gathers minTrips
+  minTrips: 100, // trip ends a zone must add to the coverage
+});
 
 /** True when the store holds no upload yet and was never seeded (a second start reuses the data). */
 export async function needsDemo(store: Store): Promise<boolean> {

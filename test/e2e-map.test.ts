@@ -4,16 +4,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, openBrowser, renderedCounts, screenshot, waitForIdle, waitForMap, type BrowserSession } from './e2e/browser.ts';
-import { startTestServer, type TestServer } from './e2e/server.ts';
+import { api, startTestServer, type TestServer } from './e2e/server.ts';
 
 const HAVE_CHROMIUM = chromiumAvailable('e2e-map.test.ts');
+const TZ = 'America/Kentucky/Louisville';
 
 describe.skipIf(!HAVE_CHROMIUM)('e2e: the planner page', () => {
   let server: TestServer;
   let browser: BrowserSession;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ tz: TZ });
     browser = await openBrowser();
   }, 240_000);
 
@@ -122,6 +123,38 @@ describe.skipIf(!HAVE_CHROMIUM)('e2e: the planner page', () => {
     expect(await page.locator('#recompute-section').isVisible()).toBe(false);
     expect(await page.locator('#upload-section').isVisible()).toBe(false);
     expect(await page.locator('#runs-section').isVisible()).toBe(true);
+  });
+
+  it('says the hours of day are in the city time zone, and asks for demand in it', async () => {
+    const { page } = browser;
+    expect(await page.getByTestId('filter-tz').innerText()).toBe(`in ${TZ}`);
+    expect(await page.locator('#legend .legend-sub').innerText()).toBe(`all dates · every day · all day (${TZ})`);
+    const urls = (await page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")) as string[];
+    const demandUrls = urls.filter((u) => u.includes('/api/cells') || u.includes('/api/tiles/'));
+    expect(demandUrls.length).toBeGreaterThan(0);
+    for (const u of demandUrls) expect(new URL(u).searchParams.get('tz'), u).toBe(TZ);
+  });
+
+  it('offers a planner a checkbox per provider, and filtering by one changes the trip-end total', async () => {
+    const { page } = browser;
+    const ids = server.providers.map((p) => p.id).sort();
+    const boxes = page.locator('#filter-providers input[type="checkbox"][name="provider"]');
+    await expect.poll(() => boxes.count()).toBe(ids.length);
+    expect(await boxes.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(ids);
+    // The panel's total is that of the coarse overview query the page makes (k-suppressed for a planner).
+    const total = async (providers?: string) =>
+      (await api<{ totalTrips: number }>(server.url, server.keys.planner, `/api/cells?res=7&tz=${encodeURIComponent(TZ)}${providers ? `&providers=${providers}` : ''}`)).totalTrips;
+    const shown = page.locator('#demand-summary b');
+    const all = await total();
+    expect(await shown.innerText()).toBe(all.toLocaleString('en'));
+    const one = await total(ids[0]);
+    expect(one).toBeLessThan(all);
+    for (const id of ids.slice(1)) await page.locator(`#filter-providers input[value="${id}"]`).uncheck();
+    await expect.poll(() => shown.innerText(), { timeout: 20_000 }).toBe(one.toLocaleString('en'));
+    await page.waitForFunction("document.body.dataset.demand === 'ready'");
+    await screenshot(page, 'map-planner-one-provider');
+    for (const id of ids.slice(1)) await page.locator(`#filter-providers input[value="${id}"]`).check();
+    await expect.poll(() => shown.innerText(), { timeout: 20_000 }).toBe(all.toLocaleString('en'));
   });
 
   it('never tried to reach anything but 127.0.0.1', () => {

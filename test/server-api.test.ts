@@ -29,9 +29,9 @@ describe('health, config, OpenAPI', () => {
     expect(r.json).toMatchObject({ status: 'ok', store: 'ok' });
   });
 
-  it('GET /api/config tells the caller its role, provider, k and basemap', async () => {
-    expect((await api(t, '/api/config')).json).toEqual({ basemapStyleUrl: null, kAnonymity: 5, role: null, providerId: null });
-    expect((await api(t, '/api/config', { key: t.keys.operator })).json).toEqual({ basemapStyleUrl: null, kAnonymity: 5, role: 'operator', providerId: p0 });
+  it('GET /api/config tells the caller its role, provider, k, time zone and basemap', async () => {
+    expect((await api(t, '/api/config')).json).toEqual({ basemapStyleUrl: null, kAnonymity: 5, tz: 'UTC', role: null, providerId: null });
+    expect((await api(t, '/api/config', { key: t.keys.operator })).json).toEqual({ basemapStyleUrl: null, kAnonymity: 5, tz: 'UTC', role: 'operator', providerId: p0 });
   });
 
   it('GET /api/openapi.json documents exactly the registered routes', async () => {
@@ -167,6 +167,55 @@ describe('uploads', () => {
   });
 });
 
+describe('providers', () => {
+  /** Trips per provider in the store, sorted by id. */
+  async function stored(): Promise<{ id: string; trips: number }[]> {
+    const rows = await t.server.store.query('SELECT provider_id, count(*)::INTEGER AS n FROM trips GROUP BY 1 ORDER BY 1');
+    return rows.map((r) => ({ id: String(r.provider_id), trips: Number(r.n) }));
+  }
+
+  it('GET /api/providers gives a planner every provider in the store with its trips', async () => {
+    const r = await api(t, '/api/providers', { key: t.keys.planner });
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ providers: await stored() });
+  });
+
+  it('GET /api/providers gives an operator only its own provider, without a count', async () => {
+    expect((await api(t, '/api/providers', { key: t.keys.operator })).json).toEqual({ providers: [{ id: p0 }] });
+    expect((await api(t, '/api/providers', { key: t.keys.otherOperator })).json).toEqual({ providers: [{ id: p1 }] });
+  });
+
+  it('GET /api/providers leaves out a count below k for a planner, not for an admin', async () => {
+    const counts = await stored();
+    const smallest = Math.min(...counts.map((c) => c.trips));
+    const { startServer } = await import('../server/index.ts');
+    const s = await startServer({ store: t.server.store, port: 0, kAnonymity: smallest + 1 });
+    try {
+      const get = async (key: string) => (await fetch(`${s.url}/api/providers`, { headers: { Authorization: `Bearer ${key}` } })).json();
+      expect(await get(t.keys.planner)).toEqual({ providers: counts.map((c) => (c.trips === smallest ? { id: c.id } : c)) });
+      expect(await get(t.keys.admin)).toEqual({ providers: counts });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('GET /api/providers needs a key', async () => {
+    const r = await api(t, '/api/providers');
+    expect(r.status).toBe(401);
+    expect(r.json.detail).toBe('this endpoint needs an API key (Authorization: Bearer <key>)');
+  });
+
+  it('GET /api/providers counts the trips of a new upload', async () => {
+    const before = await api(t, '/api/providers', { key: t.keys.analyst });
+    const file = await cityFile(testCity(300, 41), t.dir, 'more.csv', 'csv', (x) => x.providerId === p0);
+    const up = await api(t, '/api/uploads', { key: t.keys.operator, body: fs.readFileSync(file), headers: { 'Content-Type': 'text/csv' } });
+    expect(up.status).toBe(201);
+    const after = await api(t, '/api/providers', { key: t.keys.analyst });
+    const own = (body: { providers: { id: string; trips: number }[] }) => body.providers.find((x) => x.id === p0)!.trips;
+    expect(own(after.json)).toBe(own(before.json) + up.json.rowsStored);
+  });
+});
+
 describe('cells and tiles', () => {
   it('GET /api/cells gives GeoJSON hexagons with counts, all ≥ k for a planner', async () => {
     const r = await api(t, '/api/cells?res=9', { key: t.keys.planner });
@@ -263,7 +312,7 @@ describe('an empty store', () => {
       expect(cells.json).toMatchObject({ type: 'FeatureCollection', features: [], totalTrips: 0 });
       const tile = await api(empty, '/api/tiles/12/1072/1577.mvt', { key: empty.keys.planner });
       expect(tile.status).toBe(200);
-      expect((await api(empty, '/api/runs', { key: empty.keys.planner })).json).toEqual({ runs: [], queued: [] });
+      expect((await api(empty, '/api/runs', { key: empty.keys.planner })).json).toEqual({ runs: [] });
     } finally {
       await empty.close();
     }

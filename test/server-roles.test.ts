@@ -33,6 +33,7 @@ const ENDPOINTS: Endpoint[] = [
   { name: 'upload', method: 'POST', path: () => '/api/uploads', body: () => ownCsv, contentType: 'text/csv', allowed: ['admin', 'operator'] },
   { name: 'list uploads', method: 'GET', path: () => '/api/uploads', allowed: ['admin', 'operator'] },
   { name: 'one upload', method: 'GET', path: () => '/api/uploads/1', allowed: ['admin', 'operator'] },
+  { name: 'providers', method: 'GET', path: () => '/api/providers', allowed: ALL },
   { name: 'cells', method: 'GET', path: () => '/api/cells?res=9', allowed: ALL },
   { name: 'tiles', method: 'GET', path: () => '/api/tiles/12/1072/1577.mvt', allowed: ALL },
   { name: 'start run', method: 'POST', path: () => '/api/runs', body: () => ({ k: 3, res: 10 }), allowed: ['admin', 'analyst'] },

@@ -3,16 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createKey, openStore } from '../engine/index.ts';
+import { DEMO_FIRST_RUN } from '../server/seed-demo.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pz-start-'));
 const db = path.join(dir, 'data', 'parkzones.duckdb');
 
-/** Starts the `npm start` main job (server/main.ts) with a fresh environment; resolves once it serves. */
-function start(): Promise<{ url: string; stdout: () => string; stop: () => Promise<number | null> }> {
+/** Starts the `npm start` main job (server/main.ts) with a fresh environment (plus `env`); resolves once it serves. */
+function start(env: Record<string, string> = {}): Promise<{ url: string; stdout: () => string; stop: () => Promise<number | null> }> {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/run-ts.mjs'), path.join(ROOT, 'server/main.ts')], {
     cwd: dir,
-    env: { ...process.env, PARKZONES_DB: db, PORT: '0', HOST: '127.0.0.1' },
+    env: { ...process.env, PARKZONES_DB: db, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -35,6 +37,20 @@ function start(): Promise<{ url: string; stdout: () => string; stop: () => Promi
   });
 }
 
+/** Runs server/main.ts with extra environment until it exits; its exit code and output. */
+function runToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/run-ts.mjs'), path.join(ROOT, 'server/main.ts')], {
+    cwd: dir,
+    env: { ...process.env, PARKZONES_DB: db, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c) => (stdout += c));
+  child.stderr.on('data', (c) => (stderr += c));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('npm start (server/main.ts)', () => {
@@ -49,6 +65,7 @@ describe('npm start (server/main.ts)', () => {
     const runs = await (await fetch(`${first.url}/api/runs`, { headers: auth })).json();
     expect(runs.runs).toHaveLength(1);
     expect(runs.runs[0].status).toBe('done');
+    expect(runs.runs[0].params).toMatchObject(DEMO_FIRST_RUN);
     expect((await fetch(`${first.url}/api/health`)).status).toBe(200);
     expect(await first.stop()).toBe(0);
 
@@ -60,4 +77,29 @@ describe('npm start (server/main.ts)', () => {
     expect(runsAgain.runs).toHaveLength(1);
     expect(await second.stop()).toBe(0);
   }, 120_000);
+
+  it('marks a run that a stopped server left running as failed in the table when it starts again', async () => {
+    const file = path.join(dir, 'cut-off.duckdb');
+    let store = await openStore({ path: file });
+    const { token } = await createKey(store, { role: 'planner' });
+    await store.run(`INSERT INTO runs (run_id, created_at, params, input_filter, status, progress, stage) VALUES (nextval('run_id_seq'), now(), '{}', '{}', 'running', 0.4, 'solve')`);
+    store.close();
+    const server = await start({ PARKZONES_DB: file, PARKZONES_DEMO: '0' });
+    const run = await (await fetch(`${server.url}/api/runs/1`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    expect(await server.stop()).toBe(0);
+    expect(run).toMatchObject({ runId: 1, status: 'failed', stage: 'solve', error: 'interrupted: the server stopped before the run finished' });
+    store = await openStore({ path: file });
+    try {
+      expect(await store.query('SELECT status, error FROM runs')).toEqual([{ status: 'failed', error: 'interrupted: the server stopped before the run finished' }]);
+    } finally {
+      store.close();
+    }
+  }, 60_000);
+
+  it('refuses to start with an unknown PARKZONES_TZ, naming the variable', async () => {
+    const r = await runToExit({ PARKZONES_TZ: 'Mars/Olympus_Mons' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('parkzones serve: PARKZONES_TZ must be an IANA time zone such as America/Kentucky/Louisville, got "Mars/Olympus_Mons"\n');
+    expect(r.stdout).toBe('');
+  }, 60_000);
 });

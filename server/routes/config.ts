@@ -2,14 +2,16 @@ import type { Express } from 'express';
 import type { ResolvedDeps } from '../deps.ts';
 
 /**
- * GET /api/config: what the page needs before it draws — basemap style, k, and who the caller is (role and
- * provider, or null without a key). A bad key still answers 401 (from the auth middleware).
+ * GET /api/config: what the page needs before it draws — basemap style, k, the city's time zone (of hours of day,
+ * dates and weekdays), and who the caller is (role and provider, or null without a key). A bad key still answers 401
+ * (from the auth middleware).
  */
 export function registerConfig(app: Express, deps: ResolvedDeps): void {
   app.get('/api/config', (req, res) => {
     res.json({
       basemapStyleUrl: deps.basemapStyleUrl,
       kAnonymity: deps.kAnonymity,
+      tz: deps.tz,
       role: req.principal?.role ?? null,
       providerId: req.principal?.providerId ?? null,
     });

@@ -1,21 +1,21 @@
 import express, { type Express, type Request, type Response } from 'express';
 import {
-  compareRuns, createRun, exportZoneFromRow, getRun, getRunZones, listRuns, ParkzonesError, resolveZoneOptions, suppressComparison,
+  compareRuns, executeRun, exportZoneFromRow, getRun, getRunZones, listRuns, ParkzonesError, reserveRun, resolveZoneOptions, suppressComparison,
   suppressZones, vehicleTypeShares, visibleCellSet, zonesToCsv, zonesToGbfsStationInformation, zonesToGeoJson, zonesToMdsGeographies,
   zonesToMdsPolicy, zonesToMdsStops, zonesToNgsiLd, zonesToParquet, type ExportContext, type StoredRun, type ZoneOptions, type ZoneRecord,
 } from '../../engine/index.ts';
 import { allow, principalOf } from '../auth.ts';
 import type { ResolvedDeps } from '../deps.ts';
-import type { JobState } from '../jobs.ts';
+import type { JobQueue, JobState } from '../jobs.ts';
 import { pathId, qChoice, qInt } from '../params.ts';
 import { jsonBody } from './json-body.ts';
 
 /** Formats of GET /api/runs/:id/zones. */
 export const ZONE_FORMATS = ['geojson', 'csv', 'parquet', 'mds-geography', 'mds-stops', 'mds-policy', 'gbfs', 'ngsi-ld'] as const;
 
-/** A run as the API shows it: the stored run, overlaid with the live job state while it runs. */
+/** A run as the API shows it: the stored run, overlaid with the live job state while it waits or runs. */
 interface RunView {
-  runId: number | null;
+  runId: number;
   jobId: number | null;
   status: 'queued' | 'running' | 'done' | 'failed';
   progress: number;
@@ -30,17 +30,24 @@ interface RunView {
 }
 
 /**
- * Queues a recompute (engine/zones `createRun`) on the store's job queue. The job records its run id in
- * `state.meta.runId` as soon as the run row exists.
+ * Reserves a run (engine/zones `reserveRun`: options checked, row stored as `queued`) and queues its computation
+ * (`executeRun`) on the store's job queue; the job's `meta.runId` names the run.
+ * @returns the reserved run, the job's live state and a promise of the run id once done
+ * @throws ParkzonesError BAD_OPTION for impossible options (no run is stored, nothing is queued)
  */
-export function startRun(deps: ResolvedDeps, options: ZoneOptions): { state: JobState<number>; done: Promise<number> } {
-  return deps.jobs.enqueue<number>('recompute', async (report, state) => {
-    const { run } = await createRun(deps.store, options, {
-      onCreated: (runId) => (state.meta.runId = runId),
-      onProgress: (fraction, stage) => report(fraction, stage),
-    });
-    return run.runId;
-  });
+export async function startRun(deps: ResolvedDeps, options: ZoneOptions): Promise<{ run: StoredRun; state: JobState<number>; done: Promise<number> }> {
+  const run = await reserveRun(deps.store, options);
+  const { state, done } = deps.jobs.enqueue<number>(
+    'recompute',
+    async (report) => (await executeRun(deps.store, run.runId, { onProgress: (fraction, stage) => report(fraction, stage) })).run.runId,
+    { runId: run.runId },
+  );
+  return { run, state, done };
+}
+
+/** Ids of the runs a queue is computing or has queued: the runs that are live in this process. */
+export function liveRunIds(jobs: JobQueue): number[] {
+  return jobs.pending().flatMap((j) => (typeof j.meta.runId === 'number' ? [j.meta.runId] : []));
 }
 
 /** The job of a run id, if it is still known to the queue. */
@@ -49,18 +56,12 @@ function jobOfRun(deps: ResolvedDeps, runId: number): JobState | null {
 }
 
 /**
- * The API view of a stored run. Only this process computes runs (the store file is locked), so a run that was
- * marked running when the server started was cut off by a restart: it shows as failed. Per-zone peaks in the stats
- * are for admins only (other roles read them from the k-suppressed zones).
+ * The API view of a stored run (runs cut off by an earlier stop were marked failed in the table at start). Per-zone
+ * peaks in the stats are for admins only (other roles read them from the k-suppressed zones).
  */
-function viewOfRun(
-  run: Omit<StoredRun, 'stats'> & { stats?: StoredRun['stats']; summary?: unknown },
-  job: JobState | null,
-  admin: boolean,
-  interruptedRuns: ReadonlySet<number>,
-): RunView {
+function viewOfRun(run: Omit<StoredRun, 'stats'> & { stats?: StoredRun['stats']; summary?: unknown }, job: JobState | null, admin: boolean): RunView {
   const live = job && job.status === 'running';
-  const interrupted = run.status === 'running' && interruptedRuns.has(run.runId);
+  const waiting = job && job.status === 'queued';
   let stats = run.stats;
   if (stats && !admin) {
     const { peakParked: _peaks, ...rest } = stats;
@@ -70,23 +71,16 @@ function viewOfRun(
     runId: run.runId,
     jobId: job?.jobId ?? null,
     // A run reads done only once its job has let go of the queue.
-    status: interrupted ? 'failed' : live ? 'running' : run.status,
+    status: live ? 'running' : run.status,
     progress: live ? Math.max(job.progress, run.progress) : run.progress,
     stage: live ? job.stage : run.stage,
-    queuePosition: 0,
+    queuePosition: waiting ? job.queuePosition : 0,
     createdAt: run.createdAt,
     params: run.params,
     filter: run.filter,
     ...(stats !== undefined ? { stats } : {}),
     ...(run.summary !== undefined ? { summary: run.summary } : {}),
-    error: interrupted ? 'interrupted: the server stopped while this run was being computed' : run.error,
-  };
-}
-
-function viewOfQueuedJob(job: JobState): RunView {
-  return {
-    runId: (job.meta.runId as number | undefined) ?? null, jobId: job.jobId, status: 'queued', progress: 0, stage: 'queued',
-    queuePosition: job.queuePosition, createdAt: null, params: job.meta.options ?? null, filter: null, error: null,
+    error: run.error,
   };
 }
 
@@ -118,39 +112,21 @@ function sendExport(res: Response, type: string, fileName: string, body: string 
   res.set('Content-Disposition', `${attachment ? 'attachment' : 'inline'}; filename="${fileName}"`).type(type).send(body);
 }
 
-/** Runs: POST /api/runs (queued recompute), GET /api/runs, GET /api/runs/compare, GET /api/runs/:id, GET /api/runs/:id/zones. */
+/** Runs: POST /api/runs (a run reserved at once, computed in the queue), GET /api/runs, GET /api/runs/compare, GET /api/runs/:id, GET /api/runs/:id/zones. */
 export function registerRuns(app: Express, deps: ResolvedDeps): void {
-  // Runs left 'running' by an earlier process (found once, lazily).
-  let interruptedP: Promise<Set<number>> | null = null;
-  const interrupted = () =>
-    (interruptedP ??= deps.store.query("SELECT run_id FROM runs WHERE status = 'running'").then((rows) => new Set(rows.map((r) => Number(r.run_id)))));
-  void interrupted();
-  const view = async (req: Request, run: Parameters<typeof viewOfRun>[0]) =>
-    viewOfRun(run, jobOfRun(deps, run.runId), principalOf(req).role === 'admin', await interrupted());
+  const view = (req: Request, run: Parameters<typeof viewOfRun>[0]) => viewOfRun(run, jobOfRun(deps, run.runId), principalOf(req).role === 'admin');
   app.post('/api/runs', allow('runs:create'), express.json({ limit: '2mb' }), async (req, res) => {
     const options = jsonBody(req) as ZoneOptions;
     resolveZoneOptions(options);
     await checkProviders(deps, options);
-    const { state, done } = startRun(deps, options);
-    state.meta.options = options;
-    if (state.status === 'queued') {
-      res.status(202).json(viewOfQueuedJob(state));
-      return;
-    }
-    // The queue was free: answer with the run id as soon as its row exists (a few milliseconds).
-    while (state.meta.runId === undefined && state.status === 'running') await new Promise((r) => setTimeout(r, 5));
-    if (state.meta.runId === undefined) {
-      await done; // failed before the row existed: rethrows the engine's error
-    }
-    const runId = state.meta.runId as number;
-    res.status(202).location(`/api/runs/${runId}`).json(await view(req, await getRun(deps.store, runId)));
+    const { run, state } = await startRun(deps, options);
+    res.status(202).location(`/api/runs/${run.runId}`).json(viewOfRun(run, state, principalOf(req).role === 'admin'));
   });
 
   app.get('/api/runs', allow('runs:read'), async (req, res) => {
     const limit = qInt(req, 'limit', { min: 1, max: 1000, def: 100 });
     const runs = await listRuns(deps.store, { limit });
-    const queued = deps.jobs.pending().filter((j) => j.status === 'queued').map(viewOfQueuedJob);
-    res.json({ runs: await Promise.all(runs.map((r) => view(req, r))), queued });
+    res.json({ runs: runs.map((r) => view(req, r)) });
   });
 
   app.get('/api/runs/compare', allow('runs:read'), async (req, res) => {
@@ -163,7 +139,7 @@ export function registerRuns(app: Express, deps: ResolvedDeps): void {
 
   app.get('/api/runs/:id', allow('runs:read'), async (req, res) => {
     const runId = pathId(req, 'id');
-    res.json(await view(req, await getRun(deps.store, runId)));
+    res.json(view(req, await getRun(deps.store, runId)));
   });
 
   app.get('/api/runs/:id/zones', allow('runs:read'), async (req, res) => {

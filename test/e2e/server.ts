@@ -15,9 +15,10 @@ export interface TestServerOptions {
   days?: number; // days covered
   firstRun?: Record<string, unknown> | null; // zone options of a first run; null = none
   basemapStyleUrl?: string; // handed to the page by GET /api/config
+  tz?: string; // the city's IANA time zone, handed to the page by GET /api/config; default UTC
 }
 
-const defaults: Required<Omit<TestServerOptions, 'basemapStyleUrl'>> = {
+const defaults: Required<Omit<TestServerOptions, 'basemapStyleUrl' | 'tz'>> = {
   trips: 12_000, // rows: enough for clear hotspots, small enough to seed in seconds
   days: 7, // one week
   firstRun: { k: 12, walkRadiusM: 150 }, // a first proposal for the map
@@ -69,6 +70,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     host: '127.0.0.1',
     staticDir: path.resolve('web', 'dist'),
     basemapStyleUrl: options.basemapStyleUrl,
+    tz: options.tz,
   });
   try {
     const admin = server.adminKey;

@@ -84,6 +84,7 @@ export function apiFilter(filter: DemandFilter): DemandFilter {
   if (filter.hours && filter.hours.length > 0 && filter.hours.length < 24) out.hours = [...filter.hours];
   if (filter.days && filter.days !== 'all') out.days = filter.days;
   if (filter.providers && filter.providers.length > 0) out.providers = [...filter.providers];
+  if (filter.tz) out.tz = filter.tz;
   return out;
 }
 
@@ -97,6 +98,7 @@ export function filterParams(filter: DemandFilter): URLSearchParams {
   if (f.hours) params.set('hours', f.hours.join(','));
   if (f.days) params.set('days', f.days);
   if (f.providers) params.set('providers', f.providers.join(','));
+  if (f.tz) params.set('tz', f.tz);
   return params;
 }
 
@@ -223,23 +225,13 @@ export async function getRun(runId: string): Promise<RunInfo> {
 }
 
 /**
- * POST /api/runs: starts a recompute. A run that waits behind another may have no run id yet,
- * only a job id (see {@link runIdOfJob}).
+ * POST /api/runs: starts a recompute. The server stores the run at once, so the answer always
+ * carries its id, also when it waits behind another run (status `queued`, with its queue position).
  */
 export async function startRun(options: ZoneOptions): Promise<RunInfo> {
   const res = await postJson<RunInfo>('/api/runs', options);
-  if (!res || ((res.runId === undefined || res.runId === null) && (res.jobId === undefined || res.jobId === null))) {
-    throw new ApiError(0, 'The server accepted the run but sent neither a run id nor a job id.');
-  }
+  if (!res || res.runId === undefined || res.runId === null) throw new ApiError(0, 'The server accepted the run but sent no run id.');
   return normaliseRun(res);
-}
-
-/** The run id a queued job got once it started, or null while it still waits. */
-export async function runIdOfJob(jobId: number | string): Promise<string | null> {
-  const body = await apiJson<{ runs?: RunInfo[]; queued?: RunInfo[] }>('/api/runs');
-  const all = [...(body?.runs ?? []), ...(body?.queued ?? [])];
-  const match = all.find((r) => r.jobId !== null && r.jobId !== undefined && String(r.jobId) === String(jobId) && r.runId !== null && r.runId !== undefined);
-  return match ? String(match.runId) : null;
 }
 
 /** GET /api/runs/:id/zones?format=geojson */

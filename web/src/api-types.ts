@@ -10,6 +10,7 @@ export type Role = 'admin' | 'analyst' | 'planner' | 'operator';
 export interface ApiConfig {
   basemapStyleUrl: string | null;
   kAnonymity: number;
+  tz?: string; // the city's IANA time zone: hours of day, dates and weekdays are local to it (servers before it: UTC)
   role: Role | null;
   providerId: string | null;
 }
@@ -24,6 +25,7 @@ export interface DemandFilter {
   hours?: number[]; // hours of day 0–23
   days?: DayKind;
   providers?: string[];
+  tz?: string; // IANA time zone of dates, hours and weekdays (the city's, from GET /api/config)
   res?: number; // H3 resolution
 }
 

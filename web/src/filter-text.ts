@@ -1,5 +1,5 @@
 /**
- * The demand filter in words, for the legend: "1–31 Mar 2025 · weekdays · 7–10h".
+ * The demand filter in words, for the legend: "1–31 Mar 2025 · weekdays · 7–10h (America/Kentucky/Louisville)".
  */
 import type { DemandFilter } from './api-types.ts';
 import { hoursText } from './run-text.ts';
@@ -17,7 +17,8 @@ export function filterText(filter: DemandFilter): string {
   else if (filter.to) parts.push(`until ${day(filter.to)}`);
   else parts.push('all dates');
   parts.push(filter.days === 'weekday' ? 'weekdays' : filter.days === 'weekend' ? 'weekends' : 'every day');
-  parts.push(filter.hours && filter.hours.length > 0 && filter.hours.length < 24 ? hoursText(filter.hours) : 'all day');
+  const hours = filter.hours && filter.hours.length > 0 && filter.hours.length < 24 ? hoursText(filter.hours) : 'all day';
+  parts.push(filter.tz ? `${hours} (${filter.tz})` : hours);
   if (filter.providers && filter.providers.length > 0) parts.push(filter.providers.join(', '));
   return parts.join(' · ');
 }

@@ -294,12 +294,13 @@ async function signedIn(config: ApiConfig): Promise<void> {
   try {
     providers = await getProviders();
   } catch (err) {
-    // 403: the role may not list providers; 404: a server without the endpoint. Neither is the person's problem.
-    if (err instanceof ApiError && (err.status === 403 || err.status === 404)) console.warn('No provider list:', err.message);
+    // 403: the role may not list providers. Not the person's problem: the filter then offers no provider choice.
+    if (err instanceof ApiError && err.status === 403) console.warn('No provider list:', err.message);
     else showError('Loading the list of providers', err);
   }
   setState({ providers });
   filters.setProviders(config, providers);
+  filters.setTimeZone(config.tz ?? 'UTC');
 
   const runsSection = $('#runs-section');
   const readsRuns = config.role !== 'operator';

@@ -1,6 +1,7 @@
 /**
  * The demand filters: period, hours of day, weekdays/weekends, providers (where the role may see
- * more than its own) and hex size. Changes apply to the map right away.
+ * more than its own) and hex size. Changes apply to the map right away. Dates, hours and weekdays
+ * are local to the city's time zone (GET /api/config), which the filter carries as `tz`.
  */
 import type { ApiConfig, DayKind, MapFilter, ProviderInfo } from './api-types.ts';
 import { h, replaceChildren } from './dom.ts';
@@ -32,6 +33,8 @@ export class FiltersPanel {
   private readonly onChange: (filter: MapFilter) => void;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private providerChecks: HTMLInputElement[] = [];
+  private tz = 'UTC';
+  private readonly tzText: HTMLElement;
 
   constructor(root: HTMLElement, onChange: (filter: MapFilter) => void) {
     this.onChange = onChange;
@@ -67,10 +70,11 @@ export class FiltersPanel {
       return b;
     });
     this.providersBox = h('div', { class: 'providers', id: 'filter-providers' });
+    this.tzText = h('span', { 'data-testid': 'filter-tz' }, `in ${this.tz}`);
     for (const input of [this.from, this.to, this.days, this.res]) input.addEventListener('change', () => this.changed());
     root.append(
       h('div', { class: 'field-row' }, h('label', { for: 'filter-from' }, 'From', this.from), h('label', { for: 'filter-to' }, 'To', this.to)),
-      h('div', { class: 'field' }, h('span', { class: 'label' }, 'Hours of day ', h('span', { class: 'hint' }, '(none picked = all day)')), h('div', { class: 'hours' }, this.hourButtons), h('div', { class: 'chips' }, presets)),
+      h('div', { class: 'field' }, h('span', { class: 'label' }, 'Hours of day ', this.tzText, ' ', h('span', { class: 'hint' }, '(none picked = all day)')), h('div', { class: 'hours' }, this.hourButtons), h('div', { class: 'chips' }, presets)),
       h('label', { class: 'field', for: 'filter-days' }, 'Days', this.days),
       this.providersBox,
       h('label', { class: 'field', for: 'filter-res' }, 'Hex size', this.res),
@@ -90,7 +94,7 @@ export class FiltersPanel {
   value(): MapFilter {
     const hours = this.hourButtons.filter((b) => b.getAttribute('aria-pressed') === 'true').map((b) => Number(b.dataset.hour));
     const providers = this.providerChecks.length > 1 ? this.providerChecks.filter((c) => c.checked).map((c) => c.value) : [];
-    const filter: MapFilter = { days: this.days.value as DayKind };
+    const filter: MapFilter = { days: this.days.value as DayKind, tz: this.tz };
     if (this.from.value) filter.from = this.from.value;
     if (this.to.value) filter.to = this.to.value;
     if (hours.length > 0 && hours.length < 24) filter.hours = hours;
@@ -99,6 +103,11 @@ export class FiltersPanel {
     return filter;
   }
 
+  /** Sets the city's time zone: the filter's dates and hours are read in it, and the form says so. */
+  setTimeZone(tz: string): void {
+    this.tz = tz;
+    this.tzText.textContent = `in ${tz}`;
+  }
 
   /**
    * Lists the providers the key may see. An operator sees only its own provider (no choice);

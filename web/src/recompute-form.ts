@@ -3,7 +3,7 @@
  * and exclusion areas; starts a run and shows its progress until the new run is ready.
  */
 import type { MapFilter, RunInfo, ZoneMethod, ZoneOptions } from './api-types.ts';
-import { apiFilter, getRun, runIdOfJob, startRun } from './api-client.ts';
+import { apiFilter, getRun, startRun } from './api-client.ts';
 import { h } from './dom.ts';
 import { errorText, showError } from './messages.ts';
 import { formatShare } from './format.ts';
@@ -187,13 +187,7 @@ export class RecomputeForm {
     this.submit.textContent = 'Computing…';
     this.setProgress(0, 'Sending…');
     try {
-      const started = await startRun(options);
-      let runId = started.runId;
-      while (!runId) {
-        this.setProgress(0, `Waiting for another run to finish${started.queuePosition ? ` (position ${started.queuePosition} in the queue)` : ''}…`);
-        await new Promise((r) => setTimeout(r, POLL_MS));
-        runId = (await runIdOfJob(started.jobId!)) ?? '';
-      }
+      const { runId } = await startRun(options);
       this.handlers.onStarted(runId);
       const run = await this.poll(runId);
       this.setProgress(1, `Done: ${run.stats?.zones ?? '?'} zones covering ${formatShare(run.stats?.coveredShare)} of trip ends (run ${run.runId}).`);
@@ -216,7 +210,8 @@ export class RecomputeForm {
       const share = typeof run.progress === 'number' ? run.progress : 0;
       if (run.status === 'done') return run;
       if (run.status === 'failed') throw new Error(run.error ?? 'the run failed without a message');
-      this.setProgress(share, `${run.status === 'queued' ? 'Waiting for a free worker' : (run.stage ?? 'Computing')} – ${Math.round(share * 100)} %`);
+      if (run.status === 'queued') this.setProgress(0, `Waiting for another run to finish${run.queuePosition ? ` (position ${run.queuePosition} in the queue)` : ''}…`);
+      else this.setProgress(share, `${run.stage ?? 'Computing'} – ${Math.round(share * 100)} %`);
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   }

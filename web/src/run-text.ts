@@ -24,7 +24,7 @@ export function runParamsText(run: RunInfo): string {
     // The API's `to` is exclusive; people read the last day included.
     if (f.from || f.to) parts.push(`${f.from ?? '…'} to ${f.to ? lastDayIncluded(f.to) : '…'}`);
     if (f.days && f.days !== 'all') parts.push(`${f.days}s`);
-    if (Array.isArray(f.hours) && f.hours.length > 0 && f.hours.length < 24) parts.push(`hours ${hoursText(f.hours)}`);
+    if (Array.isArray(f.hours) && f.hours.length > 0 && f.hours.length < 24) parts.push(`hours ${hoursText(f.hours)}${f.tz ? ` (${f.tz})` : ''}`);
   }
   return parts.join(' · ');
 }
@@ -32,7 +32,8 @@ export function runParamsText(run: RunInfo): string {
 /** "38 zones · 81.2 % covered · 412 slots · median walk 57 m", or the status. */
 export function runResultText(run: RunInfo): string {
   if (run.status === 'failed') return `Failed: ${run.error ?? 'unknown error'}`;
-  if (run.status !== 'done') return `${run.status === 'queued' ? 'Waiting' : 'Computing'}${run.stage ? ` (${run.stage})` : ''} ${formatShare(run.progress ?? 0, 0)}`;
+  if (run.status === 'queued') return `Waiting for another run to finish${run.queuePosition ? ` (position ${run.queuePosition} in the queue)` : ''}`;
+  if (run.status !== 'done') return `Computing${run.stage ? ` (${run.stage})` : ''} ${formatShare(run.progress ?? 0, 0)}`;
   const s = run.stats;
   if (!s) return 'Done';
   const parts = [`${formatInt(s.zones)} zones`, `${formatShare(s.coveredShare)} of trip ends covered`];
