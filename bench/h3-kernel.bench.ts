@@ -5,11 +5,11 @@
  * Run: `node bin/run-ts.mjs bench/h3-kernel.bench.ts` (≈ 1 min; BENCH_H3_POINTS overrides the 2 M points).
  */
 import { latLngToCell, cellToLatLng, gridDisk as h3GridDisk } from 'h3-js';
-import { DuckDBScalarFunction, DOUBLE, INTEGER, UBIGINT } from '@duckdb/node-api';
 import { Random } from '../fixtures/random.ts';
 import { latLngToCellBatch, cellToLatLngBatch, gridDisk } from '../engine/h3/index.ts';
 import { kernelStats } from '../engine/h3/lat-lng-to-cell.ts';
 import { openStore } from '../engine/store/open-store.ts';
+import { registerH3jsBaseline } from './h3js-baseline.ts';
 import { formatRows, isMain, machine, time, type BenchRow, type Timing } from './bench-util.ts';
 
 /** Paris, roughly inside the Périphérique: where a city's points fall (one or two icosahedron faces). */
@@ -101,22 +101,7 @@ async function diskBench(rows: BenchRow[], cells: BigUint64Array): Promise<void>
 async function sqlBench(rows: BenchRow[], [lat, lng]: [Float64Array, Float64Array]): Promise<void> {
   const store = await openStore({ path: ':memory:' });
   try {
-    store.conn.registerScalarFunction(
-      DuckDBScalarFunction.create({
-        name: 'h3_cell_h3js',
-        returnType: UBIGINT,
-        parameterTypes: [DOUBLE, DOUBLE, INTEGER],
-        mainFunction: (_info, input, output) => {
-          const la = input.getColumnVector(0);
-          const lo = input.getColumnVector(1);
-          const re = input.getColumnVector(2);
-          for (let i = 0; i < input.rowCount; i++) {
-            output.setItem(i, BigInt('0x' + latLngToCell(la.getItem(i) as number, lo.getItem(i) as number, re.getItem(i) as number)));
-          }
-          output.flush();
-        },
-      }),
-    );
+    registerH3jsBaseline(store);
     await store.run('CREATE TABLE pts (lat DOUBLE, lng DOUBLE)');
     const appender = await store.conn.createAppender('pts');
     for (let i = 0; i < lat.length; i++) {

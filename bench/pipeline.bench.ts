@@ -8,9 +8,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { latLngToCell } from 'h3-js';
-import { DuckDBScalarFunction, DOUBLE, INTEGER, UBIGINT } from '@duckdb/node-api';
 import { openStore, demandCellsSql, type Store } from '../engine/index.ts';
+import { registerH3jsBaseline } from './h3js-baseline.ts';
 import { formatRows, isMain, machine, time, type BenchRow } from './bench-util.ts';
 
 /** Writes `n` trip ends spread over a 12 × 12 km city with hotspots, as Parquet, in SQL. */
@@ -28,25 +27,6 @@ async function writePoints(store: Store, n: number, file: string): Promise<void>
     ) TO '${file}' (FORMAT parquet)`);
 }
 
-/** Registers `h3_cell_h3js(lat, lng, res)`: the baseline, h3-js's string API one point at a time. */
-function registerBaseline(store: Store): void {
-  store.conn.registerScalarFunction(
-    DuckDBScalarFunction.create({
-      name: 'h3_cell_h3js',
-      returnType: UBIGINT,
-      parameterTypes: [DOUBLE, DOUBLE, INTEGER],
-      mainFunction: (_info, input, output) => {
-        const lat = input.getColumnVector(0);
-        const lng = input.getColumnVector(1);
-        const res = input.getColumnVector(2);
-        for (let i = 0; i < input.rowCount; i++) {
-          output.setItem(i, BigInt('0x' + latLngToCell(lat.getItem(i) as number, lng.getItem(i) as number, res.getItem(i) as number)));
-        }
-        output.flush();
-      },
-    }),
-  );
-}
 
 /** Runs the pipeline benchmark at each size; the baseline runs at sizes up to `baselineMax` trips. */
 export async function runPipelineBench(options: { sizes?: number[]; baselineMax?: number } = {}): Promise<BenchRow[]> {
@@ -56,7 +36,7 @@ export async function runPipelineBench(options: { sizes?: number[]; baselineMax?
   const store = await openStore({ path: ':memory:', memoryLimit: '4GB' });
   const rows: BenchRow[] = [];
   try {
-    registerBaseline(store);
+    registerH3jsBaseline(store);
     for (const n of sizes) {
       const file = path.join(dir, `ends-${n}.parquet`);
       await writePoints(store, n, file);

@@ -5,15 +5,7 @@ import type { ZoneRecord, ZoneSummary } from './propose-zones.ts';
 import { getRun, getRunZones } from './runs.ts';
 
 /** A zone in a comparison: enough to find and draw it. */
-export interface ZoneRef {
-  zoneId: string;
-  rank: number;
-  cell: string;
-  centerLat: number;
-  centerLng: number;
-  capacity: number;
-  coveredTrips: number;
-}
+export type ZoneRef = Pick<ZoneRecord, 'zoneId' | 'rank' | 'cell' | 'centerLat' | 'centerLng' | 'capacity' | 'coveredTrips'>;
 
 /** A zone of run A whose site moved to a nearby site in run B. */
 export interface ZoneMove {
