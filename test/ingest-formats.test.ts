@@ -211,3 +211,23 @@ describe('ingest across formats', () => {
     expect(seen.at(-1)).toBe(1);
   });
 });
+
+describe('bounded memory', () => {
+  it('ingests a file many times larger than DuckDB\'s memory limit (it spills instead of failing)', async () => {
+    const { openStore } = await import('../engine/store/open-store.ts');
+    const file = path.join(ctx.dir, 'big.parquet');
+    await writeTrips(generateCity({ trips: 300_000, seed: 17, defects: { duplicate: 0.01 } }).trips(), file, { format: 'parquet' });
+    const small = await openStore({ path: path.join(ctx.dir, 'small-memory.duckdb'), memoryLimit: '48MB' });
+    try {
+      const r = await ingestFile(small, file);
+      expectBalanced(r);
+      expect(r.rowsRead).toBe(300_000);
+      expect(r.rowsDuplicate).toBeGreaterThan(2000);
+      const n = await small.query('SELECT count(*) AS n, count(DISTINCT (provider_id, trip_id)) AS k FROM trips');
+      expect(Number(n[0]!.n)).toBe(r.rowsStored);
+      expect(Number(n[0]!.k)).toBe(r.rowsStored);
+    } finally {
+      small.close();
+    }
+  });
+});

@@ -86,6 +86,13 @@ export async function checkStaging(
  */
 export async function storeGood(conn: DuckDBConnection, name: string, uploadId: number): Promise<{ stored: number; duplicate: number }> {
   const good = Number((await conn.runAndReadAll(`SELECT count(*) FROM temp.${name}_good`)).getRows()[0]![0]);
+  // Repeats within the file: keep each key's first row. Aggregates and hash joins spill to disk; a window over
+  // millions of rows did not, and ran out of memory.
+  await conn.run(
+    `DELETE FROM temp.${name}_good g
+     USING (SELECT provider_id, trip_id, min(row_number) AS keep FROM temp.${name}_good GROUP BY ALL HAVING count(*) > 1) d
+     WHERE g.provider_id = d.provider_id AND g.trip_id = d.trip_id AND g.row_number <> d.keep`,
+  );
   const stored = Number(
     (
       await conn.runAndReadAll(
@@ -93,11 +100,8 @@ export async function storeGood(conn: DuckDBConnection, name: string, uploadId: 
          SELECT provider_id, trip_id, device_id, vehicle_type, trip_type,
                 make_timestamptz((start_ms * 1000)::BIGINT), make_timestamptz((end_ms * 1000)::BIGINT),
                 start_lat, start_lng, end_lat, end_lng, distance_m, duration_s, $upload_id
-         FROM (
-           SELECT * FROM temp.${name}_good g
-           WHERE NOT EXISTS (SELECT 1 FROM trips t WHERE t.provider_id = g.provider_id AND t.trip_id = g.trip_id)
-           QUALIFY row_number() OVER (PARTITION BY provider_id, trip_id ORDER BY row_number) = 1
-         )`,
+         FROM temp.${name}_good g
+         WHERE NOT EXISTS (SELECT 1 FROM trips t WHERE t.provider_id = g.provider_id AND t.trip_id = g.trip_id)`,
         { upload_id: uploadId },
       )
     ).getRows()[0]![0],
