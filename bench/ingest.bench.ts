@@ -33,7 +33,7 @@ export async function runIngestBench(options: { megabytes?: number } = {}): Prom
       const baselineS = await duckdbReadSeconds(file, format);
       const db = path.join(dir, `${format}.duckdb`);
       const t = performance.now();
-      const { stderr, stdout } = await run('/usr/bin/time', ['-v', process.execPath, BIN, 'ingest', file], {
+      const { stderr, stdout } = await run('/usr/bin/time', ['-v', process.execPath, '--max-semi-space-size=64', BIN, 'ingest', file], {
         env: { ...process.env, PARKZONES_DB: db },
         maxBuffer: 1 << 26,
       });
