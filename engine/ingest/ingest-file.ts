@@ -8,12 +8,13 @@ import type { Store } from '../store/open-store.ts';
 import { openInput, sha256File, sniffInput, type InputFormat } from './open-input.ts';
 import { readCsvTrips } from './read-csv.ts';
 import { scanJsonTrips, type JsonPayloadInfo } from './json-trips-scanner.ts';
+import { readCsvRecords } from './csv-records.ts';
 import { mdsTripToRow } from './mds-trip-to-row.ts';
 import { stageParquet } from './read-parquet.ts';
 import { appendRows, checkStaging, createGood, createStaging, storeGood } from './staging.ts';
 import { isValidTimeZone } from './parse-time.ts';
 import { isCsvField, type ColumnUse } from './csv-mapping.ts';
-import type { StagingRow } from './staging-row.ts';
+import { RAW_MAX_CHARS, type StagingRow } from './staging-row.ts';
 import { listRejects, type RejectRow } from './uploads.ts';
 
 /** Options of {@link ingestFile}. */
@@ -138,7 +139,12 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       };
       const rows = reader === 'csv' ? csvRows(input.chunks, name, provider, tz, options, (c) => (columns = c.map(describeUse))) : mdsRows(input.chunks, name, provider, (f) => (formatName = f));
       for await (const part of rows) {
-        for (const row of part) batch.push(row);
+        // Row text goes to DuckDB only for the rejected rows, fetched in a second pass (fillTextRaw): a third of
+        // the bytes an upload moves into DuckDB otherwise.
+        for (const row of part) {
+          row.raw = null;
+          batch.push(row);
+        }
         if (batch.length >= batchRows) await flush();
       }
       await flush();
@@ -147,6 +153,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
         throw new ParkzonesError('BAD_FORMAT', `${name}: format ${format} was asked for, but the file is ${formatName}`, { file: name });
       }
       sha256 = input.sha256();
+      if (totals.rejected > 0) await fillTextRaw(conn, file, sniffed.gzip, name, reader, uploadId, sha256);
       options.onProgress?.({ bytes: sniffed.size, totalBytes: sniffed.size, rows: totals.read });
     }
     Object.assign(totals, await storeGood(conn, staging, uploadId));
@@ -228,6 +235,42 @@ async function fillParquetRaw(conn: import('@duckdb/node-api').DuckDBConnection,
      WHERE rejects.upload_id = $upload AND rejects.row_number = p.rn`,
     { file: parquetFile, upload: uploadId },
   );
+}
+
+/**
+ * Puts the text of each rejected row of a CSV or JSON upload into `rejects.raw`, reading the file a second time and
+ * keeping only the rejected rows (usually few). Skipped when the file changed since the first pass.
+ */
+async function fillTextRaw(
+  conn: import('@duckdb/node-api').DuckDBConnection, file: string, gzip: boolean, name: string, reader: 'csv' | 'mds',
+  uploadId: number, sha256: string,
+): Promise<void> {
+  const rows = (await conn.runAndReadAll('SELECT row_number FROM rejects WHERE upload_id = $u', { u: uploadId })).getRows();
+  const wanted = new Set(rows.map((r) => Number(r[0])));
+  const input = openInput(file, gzip, name);
+  const found: { row: number; raw: string }[] = [];
+  const keep = (row: number, text: string) => {
+    if (wanted.has(row)) found.push({ row, raw: text.length > RAW_MAX_CHARS ? text.slice(0, RAW_MAX_CHARS) : text });
+  };
+  if (reader === 'csv') {
+    for await (const records of readCsvRecords(input.chunks, name)) for (const r of records) if (r.row > 0) keep(r.row, r.raw);
+  } else {
+    const info: JsonPayloadInfo = { version: null, tripsPath: null };
+    for await (const elements of scanJsonTrips(input.chunks, name, info)) for (const el of elements) keep(el.index, el.text);
+  }
+  if (input.sha256() !== sha256) return;
+  await conn.run('CREATE OR REPLACE TEMP TABLE raw_fill (row_number BIGINT, raw VARCHAR)');
+  const appender = await conn.createAppender('raw_fill', 'main', 'temp');
+  for (const f of found) {
+    appender.appendBigInt(BigInt(f.row));
+    appender.appendVarchar(f.raw);
+    appender.endRow();
+  }
+  appender.closeSync();
+  await conn.run('UPDATE rejects SET raw = f.raw FROM temp.raw_fill f WHERE rejects.upload_id = $u AND rejects.row_number = f.row_number', {
+    u: uploadId,
+  });
+  await conn.run('DROP TABLE temp.raw_fill');
 }
 
 async function gunzipTo(src: string, dest: string, name: string): Promise<void> {
