@@ -231,3 +231,29 @@ describe('bounded memory', () => {
     }
   });
 });
+
+describe('provider names', () => {
+  it('records the provider names an export gives (MDS 1.x provider_name, a CSV column) in providers', async () => {
+    await fresh();
+    await store.run('DELETE FROM providers');
+    const c = generateCity({ trips: 300, seed: 4 });
+    const mds1 = path.join(ctx.dir, 'names.mds1.json');
+    await writeTrips(c.trips(), mds1, { format: 'mds1' });
+    const r = await ingestFile(store, mds1);
+    expect(r.rowsStored).toBe(300);
+    const rows = await store.query('SELECT provider_id, provider_name FROM providers ORDER BY provider_name');
+    expect(rows).toEqual([...c.providers].sort((a, b) => a.name.localeCompare(b.name)).map((p) => ({ provider_id: p.id, provider_name: p.name })));
+  });
+
+  it('maps a CSV provider_name column beside provider_id, and MDS 2.x (no names) leaves names alone', async () => {
+    await store.run('DELETE FROM providers');
+    const file = path.join(ctx.dir, 'names.csv');
+    fs.writeFileSync(file, 'trip_id,provider_id,provider_name,end_time,start_time,end_lat,end_lng\nn1,acme-id,Acme Rides,2026-01-01T10:00:00Z,2026-01-01T09:50:00Z,48.85,2.35\n');
+    const r = await ingestFile(store, file);
+    expect(r.columns.find((x) => x.field === 'provider_name')?.source).toBe('provider_name');
+    const m2 = path.join(ctx.dir, 'names.mds2.json');
+    await writeTrips(generateCity({ trips: 30, seed: 5 }).trips(), m2, { format: 'mds2' });
+    await ingestFile(store, m2);
+    expect(await store.query('SELECT provider_id, provider_name FROM providers')).toEqual([{ provider_id: 'acme-id', provider_name: 'Acme Rides' }]);
+  });
+});

@@ -169,9 +169,12 @@ describe('uploads', () => {
 
 describe('providers', () => {
   /** Trips per provider in the store, sorted by id. */
-  async function stored(): Promise<{ id: string; trips: number }[]> {
-    const rows = await t.server.store.query('SELECT provider_id, count(*)::INTEGER AS n FROM trips GROUP BY 1 ORDER BY 1');
-    return rows.map((r) => ({ id: String(r.provider_id), trips: Number(r.n) }));
+  /** Providers as stored: id, the name an upload gave (CSV uploads of the test city carry provider_name), trips. */
+  async function stored(): Promise<{ id: string; name?: string; trips: number }[]> {
+    const rows = await t.server.store.query(
+      'SELECT t.provider_id, p.provider_name, count(*)::INTEGER AS n FROM trips t LEFT JOIN providers p USING (provider_id) GROUP BY ALL ORDER BY 1',
+    );
+    return rows.map((r) => ({ id: String(r.provider_id), ...(r.provider_name ? { name: String(r.provider_name) } : {}), trips: Number(r.n) }));
   }
 
   it('GET /api/providers gives a planner every provider in the store with its trips', async () => {
@@ -192,7 +195,7 @@ describe('providers', () => {
     const s = await startServer({ store: t.server.store, port: 0, kAnonymity: smallest + 1 });
     try {
       const get = async (key: string) => (await fetch(`${s.url}/api/providers`, { headers: { Authorization: `Bearer ${key}` } })).json();
-      expect(await get(t.keys.planner)).toEqual({ providers: counts.map((c) => (c.trips === smallest ? { id: c.id } : c)) });
+      expect(await get(t.keys.planner)).toEqual({ providers: counts.map(({ trips, ...named }) => (trips === smallest ? named : { ...named, trips })) });
       expect(await get(t.keys.admin)).toEqual({ providers: counts });
     } finally {
       await s.close();

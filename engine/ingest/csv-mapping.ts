@@ -2,7 +2,7 @@ import { ParkzonesError } from '../errors.ts';
 
 /** Fields a CSV column can feed. `start_date`/`end_date` pair with a time-only `start_time`/`end_time` column. */
 export type CsvField =
-  | 'trip_id' | 'provider_id' | 'device_id' | 'vehicle_type' | 'trip_type'
+  | 'trip_id' | 'provider_id' | 'provider_name' | 'device_id' | 'vehicle_type' | 'trip_type'
   | 'start_time' | 'end_time' | 'start_date' | 'end_date'
   | 'start_lat' | 'start_lng' | 'end_lat' | 'end_lng' | 'distance_m' | 'duration_s';
 
@@ -25,6 +25,7 @@ export interface ColumnUse {
 const SYNONYMS: Record<CsvField, string[]> = {
   trip_id: ['tripid', 'trip', 'routeid', 'rideid', 'id', 'tripidentifier', 'journeyid'],
   provider_id: ['providerid', 'provider', 'operatorid', 'operator', 'company', 'providername', 'operatorname'],
+  provider_name: ['providername', 'operatorname', 'companyname'],
   device_id: ['deviceid', 'bikeid', 'vehicleid', 'scooterid', 'device', 'bike', 'vehicle', 'bikename'],
   vehicle_type: ['vehicletype', 'devicetype', 'mode'],
   trip_type: ['triptype'],

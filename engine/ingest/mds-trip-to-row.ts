@@ -41,6 +41,7 @@ export function mdsTripToRow(element: unknown, rowNumber: number, rawText: strin
   }
   const t = element;
   row.providerId = text(t.provider_id) ?? provider;
+  row.providerName = text(t.provider_name);
   row.tripId = text(t.trip_id);
   row.deviceId = text(t.device_id);
   row.vehicleType = text(t.vehicle_type);

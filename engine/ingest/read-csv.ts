@@ -104,6 +104,7 @@ function makeConverter(header: string[], sample: CsvRecord[], file: string, opti
     const row = emptyStagingRow(r.row, r.raw.length > RAW_MAX_CHARS ? r.raw.slice(0, RAW_MAX_CHARS) : r.raw);
     if (r.fields.length !== width) markBad(row, 'row', `has ${r.fields.length} fields, the header has ${width}`);
     row.providerId = text(r, 'provider_id') ?? options.provider;
+    row.providerName = text(r, 'provider_name');
     row.tripId = text(r, 'trip_id');
     row.deviceId = text(r, 'device_id');
     row.vehicleType = text(r, 'vehicle_type');

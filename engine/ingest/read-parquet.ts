@@ -67,6 +67,7 @@ export async function stageParquet(
   const exprs: Record<string, string> = {
     row_number: 'p.file_row_number + 1',
     provider_id: col.has('provider_id') ? `COALESCE(${textOf('provider_id')}, ${sqlString(provider)})` : sqlString(provider),
+    provider_name: textOf('provider_name'),
     trip_id: textOf('trip_id'),
     device_id: textOf('device_id'),
     vehicle_type: textOf('vehicle_type'),

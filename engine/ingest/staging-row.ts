@@ -6,6 +6,8 @@ export interface StagingRow {
   /** 1-based data row of the file: CSV record (header excluded), JSON trips element, Parquet row. */
   rowNumber: number;
   providerId: string | null;
+  /** The provider's name, where the file gives one (MDS 1.x `provider_name`, a CSV column). */
+  providerName: string | null;
   tripId: string | null;
   deviceId: string | null;
   vehicleType: string | null;
@@ -27,7 +29,7 @@ export interface StagingRow {
 /** A StagingRow with every value unset. */
 export function emptyStagingRow(rowNumber: number, raw: string | null): StagingRow {
   return {
-    rowNumber, providerId: null, tripId: null, deviceId: null, vehicleType: null, tripType: null,
+    rowNumber, providerId: null, providerName: null, tripId: null, deviceId: null, vehicleType: null, tripType: null,
     startMs: null, endMs: null, startLat: null, startLng: null, endLat: null, endLng: null,
     distanceM: null, durationS: null, badField: null, badReason: null, raw,
   };

@@ -4,7 +4,7 @@ import { rejectColumnsSql } from './row-checks.ts';
 
 /** Staging table columns, in order; the readers fill them through {@link appendRows} or SQL. */
 export const STAGING_COLUMNS = [
-  ['row_number', BIGINT], ['provider_id', VARCHAR], ['trip_id', VARCHAR], ['device_id', VARCHAR], ['vehicle_type', VARCHAR],
+  ['row_number', BIGINT], ['provider_id', VARCHAR], ['provider_name', VARCHAR], ['trip_id', VARCHAR], ['device_id', VARCHAR], ['vehicle_type', VARCHAR],
   ['trip_type', VARCHAR], ['start_ms', DOUBLE], ['end_ms', DOUBLE], ['start_lat', DOUBLE], ['start_lng', DOUBLE],
   ['end_lat', DOUBLE], ['end_lng', DOUBLE], ['distance_m', DOUBLE], ['duration_s', DOUBLE], ['bad_field', VARCHAR],
   ['bad_reason', VARCHAR], ['raw', VARCHAR],
@@ -22,7 +22,7 @@ export async function appendRows(conn: DuckDBConnection, name: string, rows: Sta
   const appender = await conn.createAppender(name, 'main', 'temp');
   const types = STAGING_COLUMNS.map(([, t]) => t);
   const getters: ((r: StagingRow) => unknown)[] = [
-    (r) => BigInt(r.rowNumber), (r) => r.providerId, (r) => r.tripId, (r) => r.deviceId, (r) => r.vehicleType,
+    (r) => BigInt(r.rowNumber), (r) => r.providerId, (r) => r.providerName, (r) => r.tripId, (r) => r.deviceId, (r) => r.vehicleType,
     (r) => r.tripType, (r) => r.startMs, (r) => r.endMs, (r) => r.startLat, (r) => r.startLng, (r) => r.endLat,
     (r) => r.endLng, (r) => r.distanceM, (r) => r.durationS, (r) => r.badField, (r) => r.badReason, (r) => r.raw,
   ];
@@ -105,6 +105,10 @@ export async function storeGood(conn: DuckDBConnection, name: string, uploadId: 
         { upload_id: uploadId },
       )
     ).getRows()[0]![0],
+  );
+  await conn.run(
+    `INSERT INTO providers SELECT provider_id, min(provider_name) FROM temp.${name}_good WHERE provider_name IS NOT NULL GROUP BY provider_id
+     ON CONFLICT (provider_id) DO UPDATE SET provider_name = excluded.provider_name`,
   );
   await conn.run(`DROP TABLE temp.${name}_good`);
   return { stored, duplicate: good - stored };

@@ -4,12 +4,15 @@ import { checkK } from './suppress-cells.ts';
 /** A provider in the store, with its stored trips unless the count is hidden. */
 export interface ProviderTrips {
   id: string;
+  /** The provider's name, when an upload gave one (MDS 1.x `provider_name`, a CSV provider name column). */
+  name?: string;
   /** Trips stored for the provider; absent when below k. */
   trips?: number;
 }
 
 /** The SQL of {@link providerTrips}: one row per provider id in `trips`, sorted, with its trip count. */
-export const PROVIDER_TRIPS_SQL = 'SELECT provider_id, count(*)::BIGINT AS trips FROM trips GROUP BY provider_id ORDER BY provider_id';
+export const PROVIDER_TRIPS_SQL = `SELECT t.provider_id, any_value(p.provider_name) AS provider_name, count(*)::BIGINT AS trips
+  FROM trips t LEFT JOIN providers p USING (provider_id) GROUP BY t.provider_id ORDER BY t.provider_id`;
 
 /**
  * Every provider with trips in the store and how many it has. A count below k is left out (the id stays: that a
@@ -27,6 +30,7 @@ export async function providerTrips(store: Store, options: { k: number | null })
   const rows = await store.query(PROVIDER_TRIPS_SQL);
   return rows.map((r) => {
     const trips = Number(r.trips);
-    return k === null || trips >= k ? { id: String(r.provider_id), trips } : { id: String(r.provider_id) };
+    const named = r.provider_name === null ? { id: String(r.provider_id) } : { id: String(r.provider_id), name: String(r.provider_name) };
+    return k === null || trips >= k ? { ...named, trips } : named;
   });
 }

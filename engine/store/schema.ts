@@ -44,6 +44,10 @@ CREATE TABLE IF NOT EXISTS trips (
   duration_s DOUBLE,
   upload_id BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS providers (
+  provider_id VARCHAR PRIMARY KEY,
+  provider_name VARCHAR
+);
 CREATE TABLE IF NOT EXISTS rejects (
   upload_id BIGINT NOT NULL,
   row_number BIGINT NOT NULL,
