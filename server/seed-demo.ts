@@ -39,15 +39,15 @@ export async function seedDemoCity(store: Store, log: (m: string) => void = () =
   const { generateCity, writeTrips } = await import('../fixtures/index.ts');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parkzones-demo-'));
   try {
-    const file = path.join(dir, 'demo-city-mds2.json.gz');
+    const file = path.join(dir, 'demo-city-mds1.json.gz');
     const kinds = ['lat_out_of_range', 'zero_zero', 'end_before_start', 'seconds_timestamp', 'missing_trip_id', 'duplicate'] as const;
     const city = generateCity({
       trips: DEMO_CITY.trips, days: DEMO_CITY.days, seed: DEMO_CITY.seed,
       defects: Object.fromEntries(kinds.map((k) => [k, DEMO_CITY.badShare / kinds.length])),
     });
     log(`generating a demo city: ${DEMO_CITY.trips.toLocaleString('en')} trips over ${DEMO_CITY.days} days, ${city.providers.length} providers`);
-    await writeTrips(city.trips(), file, { format: 'mds2' });
-    const report = await ingestFile(store, file, { fileName: 'demo-city-mds2.json.gz' });
+    await writeTrips(city.trips(), file, { format: 'mds1' }); // MDS 1.2 carries provider names
+    const report = await ingestFile(store, file, { fileName: 'demo-city-mds1.json.gz' });
     await store.run("INSERT INTO meta VALUES ('demo_seeded', $at) ON CONFLICT DO UPDATE SET value = excluded.value", { at: new Date().toISOString() });
     log(`demo city stored: ${report.rowsStored.toLocaleString('en')} trips, ${report.rowsRejected} rejected (upload ${report.uploadId})`);
     return report;
