@@ -86,13 +86,15 @@ export function parseTimeOfDay(text: string): [number, number, number, number] |
  */
 export function parseTimestamp(text: string, tz: string): number {
   const t = text.trim();
+  const fast = isoUtcFast(t);
+  if (!Number.isNaN(fast)) return fast;
   if (NUMBER.test(t)) return Number(t);
   let m = ISO.exec(t);
   if (m) {
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
     const [h, mi, s] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
     const msPart = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
-    if (!validParts(mo, d, h, mi, s)) return NaN;
+    if (!validParts(y, mo, d, h, mi, s)) return NaN;
     if (m[8]) {
       const z = m[8].toUpperCase();
       const off = z === 'Z' ? 0 : (z[0] === '-' ? -1 : 1) * (Number(z.slice(1, 3)) * 60 + Number(z.replace(':', '').slice(3, 5) || 0));
@@ -106,20 +108,58 @@ export function parseTimestamp(text: string, tz: string): number {
     let h = Number(m[4] ?? 0);
     if (m[7]) h = (h % 12) + (m[7].toLowerCase() === 'pm' ? 12 : 0);
     const [mi, s] = [Number(m[5] ?? 0), Number(m[6] ?? 0)];
-    if (!validParts(mo, d, h, mi, s)) return NaN;
+    if (!validParts(y, mo, d, h, mi, s)) return NaN;
     return wallTimeToUtcMs(y, mo, d, h, mi, s, 0, tz);
   }
   return NaN;
+}
+
+/** Digits of `t` from `a` to `b` (exclusive) as a number, or NaN when any is not a digit. */
+function digits(t: string, a: number, b: number): number {
+  let n = 0;
+  for (let i = a; i < b; i++) {
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * The common export form `YYYY-MM-DDTHH:MM:SS[.sss]Z` without regular expressions (most timestamps of a big CSV);
+ * NaN for anything else, which the general parser then reads.
+ */
+function isoUtcFast(t: string): number {
+  const len = t.length;
+  if ((len !== 20 && len !== 24) || t.charCodeAt(len - 1) !== 90 /* Z */ || t[4] !== '-' || t[7] !== '-' || t[10] !== 'T' || t[13] !== ':' || t[16] !== ':') {
+    return NaN;
+  }
+  if (len === 24 && t[19] !== '.') return NaN;
+  const y = digits(t, 0, 4);
+  const mo = digits(t, 5, 7);
+  const d = digits(t, 8, 10);
+  const h = digits(t, 11, 13);
+  const mi = digits(t, 14, 16);
+  const s = digits(t, 17, 19);
+  if (!(y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 23 && mi <= 59 && s <= 59)) return NaN;
+  return Date.UTC(y, mo - 1, d, h, mi, s, len === 24 ? digits(t, 20, 23) : 0);
 }
 
 /** Milliseconds of a date text plus a separate time-of-day text, read in `tz`; NaN when either cannot be read. */
 export function parseDateAndTime(dateText: string, timeText: string, tz: string): number {
   const d = parseDate(dateText.trim());
   const t = parseTimeOfDay(timeText.trim());
-  if (!d || !t || !validParts(d[1], d[2], t[0], t[1], t[2])) return NaN;
+  if (!d || !t || !validParts(d[0], d[1], d[2], t[0], t[1], t[2])) return NaN;
   return wallTimeToUtcMs(d[0], d[1], d[2], t[0], t[1], t[2], t[3], tz);
 }
 
-function validParts(mo: number, d: number, h: number, mi: number, s: number): boolean {
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 24 && mi <= 59 && s <= 60;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in month `mo` (1–12) of year `y`. */
+function daysInMonth(y: number, mo: number): number {
+  return mo === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 29 : DAYS_IN_MONTH[mo - 1]!;
+}
+
+function validParts(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 24 && mi <= 59 && s <= 60;
 }

@@ -75,10 +75,15 @@ function makeConverter(header: string[], sample: CsvRecord[], file: string, opti
     });
   }
   const width = header.length;
+  // Column index per field, looked up once (this runs for every field of every row).
+  const indexOf: Partial<Record<CsvField, number>> = Object.fromEntries([...col].map(([f, u]) => [f, u.index]));
+  const hasDate = { start_date: col.has('start_date'), end_date: col.has('end_date') };
   const text = (r: CsvRecord, f: CsvField): string | null => {
-    const u = col.get(f);
-    if (!u) return null;
-    const v = (r.fields[u.index] ?? '').trim();
+    const i = indexOf[f];
+    if (i === undefined) return null;
+    const raw = r.fields[i];
+    if (raw === undefined || raw === '') return null;
+    const v = raw.trim();
     return v === '' ? null : v;
   };
   const number = (row: StagingRow, r: CsvRecord, f: CsvField): number | null => {
@@ -91,8 +96,8 @@ function makeConverter(header: string[], sample: CsvRecord[], file: string, opti
   const time = (row: StagingRow, r: CsvRecord, f: 'start_time' | 'end_time', dateField: 'start_date' | 'end_date'): number | null => {
     const v = text(r, f);
     if (v === null) return null;
-    const d = col.has(dateField) ? text(r, dateField) : null;
-    const ms = col.has(dateField) ? (d === null ? NaN : parseDateAndTime(d, v, options.tz)) : parseTimestamp(v, options.tz);
+    const d = hasDate[dateField] ? text(r, dateField) : null;
+    const ms = hasDate[dateField] ? (d === null ? NaN : parseDateAndTime(d, v, options.tz)) : parseTimestamp(v, options.tz);
     if (Number.isNaN(ms)) {
       const shown = d === null ? v : `${d} ${v}`;
       markBad(row, f, `not a date/time: ${JSON.stringify(shown)} in column ${col.get(f)!.source}`);
