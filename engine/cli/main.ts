@@ -4,17 +4,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
   generate: { summary: 'write a seeded synthetic city as MDS, CSV or Parquet', load: async () => (await import('./cmd-generate.ts')).runGenerate },
   ingest: { summary: 'load trip exports into the store', load: async () => (await import('./cmd-ingest.ts')).runIngest },
   cells: { summary: 'demand per H3 cell to GeoJSON, CSV or Parquet', load: async () => (await import('./cmd-cells.ts')).runCells },
+  propose: { summary: 'propose parking zones and store the run', load: async () => (await import('./cmd-propose.ts')).runPropose },
+  runs: { summary: 'list, show, export, recompute and compare stored runs', load: async () => (await import('./cmd-runs.ts')).runRuns },
+  keys: { summary: 'create, list and revoke API keys', load: async () => (await import('./cmd-keys.ts')).runKeys },
 };
 
-/** Registers a command implemented elsewhere in the engine (zones, keys) once its module exists. */
-async function optional(name: string, summary: string, file: string, fn: string): Promise<void> {
-  try {
-    const mod = (await import(file)) as Record<string, (argv: string[]) => Promise<number>>;
-    if (typeof mod[fn] === 'function') COMMANDS[name] = { summary, load: async () => mod[fn]! };
-  } catch {
-    // not built yet
-  }
-}
 
 const HELP = () => `parkzones — parking-zone analytics for micromobility trip data
 
@@ -31,9 +25,6 @@ Exit codes: 0 ok, 1 internal error, 2 bad options, 3 bad input file, 4 not found
 
 /** Runs the command line `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  await optional('propose', 'propose parking zones and store the run', './cmd-propose.ts', 'runPropose');
-  await optional('runs', 'list stored runs', './cmd-runs.ts', 'runRuns');
-  await optional('keys', 'create and list API keys', './cmd-keys.ts', 'runKeys');
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(HELP());
