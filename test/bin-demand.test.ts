@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { latLngToCell } from 'h3-js';
 import { ingestFile } from '../engine/ingest/index.ts';
-import { demandCells, demandByProvider, parkedPeaks, listProviders } from '../engine/bin/index.ts';
+import { demandCells, demandByProvider, parkedPeaks, cellParkedPeaks, listProviders } from '../engine/bin/index.ts';
 import { cellToHex } from '../engine/h3/index.ts';
 import { isParkzonesError } from '../engine/errors.ts';
 import { generateCity, writeTrips, type SyntheticTrip } from '../fixtures/index.ts';
@@ -167,6 +167,14 @@ describe('parked time and parked-vehicle accumulation (hand-checked)', () => {
     // Y: A from 10:45 (open, 24 h), B from 10:25 (open), C from 09:05 day 2 (open): 2 on day 1, 3 on day 2.
     expect(r.peak[1]).toBe(3);
     expect(r.percentilePeak[1]).toBeCloseTo(2.85, 10);
+  });
+
+  it('each demand cell on its own: the same peaks as a group of one cell', async () => {
+    const d = await demandCells(store.store, { res: 9 });
+    const r = await cellParkedPeaks(store.store, d);
+    const x = d.cell.indexOf(BigInt('0x' + latLngToCell(X[0]!, X[1]!, 9)));
+    expect(r.peak[x]).toBe(2);
+    expect(r.percentilePeak[x]).toBeCloseTo(1.85, 10);
   });
 
   it('a cell left out of every group counts nowhere', async () => {

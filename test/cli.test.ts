@@ -63,6 +63,7 @@ describe('parkzones CLI', () => {
       expect(f.geometry.type).toBe('Polygon');
       expect(f.properties.profile).toHaveLength(24);
       expect(f.properties.profile.reduce((a: number, b: number) => a + b, 0)).toBe(f.properties.trips);
+      expect(f.properties.parked_peak).toBeGreaterThanOrEqual(f.properties.parked_p85);
     }
   });
 
@@ -72,7 +73,7 @@ describe('parkzones CLI', () => {
     expect((await parkzones('cells', '--res', '9', '--out', csv, '--days', 'weekday')).code).toBe(0);
     expect((await parkzones('cells', '--res', '9', '--out', pq, '--days', 'weekday')).code).toBe(0);
     const lines = fs.readFileSync(csv, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('cell,lat,lng,trips,devices,days,weekday_trips,median_parked_s,' + Array.from({ length: 24 }, (_, h) => `h${h}`).join(','));
+    expect(lines[0]).toBe('cell,lat,lng,trips,devices,days,weekday_trips,median_parked_s,parked_peak,parked_p85,' + Array.from({ length: 24 }, (_, h) => `h${h}`).join(','));
     const db = await DuckDBInstance.create(':memory:');
     const conn = await db.connect();
     const rows = (await conn.runAndReadAll(`SELECT cell, cell_id, trips FROM read_parquet('${pq}') ORDER BY cell_id`)).getRowObjectsJS();

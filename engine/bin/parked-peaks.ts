@@ -33,6 +33,20 @@ export interface ParkedPeaks {
 }
 
 /**
+ * Parked-vehicle peaks of each demand cell on its own: the vehicles standing at once in the cell, highest slot and
+ * percentile of daily highs (each cell its own group of {@link parkedPeaks}).
+ */
+export function cellParkedPeaks(
+  store: Store,
+  cells: { res: number; count: number; cell: BigUint64Array },
+  options: Pick<ParkedPeaksOptions, 'filter' | 'percentile' | 'slotMinutes' | 'capHours'> = {},
+): Promise<ParkedPeaks> {
+  const groups = new Int32Array(cells.count);
+  for (let i = 0; i < cells.count; i++) groups[i] = i;
+  return parkedPeaks(store, { ...options, res: cells.res, cells: cells.cell, groups, groupCount: cells.count });
+}
+
+/**
  * Parked-vehicle accumulation: how many vehicles stand at once in each group of cells, per slot of the day.
  * A trip end starts a parked spell that lasts until the device's next trip start (capped); spells of trips that
  * end in a group's cells add up. Each local day's highest count is that day's peak; the result holds the highest

@@ -6,6 +6,7 @@ import { ParkzonesError } from '../errors.ts';
 import { cellToHex } from '../h3/index.ts';
 import type { Store } from '../store/open-store.ts';
 import type { DemandCells } from './demand-cells.ts';
+import type { ParkedPeaks } from './parked-peaks.ts';
 
 /** File formats of {@link writeDemandCells}, chosen by the file's extension. */
 export type CellFileFormat = 'geojson' | 'csv' | 'parquet';
@@ -20,21 +21,21 @@ export function cellFileFormat(file: string): CellFileFormat {
 }
 
 /** Demand cells as a GeoJSON FeatureCollection of hexagons ([lng, lat] rings) with the demand as properties. */
-export function demandCellsToGeoJSON(d: DemandCells): { type: 'FeatureCollection'; features: unknown[] } {
+export function demandCellsToGeoJSON(d: DemandCells, parked?: ParkedPeaks): { type: 'FeatureCollection'; features: unknown[] } {
   const features = [];
   for (let i = 0; i < d.count; i++) {
     const hex = cellToHex(d.cell[i]!);
     features.push({
       type: 'Feature',
       id: hex,
-      properties: cellProperties(d, i, hex),
+      properties: cellProperties(d, i, hex, parked),
       geometry: { type: 'Polygon', coordinates: [cellToBoundary(hex, true)] },
     });
   }
   return { type: 'FeatureCollection', features };
 }
 
-function cellProperties(d: DemandCells, i: number, hex: string) {
+function cellProperties(d: DemandCells, i: number, hex: string, parked?: ParkedPeaks) {
   return {
     cell: hex,
     res: d.res,
@@ -43,19 +44,20 @@ function cellProperties(d: DemandCells, i: number, hex: string) {
     days: d.days[i],
     weekday_trips: d.weekdayTrips[i],
     median_parked_s: Number.isNaN(d.medianParkedS[i]) ? null : d.medianParkedS[i],
+    ...(parked ? { parked_peak: parked.peak[i], parked_p85: parked.percentilePeak[i] } : {}),
     profile: Array.from(d.profile.subarray(i * 24, i * 24 + 24)),
   };
 }
 
 const CSV_HEADER = ['cell', 'lat', 'lng', 'trips', 'devices', 'days', 'weekday_trips', 'median_parked_s', ...Array.from({ length: 24 }, (_, h) => `h${h}`)];
 
-function csvLines(d: DemandCells): string[] {
-  const lines = [CSV_HEADER.join(',')];
+function csvLines(d: DemandCells, parked?: ParkedPeaks): string[] {
+  const lines = [(parked ? [...CSV_HEADER.slice(0, 8), 'parked_peak', 'parked_p85', ...CSV_HEADER.slice(8)] : CSV_HEADER).join(',')];
   for (let i = 0; i < d.count; i++) {
-    const parked = d.medianParkedS[i]!;
+    const medianParked = d.medianParkedS[i]!;
     lines.push(
       [cellToHex(d.cell[i]!), d.lat[i]!.toFixed(7), d.lng[i]!.toFixed(7), d.trips[i], d.devices[i], d.days[i], d.weekdayTrips[i],
-        Number.isNaN(parked) ? '' : parked, ...d.profile.subarray(i * 24, i * 24 + 24)].join(','),
+        Number.isNaN(medianParked) ? '' : medianParked, ...(parked ? [parked.peak[i], parked.percentilePeak[i]] : []), ...d.profile.subarray(i * 24, i * 24 + 24)].join(','),
     );
   }
   return lines;
@@ -65,21 +67,21 @@ function csvLines(d: DemandCells): string[] {
  * Writes demand cells to a GeoJSON, CSV or Parquet file (by extension). Cell ids appear as the usual hex string;
  * Parquet also carries the 64-bit id as `cell_id` (UBIGINT) for joins in DuckDB.
  */
-export async function writeDemandCells(store: Store, d: DemandCells, file: string): Promise<void> {
+export async function writeDemandCells(store: Store, d: DemandCells, file: string, parked?: ParkedPeaks): Promise<void> {
   const format = cellFileFormat(file);
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   if (format === 'geojson') {
-    fs.writeFileSync(file, JSON.stringify(demandCellsToGeoJSON(d)) + '\n');
+    fs.writeFileSync(file, JSON.stringify(demandCellsToGeoJSON(d, parked)) + '\n');
     return;
   }
   if (format === 'csv') {
-    fs.writeFileSync(file, csvLines(d).join('\n') + '\n');
+    fs.writeFileSync(file, csvLines(d, parked).join('\n') + '\n');
     return;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pz-cells-'));
   try {
     const tmp = path.join(dir, 'cells.csv');
-    fs.writeFileSync(tmp, csvLines(d).join('\n') + '\n');
+    fs.writeFileSync(tmp, csvLines(d, parked).join('\n') + '\n');
     const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
     await store.run(
       `COPY (SELECT cell, ('0x' || cell)::UBIGINT AS cell_id, * EXCLUDE (cell)

@@ -1,6 +1,6 @@
 import { ParkzonesError } from '../errors.ts';
 import { openStore } from '../store/open-store.ts';
-import { demandCells, writeDemandCells, cellFileFormat, type DemandFilter } from '../bin/index.ts';
+import { demandCells, cellParkedPeaks, writeDemandCells, cellFileFormat, type DemandFilter } from '../bin/index.ts';
 import { EXIT, numberOption, parseCommandArgs } from './cli-util.ts';
 
 const HELP = `parkzones cells — demand per H3 cell (trip ends binned with DuckDB)
@@ -14,7 +14,8 @@ usage: parkzones cells --res N --out FILE.(geojson|csv|parquet) [--from DATE] [-
   --days         weekday, weekend or all (default)
   --providers    provider ids to keep, comma-separated
   --tz ZONE      IANA zone for dates, hours and weekdays (default UTC)
-Each cell: id (hex), centroid, trips, devices, days, weekday trips, median parked seconds, 24-hour profile.
+Each cell: id (hex), centroid, trips, devices, days, weekday trips, median parked seconds, vehicles parked at once
+(highest 15-minute slot and p85 of daily peaks), 24-hour profile.
 `;
 
 /** Parses the shared filter flags of commands that read trips. */
@@ -47,8 +48,9 @@ export async function runCells(argv: string[]): Promise<number> {
   cellFileFormat(values.out);
   const store = await openStore();
   try {
-    const d = await demandCells(store, { res, filter: filterFromFlags(values) });
-    await writeDemandCells(store, d, values.out);
+    const filter = filterFromFlags(values);
+    const d = await demandCells(store, { res, filter });
+    await writeDemandCells(store, d, values.out, await cellParkedPeaks(store, d, { filter }));
     process.stdout.write(`wrote ${d.count} cells (${d.totalTrips} trip ends, resolution ${res}) to ${values.out}\n`);
     if (d.count === 0) process.stdout.write('no trip ends match: is the store empty, or the filter too narrow?\n');
   } finally {
