@@ -36,14 +36,13 @@ export async function needsDemo(store: Store): Promise<boolean> {
  * The fixtures are the project's demo data source; this is the server's only use of them, loaded on demand.
  */
 export async function seedDemoCity(store: Store, log: (m: string) => void = () => {}): Promise<IngestReport> {
-  const { generateCity, writeTrips } = await import('../fixtures/index.ts');
+  const { generateCity, writeTrips, DEFECT_KINDS } = await import('../fixtures/index.ts');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parkzones-demo-'));
   try {
     const file = path.join(dir, 'demo-city-mds1.json.gz');
-    const kinds = ['lat_out_of_range', 'zero_zero', 'end_before_start', 'seconds_timestamp', 'missing_trip_id', 'duplicate'] as const;
     const city = generateCity({
       trips: DEMO_CITY.trips, days: DEMO_CITY.days, seed: DEMO_CITY.seed,
-      defects: Object.fromEntries(kinds.map((k) => [k, DEMO_CITY.badShare / kinds.length])),
+      defects: Object.fromEntries(DEFECT_KINDS.map((k) => [k, DEMO_CITY.badShare / DEFECT_KINDS.length])),
     });
     log(`generating a demo city: ${DEMO_CITY.trips.toLocaleString('en')} trips over ${DEMO_CITY.days} days, ${city.providers.length} providers`);
     await writeTrips(city.trips(), file, { format: 'mds1' }); // MDS 1.2 carries provider names

@@ -1,4 +1,4 @@
-import { generateCity, writeTrips, type TripFileFormat, type DefectKind } from '../../fixtures/index.ts';
+import { generateCity, writeTrips, DEFECT_KINDS, type TripFileFormat } from '../../fixtures/index.ts';
 import { ParkzonesError } from '../errors.ts';
 import { EXIT, numberOption, parseCommandArgs } from './cli-util.ts';
 
@@ -15,8 +15,6 @@ usage: parkzones generate --trips N --out FILE [--seed S] [--format mds1|mds2|cs
   --bad SHARE        share of rows made bad, spread over every defect kind (default 0)
   --hotspots-out F   also write the hotspots (where demand concentrates) as JSON
 `;
-
-const DEFECTS: DefectKind[] = ['lat_out_of_range', 'zero_zero', 'end_before_start', 'seconds_timestamp', 'missing_trip_id', 'duplicate'];
 
 /** `parkzones generate`: writes a synthetic city's trips in one of the input formats. */
 export async function runGenerate(argv: string[]): Promise<number> {
@@ -36,7 +34,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
   if (bad < 0 || bad > 1) throw new ParkzonesError('BAD_OPTION', `--bad: a share between 0 and 1, got ${bad}`, { option: 'bad' });
   const city = generateCity({
     trips, seed: numberOption(values.seed, 'seed') ?? 1, days: numberOption(values.days, 'days') ?? 7,
-    defects: Object.fromEntries(DEFECTS.map((k) => [k, bad / DEFECTS.length])),
+    defects: Object.fromEntries(DEFECT_KINDS.map((k) => [k, bad / DEFECT_KINDS.length])),
   });
   const n = await writeTrips(city.trips(), values.out, { format });
   if (values['hotspots-out']) {
