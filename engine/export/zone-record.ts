@@ -1,19 +1,14 @@
 import crypto from 'node:crypto';
+import type { FootprintGeometry, MultiPolygonGeometry, PolygonGeometry } from '../zones/footprint.ts';
 
-/** A GeoJSON Polygon, coordinates `[lng, lat]`, outer ring first, rings closed. */
-export interface GeoJsonPolygon {
-  type: 'Polygon';
-  coordinates: number[][][];
-}
+/** A GeoJSON Polygon, coordinates `[lng, lat]`: the zones' own type. */
+export type GeoJsonPolygon = PolygonGeometry;
 
-/** A GeoJSON MultiPolygon, coordinates `[lng, lat]`. */
-export interface GeoJsonMultiPolygon {
-  type: 'MultiPolygon';
-  coordinates: number[][][][];
-}
+/** A GeoJSON MultiPolygon, coordinates `[lng, lat]`: the zones' own type. */
+export type GeoJsonMultiPolygon = MultiPolygonGeometry;
 
 /** A zone footprint: one polygon, or several when the catchment falls apart. */
-export type GeoJsonFootprint = GeoJsonPolygon | GeoJsonMultiPolygon;
+export type GeoJsonFootprint = FootprintGeometry;
 
 /** The polygons of a footprint, each as its rings. */
 export function footprintPolygons(f: GeoJsonFootprint): number[][][][] {
