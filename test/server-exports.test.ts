@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { GBFS_23_STATION_INFORMATION, expectValid, haveModels, mdsAjv, validator } from './export-mds-schemas.ts';
-import { api, cityFile, startTestServer, testCity, type TestServer } from './server-helpers.ts';
+import { api, cityFile, startTestServer, testCity, type TestServer, waitForRun } from './server-helpers.ts';
 
 const city = testCity(4000, 17);
 const [p0, p1] = city.providers.map((p) => p.id) as [string, string];
@@ -17,12 +17,8 @@ beforeAll(async () => {
   expect((await api(t, '/api/uploads', { key: t.keys.admin, body: fs.readFileSync(file), headers: { 'Content-Type': 'text/csv' } })).status).toBe(201);
   const run = await api(t, '/api/runs', { key: t.keys.analyst, body: { res: 10, k: 8 } });
   runId = run.json.runId;
-  for (let i = 0; i < 600; i++) {
-    const r = await api(t, `/api/runs/${runId}`, { key: t.keys.analyst });
-    if (r.json.status === 'done') break;
-    if (r.json.status === 'failed') throw new Error(JSON.stringify(r.json));
-    await new Promise((res) => setTimeout(res, 100));
-  }
+  const finished = await waitForRun(t, runId, t.keys.analyst);
+  if (finished.status === 'failed') throw new Error(JSON.stringify(finished));
   geojson = (await api(t, `/api/runs/${runId}/zones`, { key: t.keys.planner })).json;
   expect(geojson.features.length).toBeGreaterThan(0);
 });

@@ -97,3 +97,13 @@ export async function tableCounts(t: TestServer): Promise<Record<string, number>
   }
   return out;
 }
+
+/** Polls GET /api/runs/:id until the run is done or failed (at most 60 s) and returns the run as the API shows it. */
+export async function waitForRun(t: TestServer, runId: number, key: string = t.keys.admin): Promise<any> {
+  for (let i = 0; i < 600; i++) {
+    const r = await api(t, `/api/runs/${runId}`, { key });
+    if (r.json.status === 'done' || r.json.status === 'failed') return r.json;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error(`run ${runId} did not finish`);
+}

@@ -4,7 +4,7 @@ import Pbf from 'pbf';
 import { VectorTile } from '@mapbox/vector-tile';
 import { tableFromIPC } from 'apache-arrow';
 import { latToTileY, lngToTileX } from '../engine/index.ts';
-import { api, cityFile, startTestServer, testCity, type TestServer } from './server-helpers.ts';
+import { api, cityFile, startTestServer, testCity, type TestServer, waitForRun } from './server-helpers.ts';
 
 const K = 8;
 const city = testCity(5000, 21);
@@ -38,12 +38,8 @@ beforeAll(async () => {
   const run = await api(t, '/api/runs', { key: t.keys.analyst, body: { res: 10, k: 15 } });
   expect(run.status).toBe(202);
   runId = run.json.runId;
-  for (let i = 0; i < 600; i++) {
-    const r = await api(t, `/api/runs/${runId}`, { key: t.keys.analyst });
-    if (r.json.status === 'done') break;
-    if (r.json.status === 'failed') throw new Error(JSON.stringify(r.json));
-    await new Promise((res) => setTimeout(res, 100));
-  }
+  const finished = await waitForRun(t, runId, t.keys.analyst);
+  if (finished.status === 'failed') throw new Error(JSON.stringify(finished));
 });
 afterAll(async () => t?.close());
 

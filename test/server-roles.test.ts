@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey } from '../engine/index.ts';
-import { api, cityFile, startTestServer, tableCounts, testCity, type TestServer } from './server-helpers.ts';
+import { api, cityFile, startTestServer, tableCounts, testCity, type TestServer, waitForRun } from './server-helpers.ts';
 
 type Caller = 'none' | 'admin' | 'analyst' | 'planner' | 'operator';
 const CALLERS: Caller[] = ['none', 'admin', 'analyst', 'planner', 'operator'];
@@ -56,14 +56,6 @@ function call(e: Endpoint, c: Caller) {
   });
 }
 
-async function waitForRun(id: number): Promise<any> {
-  for (let i = 0; i < 600; i++) {
-    const r = await api(t, `/api/runs/${id}`, { key: t.keys.admin });
-    if (r.json.status === 'done' || r.json.status === 'failed') return r.json;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error(`run ${id} did not finish`);
-}
 
 beforeAll(async () => {
   t = await startTestServer({ operator: p0, otherOperator: p1 });
@@ -76,7 +68,7 @@ beforeAll(async () => {
   const run = await api(t, '/api/runs', { key: t.keys.admin, body: { k: 5, res: 10 } });
   expect(run.status).toBe(202);
   runId = run.json.runId;
-  expect((await waitForRun(runId)).status).toBe('done');
+  expect((await waitForRun(t, runId)).status).toBe('done');
   throwawayKeyId = (await createKey(t.server.store, { role: 'planner', label: 'to revoke' })).keyId;
 });
 afterAll(async () => t?.close());
