@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { ParkzonesError, validateFilter, type DemandFilter } from '../engine/index.ts';
+import { checkBbox, ParkzonesError, validateFilter, type BboxLngLat, type DemandFilter } from '../engine/index.ts';
 
 /** Query-string parsing: every bad value is a BAD_OPTION naming the parameter (→ 400 problem). */
 
@@ -47,6 +47,24 @@ export function qChoice<T extends string>(req: Request, name: string, choices: r
   if (s === undefined || s === '') return def;
   if (!(choices as readonly string[]).includes(s)) bad(name, `must be one of ${choices.join(', ')}, got "${s}"`);
   return s as T;
+}
+
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * `bbox=west,south,east,north` (degrees, WGS84, as OGC API / STAC), or undefined when absent; checked by the engine's
+ * rules (west > east crosses the antimeridian).
+ */
+export function qBbox(req: Request, name = 'bbox'): BboxLngLat | undefined {
+  const s = qString(req, name);
+  if (s === undefined) return undefined;
+  const parts = s.split(',').map((x) => x.trim());
+  if (parts.length !== 4) bad(name, `must be 4 comma-separated numbers west,south,east,north (degrees, WGS84), got "${s}"`);
+  const bad1 = parts.find((x) => !DECIMAL.test(x));
+  if (bad1 !== undefined) bad(name, `must be 4 decimal numbers west,south,east,north (degrees, WGS84), got "${bad1}" in "${s}"`);
+  const bbox = parts.map(Number);
+  checkBbox(bbox, name);
+  return bbox;
 }
 
 /** A positive integer path id (uploads, runs), else BAD_OPTION. */
