@@ -1,9 +1,11 @@
 /**
- * Server benchmark: p99 latency of /api/tiles and /api/cells under 64 concurrent connections (autocannon) over a
- * store of 1 M synthetic trips, with /api/health (no data work) as the baseline measured in the same run.
+ * Server benchmark: p99 latency of /api/tiles and /api/cells (whole city, and map viewports with bbox) under 64
+ * concurrent connections (autocannon) over a store of 1 M synthetic trips, with /api/health (no data work) as the
+ * baseline measured in the same run.
  * Run: `node bin/run-ts.mjs bench/server.ts` (BENCH_TRIPS, BENCH_SECONDS override the defaults).
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -55,6 +57,26 @@ function tilePaths(z: number, lat: number, lng: number, span: number): string[] 
   return out;
 }
 
+/** Screen of the viewport requests, CSS pixels (MapLibre's tiles are 512 px). */
+const SCREEN_PX: [number, number] = [1280, 800];
+
+/** `bbox=west,south,east,north` of a SCREEN_PX map centred on (lat, lng) at zoom z, degrees to 6 decimals. */
+function viewportBbox(lat: number, lng: number, z: number): string {
+  const [hw, hh] = [SCREEN_PX[0] / 1024, SCREEN_PX[1] / 1024]; // half width and height, in 512 px tiles
+  const n = 2 ** z;
+  const cx = lngToTileX(lng, z);
+  const cy = latToTileY(lat, z);
+  const lngOf = (x: number) => (x / n) * 360 - 180;
+  const latOf = (y: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / n))) * 180) / Math.PI;
+  return [lngOf(cx - hw), latOf(cy + hh), lngOf(cx + hw), latOf(cy - hh)].map((v) => v.toFixed(6)).join(',');
+}
+
+/** Viewports over the busy centre: the centre itself and five views up to ~1.5 km away, at zoom z. */
+function viewportPaths(lat: number, lng: number, z: number, format: 'geojson' | 'arrow'): string[] {
+  const offsets: [number, number][] = [[0, 0], [0.006, 0.004], [-0.007, 0.002], [0.003, -0.012], [-0.004, -0.006], [0.011, 0.009]];
+  return offsets.map(([dLat, dLng]) => `/api/cells?res=10&bbox=${viewportBbox(lat + dLat, lng + dLng, z)}${format === 'arrow' ? '&format=arrow' : ''}`);
+}
+
 /**
  * Builds a store of `trips` synthetic trips, starts the server and loads /api/health, /api/tiles and /api/cells
  * with autocannon; returns one row per figure.
@@ -83,7 +105,8 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
       const tiles = [...tilePaths(12, lat, lng, 1), ...tilePaths(13, lat, lng, 2), ...tilePaths(14, lat, lng, 3), ...tilePaths(15, lat, lng, 3)];
       const geojson = ['/api/cells?res=9', '/api/cells?res=10'];
       const arrow = ['/api/cells?res=9&format=arrow', '/api/cells?res=10&format=arrow'];
-      const cells = [...geojson, ...arrow];
+      const views = { geojson14: viewportPaths(lat, lng, 14, 'geojson'), geojson15: viewportPaths(lat, lng, 15, 'geojson'), arrow14: viewportPaths(lat, lng, 14, 'arrow'), arrow15: viewportPaths(lat, lng, 15, 'arrow') };
+      const cells = [...geojson, ...arrow, ...Object.values(views).flat()];
       // Cold: the first request of each kind computes demand cells from the trips.
       for (const [name, p] of [['cold /api/cells?res=10', '/api/cells?res=10'], ['cold first tile z14 (res 10 source)', tiles.find((x) => x.startsWith('/api/tiles/14/'))!]] as const) {
         t0 = performance.now();
@@ -97,7 +120,11 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
       const tileLoad = await load(server.url, tiles, token, seconds, connections);
       const geojsonLoad = await load(server.url, geojson, token, seconds, connections, true);
       const arrowLoad = await load(server.url, arrow, token, seconds, connections, true);
-      const loads = [['/api/health (baseline)', base], ['/api/tiles', tileLoad], ['/api/cells GeoJSON gzip', geojsonLoad], ['/api/cells Arrow gzip', arrowLoad]] as const;
+      const viewLoads: [string, Load][] = [];
+      for (const [name, paths] of [['z14 GeoJSON', views.geojson14], ['z14 Arrow', views.arrow14], ['z15 GeoJSON', views.geojson15], ['z15 Arrow', views.arrow15]] as const) {
+        viewLoads.push([`/api/cells bbox ${name} gzip`, await load(server.url, paths, token, seconds, connections, true)]);
+      }
+      const loads = [['/api/health (baseline)', base], ['/api/tiles', tileLoad], ['/api/cells GeoJSON gzip', geojsonLoad], ['/api/cells Arrow gzip', arrowLoad], ...viewLoads] as const;
       for (const [name, l] of loads) {
         rows.push({ name: `${name} p50 @${connections}`, value: l.p50, unit: 'ms' });
         rows.push({ name: `${name} p99 @${connections}`, value: l.p99, unit: 'ms' });
@@ -108,6 +135,17 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
         const sample = await fetch(server.url + p, { headers });
         rows.push({ name: `size of ${p}`, value: Math.round((await sample.arrayBuffer()).byteLength / 1024), unit: 'KiB' });
       }
+      for (const z of [14, 15] as const) {
+        let n = 0;
+        let gz = 0;
+        for (const p of views[`geojson${z}`]) {
+          n += ((await (await fetch(server.url + p, { headers })).json()) as { features: unknown[] }).features.length;
+          gz += await gzippedBytes(server.url + p, token);
+        }
+        const count = views[`geojson${z}`].length;
+        rows.push({ name: `cells in a z${z} viewport (mean of ${count})`, value: Math.round(n / count), unit: 'cells' });
+        rows.push({ name: `size of a z${z} viewport, GeoJSON gzip (mean)`, value: Math.round(gz / count / 1024), unit: 'KiB' });
+      }
     } finally {
       await server.close();
       store.close();
@@ -116,6 +154,20 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return rows;
+}
+
+/** Bytes on the wire of a gzipped answer (Node's fetch would decompress, so ask with http.get). */
+function gzippedBytes(url: string, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { Authorization: `Bearer ${token}`, 'Accept-Encoding': 'gzip' } }, (res) => {
+        let n = 0;
+        res.on('data', (c: Buffer) => (n += c.length));
+        res.on('end', () => resolve(n));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
