@@ -168,4 +168,16 @@ describe('rows that fail are rejected with row, field and reason; the rest are s
     const r = await ingestFile(ctx.store, file, {});
     expect([r.rowsRead, r.rowsStored, r.rowsDuplicate, r.rowsRejected]).toEqual([12, 2, 1, 9]);
   });
+
+  it('a rejected row does not make a later good row with the same trip id a duplicate', async () => {
+    const file = write('rejected-first.csv', HEADER + [
+      'rf,p,d,2026-01-01T10:00:00Z,2026-01-01T09:00:00Z,48.85,2.35,48.86,2.36,900,600', // ends before it starts
+      'rf,p,d,2026-01-01T10:00:00Z,2026-01-01T10:10:00Z,48.85,2.35,48.86,2.36,900,600',
+      'rf,p,d,2026-01-01T12:00:00Z,2026-01-01T12:10:00Z,48.85,2.35,48.86,2.36,900,600', // repeat: the first good row wins
+    ].join('\n') + '\n');
+    const r = await ingestFile(ctx.store, file, {});
+    expect([r.rowsRead, r.rowsStored, r.rowsDuplicate, r.rowsRejected]).toEqual([3, 1, 1, 1]);
+    const stored = await ctx.store.query("SELECT strftime(end_time, '%H:%M') AS t FROM trips WHERE upload_id = $u", { u: r.uploadId });
+    expect(stored).toEqual([{ t: '10:10' }]);
+  });
 });

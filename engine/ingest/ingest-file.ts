@@ -11,7 +11,8 @@ import { scanJsonTrips, type JsonPayloadInfo } from './json-trips-scanner.ts';
 import { readCsvRecords } from './csv-records.ts';
 import { mdsTripToRow } from './mds-trip-to-row.ts';
 import { stageParquet } from './read-parquet.ts';
-import { appendRows, checkStaging, createGood, createStaging, storeGood } from './staging.ts';
+import { appendRows, checkAndStore, createStaging } from './staging.ts';
+import { loadCsvWithDuckDb, readCsvLines, stageCsvLoad } from './stage-csv-duckdb.ts';
 import { isValidTimeZone } from './parse-time.ts';
 import { isCsvField, type ColumnUse } from './csv-mapping.ts';
 import { RAW_MAX_CHARS, type StagingRow } from './staging-row.ts';
@@ -33,6 +34,11 @@ export interface IngestOptions {
   onlyProvider?: string;
   /** Rows per staging batch: bounds memory, and a batch fits the 64 MB young generation the CLI runs with. Default 32,768. */
   batchRows?: number;
+  /**
+   * CSV reader: 'auto' (default) reads a CSV file of more than a thousand rows with DuckDB's reader where it can
+   * (see stage-csv-duckdb.ts), else with the JavaScript reader; 'js' always uses the JavaScript reader.
+   */
+  csvReader?: 'auto' | 'js';
   /** Progress callback, called at most every 64k rows and once at the end. */
   onProgress?: (p: { bytes: number; totalBytes: number; rows: number }) => void;
 }
@@ -55,6 +61,8 @@ export interface IngestReport {
   firstRejects: RejectRow[];
   /** An earlier upload of the very same bytes, if any (its rows are now duplicates). */
   sameAsUploadId: number | null;
+  /** For CSV: which reader split the records ('duckdb' or 'javascript'). */
+  csvReader?: 'duckdb' | 'javascript';
 }
 
 const MDS_COLUMNS = [
@@ -86,6 +94,8 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
   for (const field of Object.keys(options.mapping ?? {})) {
     requireOption(isCsvField(field), 'map', `unknown field "${field}"`);
   }
+  const csvReader = options.csvReader ?? 'auto';
+  requireOption(csvReader === 'auto' || csvReader === 'js', 'csvReader', `must be auto or js, got "${csvReader}"`);
   const batchRows = options.batchRows ?? 32768;
   requireOption(Number.isInteger(batchRows) && batchRows > 0, 'batchRows', 'must be a whole number > 0');
   const name = options.fileName ?? path.basename(file);
@@ -99,19 +109,30 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
   const staging = `staging_${process.pid}_${Date.now() % 1e9}`;
   let tmpDir: string | null = null;
   try {
-    await conn.run('BEGIN TRANSACTION');
-    const uploadId = Number((await conn.runAndReadAll("SELECT nextval('upload_id_seq')")).getRows()[0]![0]);
-    await createStaging(conn, staging);
-    await createGood(conn, staging);
-    const totals = { read: 0, stored: 0, duplicate: 0, rejected: 0 };
-    const add = (c: { read: number; rejected: number }) => {
-      totals.read += c.read;
-      totals.rejected += c.rejected;
-    };
     let columns: IngestReport['columns'] = [];
     let formatName: string = reader;
     let sha256: string;
-    if (reader === 'parquet') {
+    let readBy: IngestReport['csvReader'];
+    let fillRaw: () => Promise<void> = async () => {};
+    const csvOptions = { provider, tz, mapping: options.mapping ?? {}, onColumns: (c: ColumnUse[]) => (columns = c.map(describeUse)) };
+    // Before the transaction: when DuckDB cannot read the file, only that statement fails.
+    const csvLoad = reader === 'csv' && csvReader === 'auto' ? await loadCsvWithDuckDb(conn, `${staging}_csv`, file, sniffed.gzip, name, csvOptions) : null;
+    await conn.run('BEGIN TRANSACTION');
+    const uploadId = Number((await conn.runAndReadAll("SELECT nextval('upload_id_seq')")).getRows()[0]![0]);
+    await createStaging(conn, staging);
+    if (csvLoad) {
+      readBy = 'duckdb';
+      await stageCsvLoad(conn, staging, csvLoad);
+      sha256 = await sha256File(file);
+      const hash = sha256;
+      fillRaw = async () => {
+        const rows = await rejectedRows(conn, uploadId);
+        const side = await store.connect();
+        const lines = await readCsvLines(side, file, sniffed.gzip, rows, RAW_MAX_CHARS).finally(() => side.closeSync());
+        if (lines) await writeRaw(conn, uploadId, [...lines].map(([row, raw]) => ({ row, raw })));
+        else await fillTextRaw(conn, file, sniffed.gzip, name, 'csv', uploadId, hash);
+      };
+    } else if (reader === 'parquet') {
       let parquetFile = file;
       if (sniffed.gzip) {
         tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pz-ingest-'));
@@ -120,24 +141,24 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       }
       const uses = await stageParquet(conn, staging, parquetFile, name, provider, options.mapping ?? {});
       columns = uses.map(describeUse);
-      add(await checkStaging(conn, staging, uploadId, options.onlyProvider ?? null));
-      await fillParquetRaw(conn, parquetFile, uploadId);
+      fillRaw = () => fillParquetRaw(conn, parquetFile, uploadId);
       sha256 = await sha256File(file);
-      options.onProgress?.({ bytes: sniffed.size, totalBytes: sniffed.size, rows: totals.read });
     } else {
       const input = openInput(file, sniffed.gzip, name);
       let batch: StagingRow[] = [];
+      let staged = 0;
       let lastReport = 0;
       const flush = async () => {
         await appendRows(conn, staging, batch);
+        staged += batch.length;
         batch = [];
-        add(await checkStaging(conn, staging, uploadId, options.onlyProvider ?? null));
-        if (totals.read - lastReport >= 65_536) {
-          lastReport = totals.read;
-          options.onProgress?.({ bytes: input.bytesRead(), totalBytes: sniffed.size, rows: totals.read });
+        if (staged - lastReport >= 65_536) {
+          lastReport = staged;
+          options.onProgress?.({ bytes: input.bytesRead(), totalBytes: sniffed.size, rows: staged });
         }
       };
-      const rows = reader === 'csv' ? csvRows(input.chunks, name, provider, tz, options, (c) => (columns = c.map(describeUse))) : mdsRows(input.chunks, name, provider, (f) => (formatName = f));
+      if (reader === 'csv') readBy = 'javascript';
+      const rows = reader === 'csv' ? readCsvTrips(input.chunks, name, csvOptions) : mdsRows(input.chunks, name, provider, (f) => (formatName = f));
       for await (const part of rows) {
         // Row text goes to DuckDB only for the rejected rows, fetched in a second pass (fillTextRaw): a third of
         // the bytes an upload moves into DuckDB otherwise.
@@ -153,10 +174,12 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
         throw new ParkzonesError('BAD_FORMAT', `${name}: format ${format} was asked for, but the file is ${formatName}`, { file: name });
       }
       sha256 = input.sha256();
-      if (totals.rejected > 0) await fillTextRaw(conn, file, sniffed.gzip, name, reader, uploadId, sha256);
-      options.onProgress?.({ bytes: sniffed.size, totalBytes: sniffed.size, rows: totals.read });
+      const hash = sha256;
+      fillRaw = () => fillTextRaw(conn, file, sniffed.gzip, name, reader, uploadId, hash);
     }
-    Object.assign(totals, await storeGood(conn, staging, uploadId));
+    const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? null);
+    if (totals.rejected > 0) await fillRaw();
+    options.onProgress?.({ bytes: sniffed.size, totalBytes: sniffed.size, rows: totals.read });
     const previous = await conn.runAndReadAll('SELECT min(upload_id) FROM uploads WHERE sha256 = $sha', { sha: sha256 });
     const sameAs = previous.getRows()[0]![0];
     const providerId = options.onlyProvider ?? provider ?? (await singleProvider(conn, uploadId));
@@ -167,18 +190,19 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
         dup: totals.duplicate, rejected: totals.rejected, columns: JSON.stringify(columns),
       },
     );
-    await conn.run(`DROP TABLE IF EXISTS temp.${staging}`);
     await conn.run('COMMIT');
     const firstRejects = (await listRejects(store, uploadId, { limit: 20 })).rows;
     return {
       uploadId, providerId, fileName: name, format: formatName, sha256, rowsRead: totals.read, rowsStored: totals.stored,
       rowsDuplicate: totals.duplicate, rowsRejected: totals.rejected, status: 'stored', columns, firstRejects,
       sameAsUploadId: sameAs === null ? null : Number(sameAs),
+      ...(readBy ? { csvReader: readBy } : {}),
     };
   } catch (e) {
     await conn.run('ROLLBACK').catch(() => {});
     throw e;
   } finally {
+    for (const t of [staging, `${staging}_csv`]) await conn.run(`DROP TABLE IF EXISTS temp.${t}`).catch(() => {});
     conn.closeSync();
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
   }
@@ -186,13 +210,6 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
 
 function describeUse(u: ColumnUse): IngestReport['columns'][number] {
   return { field: u.field, source: u.source, ...(u.unit ? { unit: u.unit } : {}), how: u.how };
-}
-
-function csvRows(
-  chunks: AsyncIterable<Buffer>, name: string, provider: string | null, tz: string, options: IngestOptions,
-  onColumns: (c: ColumnUse[]) => void,
-): AsyncGenerator<StagingRow[]> {
-  return readCsvTrips(chunks, name, { provider, tz, mapping: options.mapping ?? {}, onColumns });
 }
 
 async function* mdsRows(chunks: AsyncIterable<Buffer>, name: string, provider: string | null, onFormat: (f: string) => void): AsyncGenerator<StagingRow[]> {
@@ -245,8 +262,7 @@ async function fillTextRaw(
   conn: import('@duckdb/node-api').DuckDBConnection, file: string, gzip: boolean, name: string, reader: 'csv' | 'mds',
   uploadId: number, sha256: string,
 ): Promise<void> {
-  const rows = (await conn.runAndReadAll('SELECT row_number FROM rejects WHERE upload_id = $u', { u: uploadId })).getRows();
-  const wanted = new Set(rows.map((r) => Number(r[0])));
+  const wanted = new Set(await rejectedRows(conn, uploadId));
   const input = openInput(file, gzip, name);
   const found: { row: number; raw: string }[] = [];
   const keep = (row: number, text: string) => {
@@ -259,6 +275,16 @@ async function fillTextRaw(
     for await (const elements of scanJsonTrips(input.chunks, name, info)) for (const el of elements) keep(el.index, el.text);
   }
   if (input.sha256() !== sha256) return;
+  await writeRaw(conn, uploadId, found);
+}
+
+async function rejectedRows(conn: import('@duckdb/node-api').DuckDBConnection, uploadId: number): Promise<number[]> {
+  const rows = (await conn.runAndReadAll('SELECT row_number FROM rejects WHERE upload_id = $u', { u: uploadId })).getRows();
+  return rows.map((r) => Number(r[0]));
+}
+
+/** Sets `rejects.raw` of the upload's rows found. */
+async function writeRaw(conn: import('@duckdb/node-api').DuckDBConnection, uploadId: number, found: { row: number; raw: string }[]): Promise<void> {
   await conn.run('CREATE OR REPLACE TEMP TABLE raw_fill (row_number BIGINT, raw VARCHAR)');
   const appender = await conn.createAppender('raw_fill', 'main', 'temp');
   for (const f of found) {

@@ -16,7 +16,18 @@ export interface ReadCsvOptions {
   onColumns: (columns: ColumnUse[]) => void;
 }
 
-const SAMPLE_ROWS = 1000;
+/** Records read before the units are settled and the converter is made. */
+export const SAMPLE_ROWS = 1000;
+
+/** How a CSV file's records become staging rows, decided from its header and first records. */
+export interface CsvPlan {
+  /** The field each used column feeds (only the columns in use). */
+  columns: Map<CsvField, ColumnUse>;
+  /** Number of fields of the header. */
+  width: number;
+  /** Converts one record, marking the row bad where a value cannot be read. */
+  convert: (r: CsvRecord) => StagingRow;
+}
 
 /**
  * Streams a CSV trip export as batches of staging rows: maps the header (synonyms or explicit), settles units from the first
@@ -36,7 +47,7 @@ export async function* readCsvTrips(chunks: AsyncIterable<Buffer>, file: string,
       if (!convert) {
         sample.push(record);
         if (sample.length < SAMPLE_ROWS) continue;
-        convert = makeConverter(header, sample, file, options);
+        convert = planCsv(header, sample, file, options).convert;
         for (const r of sample) rows.push(convert(r));
         sample = [];
         continue;
@@ -47,12 +58,17 @@ export async function* readCsvTrips(chunks: AsyncIterable<Buffer>, file: string,
   }
   if (!header) throw new ParkzonesError('BAD_FILE', `${file}: the file is empty (no header line)`, { file, position: 0 });
   if (!convert) {
-    convert = makeConverter(header, sample, file, options);
+    convert = planCsv(header, sample, file, options).convert;
     yield sample.map(convert);
   }
 }
 
-function makeConverter(header: string[], sample: CsvRecord[], file: string, options: ReadCsvOptions): (r: CsvRecord) => StagingRow {
+/**
+ * Maps the header (synonyms or explicit), settles units from the sample records, joins split date and time columns,
+ * and makes the record converter. Calls `options.onColumns` with the columns used.
+ * @throws ParkzonesError BAD_MAPPING (no column for a needed field, no provider)
+ */
+export function planCsv(header: string[], sample: CsvRecord[], file: string, options: ReadCsvOptions): CsvPlan {
   const uses = mapCsvHeader(header, options.mapping, file);
   inferUnits(uses, sample.map((r) => r.fields));
   const col = new Map<CsvField, ColumnUse>(uses.map((u) => [u.field, u]));
@@ -105,7 +121,7 @@ function makeConverter(header: string[], sample: CsvRecord[], file: string, opti
     }
     return ms;
   };
-  return (r) => {
+  const convert = (r: CsvRecord): StagingRow => {
     const row = emptyStagingRow(r.row, r.raw.length > RAW_MAX_CHARS ? r.raw.slice(0, RAW_MAX_CHARS) : r.raw);
     if (r.fields.length !== width) markBad(row, 'row', `has ${r.fields.length} fields, the header has ${width}`);
     row.providerId = text(r, 'provider_id') ?? options.provider;
@@ -138,4 +154,5 @@ function makeConverter(header: string[], sample: CsvRecord[], file: string, opti
     }
     return row;
   };
+  return { columns: col, width, convert };
 }

@@ -36,61 +36,45 @@ export async function appendRows(conn: DuckDBConnection, name: string, rows: Sta
   appender.closeSync();
 }
 
-/** Creates the connection's temporary table of checked good rows, `${name}_good`, which waits for the final dedupe. */
-export async function createGood(conn: DuckDBConnection, name: string): Promise<void> {
-  await conn.run(`DROP TABLE IF EXISTS temp.${name}_good`);
-  await conn.run(
-    `CREATE TEMP TABLE ${name}_good (${STAGING_COLUMNS.filter(([c]) => !['bad_field', 'bad_reason', 'raw'].includes(c))
-      .map(([c, t]) => `${c} ${t.toString()}`)
-      .join(', ')})`,
-  );
+/** What {@link checkAndStore} did with the staged rows; read = stored + duplicate + rejected. */
+export interface StagedCounts {
+  read: number;
+  stored: number;
+  duplicate: number;
+  rejected: number;
 }
 
 /**
- * Checks the staging table's rows: rejects (with field and reason) go to `rejects`, good rows to the `_good` table
- * (without their raw text); then the staging table is emptied. Runs inside the caller's transaction.
- * @returns rows checked and rows rejected
+ * Checks and stores the whole upload's staged rows, inside the caller's transaction:
+ * - rows failing a check go to `rejects` with field and reason (see row-checks.ts);
+ * - of the good rows, each (provider_id, trip_id) is stored once — the first row of the file wins — and only if
+ *   the store does not hold it yet; the others are duplicates;
+ * - provider names the file gives are upserted into `providers`.
+ * The checks run once over the whole upload, not per batch, and good rows are inserted straight from staging.
+ * Callers serialise ingests (Store.exclusive) so two uploads cannot both store the same trip.
  */
-export async function checkStaging(
-  conn: DuckDBConnection,
-  name: string,
-  uploadId: number,
-  onlyProvider: string | null,
-): Promise<{ read: number; rejected: number }> {
+export async function checkAndStore(conn: DuckDBConnection, name: string, uploadId: number, onlyProvider: string | null): Promise<StagedCounts> {
   const { field, reason } = rejectColumnsSql();
   const read = Number((await conn.runAndReadAll(`SELECT count(*) FROM temp.${name}`)).getRows()[0]![0]);
-  if (read === 0) return { read, rejected: 0 };
+  if (read === 0) return { read, stored: 0, duplicate: 0, rejected: 0 };
   const rejected = Number(
     (
       await conn.runAndReadAll(
-        `INSERT INTO rejects SELECT $upload_id, row_number, ${field}, ${reason}, raw
-         FROM temp.${name} WHERE ${reason} IS NOT NULL`,
+        `INSERT INTO rejects SELECT $upload_id, row_number, ${field}, ${reason}, raw FROM temp.${name} WHERE ${field} IS NOT NULL`,
         { upload_id: uploadId, only_provider: onlyProvider },
       )
     ).getRows()[0]![0],
   );
-  const keep = STAGING_COLUMNS.filter(([c]) => !['bad_field', 'bad_reason', 'raw'].includes(c)).map(([c]) => c);
-  await conn.run(`INSERT INTO temp.${name}_good SELECT ${keep.join(', ')} FROM temp.${name} WHERE ${reason} IS NULL`, {
-    only_provider: onlyProvider,
-  });
-  // Dropped and made anew rather than emptied: a DELETE leaves the rows' blocks held until a checkpoint.
-  await createStaging(conn, name);
-  return { read, rejected };
-}
-
-/**
- * Stores the good rows of the whole upload: each (provider_id, trip_id) once — the first row of the file wins —
- * and only if the store does not hold it yet. Runs inside the caller's transaction; callers serialise ingests
- * (Store.exclusive) so two uploads cannot both store the same trip.
- * @returns rows stored and rows found to be duplicates
- */
-export async function storeGood(conn: DuckDBConnection, name: string, uploadId: number): Promise<{ stored: number; duplicate: number }> {
-  const good = Number((await conn.runAndReadAll(`SELECT count(*) FROM temp.${name}_good`)).getRows()[0]![0]);
-  // Repeats within the file: keep each key's first row. Aggregates and hash joins spill to disk; a window over
-  // millions of rows did not, and ran out of memory.
+  // What is left in staging is the good rows (rejects are usually few, and a DELETE only marks them).
+  if (rejected > 0) {
+    await conn.run(`DELETE FROM temp.${name} WHERE row_number IN (SELECT row_number FROM rejects WHERE upload_id = $upload_id)`, { upload_id: uploadId });
+  }
+  const good = read - rejected;
+  // Repeats within the file lose to the key's first row. A delete-join keeps memory bounded: aggregates and hash
+  // joins spill to disk, where a window over millions of rows, or a join feeding the insert, ran out of memory.
   await conn.run(
-    `DELETE FROM temp.${name}_good g
-     USING (SELECT provider_id, trip_id, min(row_number) AS keep FROM temp.${name}_good GROUP BY ALL HAVING count(*) > 1) d
+    `DELETE FROM temp.${name} g
+     USING (SELECT provider_id, trip_id, min(row_number) AS keep FROM temp.${name} GROUP BY ALL HAVING count(*) > 1) d
      WHERE g.provider_id = d.provider_id AND g.trip_id = d.trip_id AND g.row_number <> d.keep`,
   );
   const stored = Number(
@@ -100,16 +84,17 @@ export async function storeGood(conn: DuckDBConnection, name: string, uploadId: 
          SELECT provider_id, trip_id, device_id, vehicle_type, trip_type,
                 make_timestamptz((start_ms * 1000)::BIGINT), make_timestamptz((end_ms * 1000)::BIGINT),
                 start_lat, start_lng, end_lat, end_lng, distance_m, duration_s, $upload_id
-         FROM temp.${name}_good g
+         FROM temp.${name} g
          WHERE NOT EXISTS (SELECT 1 FROM trips t WHERE t.provider_id = g.provider_id AND t.trip_id = g.trip_id)`,
         { upload_id: uploadId },
       )
     ).getRows()[0]![0],
   );
   await conn.run(
-    `INSERT INTO providers SELECT provider_id, min(provider_name) FROM temp.${name}_good WHERE provider_name IS NOT NULL GROUP BY provider_id
+    `INSERT INTO providers
+     SELECT provider_id, min(provider_name) FROM temp.${name}
+     WHERE provider_name IS NOT NULL GROUP BY provider_id
      ON CONFLICT (provider_id) DO UPDATE SET provider_name = excluded.provider_name`,
   );
-  await conn.run(`DROP TABLE temp.${name}_good`);
-  return { stored, duplicate: good - stored };
+  return { read, stored, duplicate: good - stored, rejected };
 }
