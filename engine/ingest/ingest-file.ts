@@ -115,7 +115,10 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     let readBy: IngestReport['csvReader'];
     let fillRaw: () => Promise<void> = async () => {};
     const csvOptions = { provider, tz, mapping: options.mapping ?? {}, onColumns: (c: ColumnUse[]) => (columns = c.map(describeUse)) };
-    // Before the transaction: when DuckDB cannot read the file, only that statement fails.
+    // Before the transaction: when DuckDB cannot read the file, only that statement fails. The file's hash is
+    // taken meanwhile, on this thread, while DuckDB reads on its own.
+    const csvHash = reader === 'csv' && csvReader === 'auto' && sniffed.size > 1 << 20 ? sha256File(file) : null;
+    csvHash?.catch(() => {});
     const csvLoad = reader === 'csv' && csvReader === 'auto' ? await loadCsvWithDuckDb(conn, `${staging}_csv`, file, sniffed.gzip, name, csvOptions) : null;
     await conn.run('BEGIN TRANSACTION');
     const uploadId = Number((await conn.runAndReadAll("SELECT nextval('upload_id_seq')")).getRows()[0]![0]);
@@ -123,7 +126,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     if (csvLoad) {
       readBy = 'duckdb';
       await stageCsvLoad(conn, staging, csvLoad);
-      sha256 = await sha256File(file);
+      sha256 = await (csvHash ?? sha256File(file));
       const hash = sha256;
       fillRaw = async () => {
         const rows = await rejectedRows(conn, uploadId);

@@ -24,10 +24,12 @@ const ISO_UTC =
   '[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{3})?(Z|[+-][0-9]{2}:[0-9]{2})';
 const EPOCH_MS = '[0-9]{1,15}';
 const DECIMAL = '-?[0-9]{1,10}(\\.[0-9]{1,17})?';
+/** bad_field of staged rows SQL left to JavaScript (never a field name). */
+const JS_MARK = '~js';
 
 /** A CSV file read by DuckDB into a temporary table of text columns, not yet converted. */
 export interface CsvLoad {
-  /** The temporary table: rn (1-based data row), then c0, c1, … as text. */
+  /** The temporary table: c0, c1, … as text, one row per data row in file order (data row = rowid + 1). */
   table: string;
   plan: CsvPlan;
   names: string[];
@@ -57,10 +59,11 @@ export async function loadCsvWithDuckDb(
   if (!plainPlan(plan)) return null;
   const names = head.header.fields.map((_, i) => `c${i}`);
   try {
-    // row_number() OVER () numbers the rows in file order: DuckDB keeps a scan's order (preserve_insertion_order).
+    // The table's rows keep the file's order (DuckDB's preserve_insertion_order, on by default, holds for a
+    // parallel read too), so a row's rowid + 1 is its data row; test/ingest-csv-duckdb.test.ts checks it on a big file.
     await conn.run(
       `CREATE OR REPLACE TEMP TABLE ${table} AS
-       SELECT row_number() OVER () AS rn, * FROM read_csv(${sqlString(file)}, header = false, skip = 1, delim = ${sqlString(head.delimiter)},
+       SELECT * FROM read_csv(${sqlString(file)}, header = false, skip = 1, delim = ${sqlString(head.delimiter)},
          quote = '"', escape = '"', columns = {${names.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}, auto_detect = false, strict_mode = true,
          null_padding = false, compression = '${gzip ? 'gzip' : 'none'}')`,
     );
@@ -79,8 +82,14 @@ export async function loadCsvWithDuckDb(
 export async function stageCsvLoad(conn: DuckDBConnection, staging: string, load: CsvLoad): Promise<CsvStaged> {
   const { table, plan, names } = load;
   const { plain, exprs } = conversionSql(plan, load.provider);
-  await conn.run(`INSERT INTO temp.${staging} SELECT ${STAGING_COLUMNS.map(([c]) => exprs[c] ?? 'NULL').join(', ')} FROM temp.${table} WHERE ${plain}`);
-  const rest = await conn.runAndReadAll(`SELECT rn, ${names.join(', ')} FROM temp.${table} WHERE NOT (${plain}) ORDER BY rn`);
+  // One pass: rows in plain forms are converted, the others are marked and then read by JavaScript.
+  exprs.bad_field = `CASE WHEN ${plain} THEN NULL ELSE '${JS_MARK}' END`;
+  await conn.run(`INSERT INTO temp.${staging} SELECT ${STAGING_COLUMNS.map(([c]) => exprs[c] ?? 'NULL').join(', ')} FROM temp.${table}`);
+  const rest = await conn.runAndReadAll(
+    `SELECT rowid + 1, ${names.join(', ')} FROM temp.${table}
+     WHERE rowid + 1 IN (SELECT row_number FROM temp.${staging} WHERE bad_field = '${JS_MARK}') ORDER BY rowid`,
+  );
+  await conn.run(`DELETE FROM temp.${staging} WHERE bad_field = '${JS_MARK}'`);
   const rows = rest.getRows().map(
     (r): CsvRecord => ({ row: Number(r[0]), raw: '', fields: r.slice(1).map((v) => (v === null ? '' : String(v))) }),
   );
@@ -172,7 +181,7 @@ async function agreesWithJs(conn: DuckDBConnection, raw: string, head: Head, nam
   const tricky = names.map((c) => `contains(${c}, '"') OR contains(${c}, chr(10)) OR contains(${c}, chr(13))`).join(' OR ');
   const n = Number((await conn.runAndReadAll(`SELECT count(*) FROM temp.${raw} WHERE ${tricky}`)).getRows()[0]![0]);
   if (n > 0) return false;
-  const first = (await conn.runAndReadAll(`SELECT * FROM temp.${raw} WHERE rn <= ${head.sample.length} ORDER BY rn`)).getRows();
+  const first = (await conn.runAndReadAll(`SELECT rowid + 1, * FROM temp.${raw} WHERE rowid < ${head.sample.length} ORDER BY rowid`)).getRows();
   if (first.length !== head.sample.length) return false;
   return head.sample.every((rec, i) => {
     const got = first[i]!;
@@ -201,21 +210,21 @@ function conversionSql(plan: CsvPlan, provider: string | null): { plain: string;
     if (!col.has(f)) return 'NULL';
     const v = ref(f);
     conds.push(`(${empty(v)} OR regexp_full_match(${v}, '${DECIMAL}'))`);
-    return `(CAST(NULLIF(${v}, '') AS DOUBLE) * CAST('${factor}' AS DOUBLE))`;
+    return `(TRY_CAST(NULLIF(${v}, '') AS DOUBLE) * CAST('${factor}' AS DOUBLE))`;
   };
   const time = (f: CsvField): string => {
     if (!col.has(f)) return 'NULL';
     const v = ref(f);
     conds.push(`(${empty(v)} OR regexp_full_match(${v}, '${EPOCH_MS}') OR (regexp_full_match(${v}, '${ISO_UTC}') AND TRY_CAST(left(${v}, 10) AS DATE) IS NOT NULL))`);
     const zone = `CASE WHEN right(${v}, 1) = 'Z' THEN 0 ELSE (CASE WHEN left(right(${v}, 6), 1) = '-' THEN -1 ELSE 1 END)
-      * (CAST(substr(right(${v}, 5), 1, 2) AS BIGINT) * 60 + CAST(right(${v}, 2) AS BIGINT)) * 60000 END`;
-    const iso = `(epoch_ms(TRY_CAST(left(${v}, 19) AS TIMESTAMP)) + CASE WHEN substr(${v}, 20, 1) = '.' THEN CAST(substr(${v}, 21, 3) AS BIGINT) ELSE 0 END - ${zone})::DOUBLE`;
-    return `CASE WHEN NULLIF(${v}, '') IS NULL THEN NULL WHEN regexp_full_match(${v}, '${EPOCH_MS}') THEN CAST(${v} AS DOUBLE) ELSE ${iso} END`;
+      * (TRY_CAST(substr(right(${v}, 5), 1, 2) AS BIGINT) * 60 + TRY_CAST(right(${v}, 2) AS BIGINT)) * 60000 END`;
+    const iso = `(epoch_ms(TRY_CAST(left(${v}, 19) AS TIMESTAMP)) + CASE WHEN substr(${v}, 20, 1) = '.' THEN TRY_CAST(substr(${v}, 21, 3) AS BIGINT) ELSE 0 END - ${zone})::DOUBLE`;
+    return `CASE WHEN NULLIF(${v}, '') IS NULL THEN NULL WHEN regexp_full_match(${v}, '${EPOCH_MS}') THEN TRY_CAST(${v} AS DOUBLE) ELSE ${iso} END`;
   };
   const unit = (f: CsvField) => col.get(f)?.unit ?? '';
   const providerId = col.has('provider_id') ? `COALESCE(${text('provider_id')}, ${sqlString(provider)})` : sqlString(provider);
   const exprs: Record<string, string> = {
-    row_number: 'rn',
+    row_number: 'rowid + 1',
     provider_id: providerId,
     provider_name: text('provider_name'),
     trip_id: text('trip_id'),
