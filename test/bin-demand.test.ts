@@ -63,6 +63,18 @@ describe('demandCells', () => {
     }
   });
 
+  it.each([7, 10, 12])('the counts-only form (no distinct counts, no parked time, as zones ask) gives the same trips, weekday trips and profiles at res %i', async (res) => {
+    const d = await demandCells(ctx.store, { res, filter: { tz: TZ }, distinct: false, parkedTime: false });
+    const want = expected(res);
+    expect(d.count).toBe(want.size);
+    for (let i = 0; i < d.count; i++) {
+      const e = want.get(cellToHex(d.cell[i]!))!;
+      expect([d.trips[i], d.weekdayTrips[i], d.devices[i], d.days[i]]).toEqual([e.trips, e.weekday, 0, 0]);
+      expect(Number.isNaN(d.medianParkedS[i])).toBe(true);
+      expect(Array.from(d.profile.subarray(i * 24, i * 24 + 24))).toEqual(e.profile);
+    }
+  });
+
   it('returns cells sorted by id with their centroids', async () => {
     const d = await demandCells(ctx.store, { res: 10 });
     for (let i = 1; i < d.count; i++) expect(d.cell[i]! > d.cell[i - 1]!).toBe(true);
