@@ -70,7 +70,7 @@ export async function runIngest(argv: string[]): Promise<number> {
 
 function printReport(r: IngestReport, showRejects: number): void {
   const lines = [
-    `${r.fileName}: upload ${r.uploadId}, format ${r.format}, provider ${r.providerId ?? '(several)'}`,
+    `${r.fileName}: upload ${r.uploadId}, format ${r.format}${r.csvReader ? ` (read by ${r.csvReader === 'duckdb' ? 'DuckDB' : 'JavaScript'})` : ''}, provider ${r.providerId ?? '(several)'}`,
     `  read ${r.rowsRead}, stored ${r.rowsStored}, duplicate ${r.rowsDuplicate}, rejected ${r.rowsRejected}`,
   ];
   if (r.sameAsUploadId !== null) lines.push(`  the same file as upload ${r.sameAsUploadId}: nothing new stored`);
