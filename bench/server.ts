@@ -124,6 +124,16 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
       for (const [name, paths] of [['z14 GeoJSON', views.geojson14], ['z14 Arrow', views.arrow14], ['z15 GeoJSON', views.geojson15], ['z15 Arrow', views.arrow15]] as const) {
         viewLoads.push([`/api/cells bbox ${name} gzip`, await load(server.url, paths, token, seconds, connections, true)]);
       }
+      // Second baseline: the very same gzipped viewport bodies replayed from memory by a bare node:http server, i.e.
+      // what this client and loopback allow for bodies of that size (autocannon turns every body into a string).
+      for (const [name, paths] of [['z14 GeoJSON', views.geojson14], ['z15 GeoJSON', views.geojson15]] as const) {
+        const replay = await replayServer(new Map(await Promise.all(paths.map(async (p) => [p, (await rawGet(server.url + p, token)).body] as const))));
+        try {
+          viewLoads.push([`replay of the bbox ${name} bodies (baseline)`, await load(replay.url, paths, token, seconds, connections, true)]);
+        } finally {
+          await replay.close();
+        }
+      }
       const loads = [['/api/health (baseline)', base], ['/api/tiles', tileLoad], ['/api/cells GeoJSON gzip', geojsonLoad], ['/api/cells Arrow gzip', arrowLoad], ...viewLoads] as const;
       for (const [name, l] of loads) {
         rows.push({ name: `${name} p50 @${connections}`, value: l.p50, unit: 'ms' });
@@ -140,7 +150,7 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
         let gz = 0;
         for (const p of views[`geojson${z}`]) {
           n += ((await (await fetch(server.url + p, { headers })).json()) as { features: unknown[] }).features.length;
-          gz += await gzippedBytes(server.url + p, token);
+          gz += (await rawGet(server.url + p, token)).body.length;
         }
         const count = views[`geojson${z}`].length;
         rows.push({ name: `cells in a z${z} viewport (mean of ${count})`, value: Math.round(n / count), unit: 'cells' });
@@ -156,18 +166,30 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
   return rows;
 }
 
-/** Bytes on the wire of a gzipped answer (Node's fetch would decompress, so ask with http.get). */
-function gzippedBytes(url: string, token: string): Promise<number> {
+/** A gzipped answer as on the wire, with its headers (Node's fetch would decompress, so ask with http.get). */
+function rawGet(url: string, token: string): Promise<{ body: Buffer; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers: { Authorization: `Bearer ${token}`, 'Accept-Encoding': 'gzip' } }, (res) => {
-        let n = 0;
-        res.on('data', (c: Buffer) => (n += c.length));
-        res.on('end', () => resolve(n));
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ body: Buffer.concat(chunks), headers: res.headers }));
         res.on('error', reject);
       })
       .on('error', reject);
   });
+}
+
+/** A bare HTTP server answering each path of `bodies` with its bytes (gzip, GeoJSON), and 404 otherwise. */
+async function replayServer(bodies: Map<string, Buffer>): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const body = bodies.get(req.url ?? '');
+    if (!body) res.writeHead(404).end();
+    else res.writeHead(200, { 'Content-Type': 'application/geo+json', 'Content-Encoding': 'gzip', 'Content-Length': body.length }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => (server.close(() => resolve()), server.closeAllConnections())) };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

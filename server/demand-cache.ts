@@ -2,6 +2,7 @@ import zlib from 'node:zlib';
 import {
   DemandTileSource, demandCells, listProviders, providerTrips, resForZoom, suppressCells, type CellColumns, type DemandFilter, type ProviderTrips, type Store,
 } from '../engine/index.ts';
+import { ViewportCells } from './viewport-cells.ts';
 
 /** Demand cells as served: maybe suppressed (`suppression` set), always at one resolution. */
 export type ServedCells = CellColumns & { suppression?: { k: number; suppressedCells: number } };
@@ -53,6 +54,7 @@ export class DemandCache {
   private readonly sources = new Lru<string, Promise<DemandTileSource>>(48);
   private readonly tiles = new Lru<string, Uint8Array>(4000);
   private readonly bodies = new Lru<string, Promise<EncodedBody>>(32);
+  private readonly viewports = new Lru<string, Promise<ViewportCells>>(8);
   private providerList: Promise<string[]> | null = null;
   private readonly providerCounts = new Map<number | null, Promise<ProviderTrips[]>>();
 
@@ -65,6 +67,7 @@ export class DemandCache {
     this.sources.clear();
     this.tiles.clear();
     this.bodies.clear();
+    this.viewports.clear();
     this.providerList = null;
     this.providerCounts.clear();
   }
@@ -120,6 +123,18 @@ export class DemandCache {
       });
       p.catch(() => this.bodies.delete(key));
       this.bodies.set(key, p);
+    }
+    return p;
+  }
+
+  /** The cells of {@link demand} indexed for answering boxes (`GET /api/cells?bbox=…`), built once per version of the data. */
+  viewport(res: number, filter: DemandFilter, k: number | null): Promise<ViewportCells> {
+    const key = this.key(res, filter, k);
+    let p = this.viewports.get(key);
+    if (!p) {
+      p = this.demand(res, filter, k).then((c) => new ViewportCells(c));
+      p.catch(() => this.viewports.delete(key));
+      this.viewports.set(key, p);
     }
     return p;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { cellToLatLng, latLngToCell } from 'h3-js';
-import { cellsInBbox, checkBbox, isParkzonesError, type BboxLngLat, type CellColumns } from '../engine/index.ts';
+import { CellBboxIndex, cellsInBbox, checkBbox, isParkzonesError, type BboxLngLat, type CellColumns } from '../engine/index.ts';
 
 /** Cells at the given [lat, lng] points (res 9), trips 1, 2, 3…, profile hour h = trips × h. */
 function cellsAt(latLngs: [number, number][]): CellColumns {
@@ -116,5 +116,75 @@ describe('checkBbox', () => {
 
   it('cellsInBbox refuses a bad box too', () => {
     expect(() => cellsInBbox(city, [0, 2, 1, 1])).toThrow(/^bbox: south must not exceed north/);
+  });
+});
+
+/** Cell ids an index answers for a box, checking the runs are ascending, disjoint and whole nodes where they say so. */
+function indexHexes(index: CellBboxIndex, cells: CellColumns, box: BboxLngLat): string[] {
+  const out: string[] = [];
+  let last = 0;
+  for (const run of index.query(box)) {
+    expect(run.lo).toBeGreaterThanOrEqual(last);
+    expect(run.hi).toBeGreaterThan(run.lo);
+    if (run.node >= 0) expect([index.nodeLo[run.node], index.nodeHi[run.node]]).toEqual([run.lo, run.hi]);
+    for (let p = run.lo; p < run.hi; p++) out.push(cells.cell[index.order[p]!]!.toString(16));
+    last = run.hi;
+  }
+  return out.sort();
+}
+
+describe('CellBboxIndex', () => {
+  const grid = cellsAt(Array.from({ length: 900 }, (_, i) => [38.2 + (i % 30) * 0.004, -85.8 + Math.floor(i / 30) * 0.004] as [number, number]));
+
+  it('orders every cell once', () => {
+    const index = new CellBboxIndex(grid, 8);
+    expect(Array.from(index.order).sort((a, b) => a - b)).toEqual([...Array(grid.count).keys()]);
+    expect(index.nodeLo[0]).toBe(0);
+    expect(index.nodeHi[0]).toBe(grid.count);
+  });
+
+  it('answers the same cells as cellsInBbox, whatever the leaf size, also across the antimeridian', () => {
+    for (const nodeSize of [1, 4, 16, 64]) {
+      const index = new CellBboxIndex(grid, nodeSize);
+      fc.assert(
+        fc.property(fc.double({ min: -85.81, max: -85.68, noNaN: true }), fc.double({ min: -85.81, max: -85.68, noNaN: true }), fc.double({ min: 38.19, max: 38.33, noNaN: true }), fc.double({ min: 38.19, max: 38.33, noNaN: true }), (w, e, a, b) => {
+          const box: BboxLngLat = [w, Math.min(a, b), e, Math.max(a, b)];
+          expect(indexHexes(index, grid, box)).toEqual(hexes(cellsInBbox(grid, box)).sort());
+        }),
+        { numRuns: 200 },
+      );
+    }
+  });
+
+  it('includes centres on the edges, as cellsInBbox does', () => {
+    const index = new CellBboxIndex(grid, 4);
+    for (const i of [0, 17, 450, 899]) {
+      const [lng, lat] = [grid.lng[i]!, grid.lat[i]!];
+      for (const box of [[lng, lat, lng, lat], [lng, lat - 0.01, lng + 0.01, lat], [lng - 0.01, lat, lng, lat + 0.01]] as BboxLngLat[]) {
+        expect(indexHexes(index, grid, box)).toEqual(hexes(cellsInBbox(grid, box)).sort());
+        expect(indexHexes(index, grid, box)).toContain(grid.cell[i]!.toString(16));
+      }
+    }
+  });
+
+  it('answers a box holding everything with the root node, and boxes across the antimeridian', () => {
+    const index = new CellBboxIndex(grid, 4);
+    expect(index.query([-180, -90, 180, 90])).toEqual([{ lo: 0, hi: grid.count, node: 0 }]);
+    expect(index.query([10, 10, 11, 11])).toEqual([]);
+    const dateline = cellsAt([[0, 179.95], [0, -179.95], [0, 0], [1, 179.99], [-1, -179.99], [0, 170]]);
+    const dl = new CellBboxIndex(dateline, 1);
+    expect(indexHexes(dl, dateline, [179, -2, -179, 2])).toEqual(hexes(cellsInBbox(dateline, [179, -2, -179, 2])).sort());
+    expect(indexHexes(dl, dateline, [179, -2, -179, 2])).toHaveLength(4);
+  });
+
+  it('has no nodes and answers nothing without cells', () => {
+    const index = new CellBboxIndex(cellsAt([]));
+    expect(index.nodeCount).toBe(0);
+    expect(index.query([-180, -90, 180, 90])).toEqual([]);
+  });
+
+  it('refuses a bad box and a bad leaf size', () => {
+    expect(() => new CellBboxIndex(grid).query([0, 2, 1, 1])).toThrow(/^bbox: south must not exceed north/);
+    expect(() => new CellBboxIndex(grid, 0)).toThrow(/nodeSize/);
   });
 });

@@ -1,9 +1,9 @@
-import zlib from 'node:zlib';
 import type { Express } from 'express';
-import { cellsInBbox, cellsToArrow, cellsToGeoJson, isValidTile, MAX_ZOOM, ParkzonesError } from '../../engine/index.ts';
+import { cellsToArrow, cellsToGeoJson, isValidTile, MAX_ZOOM, ParkzonesError } from '../../engine/index.ts';
 import { allow, principalOf } from '../auth.ts';
 import type { ResolvedDeps } from '../deps.ts';
 import type { ServedCells } from '../demand-cache.ts';
+import { concatGzip, concatPlain } from '../gzip-pieces.ts';
 import { qBbox, qChoice, qInt } from '../params.ts';
 import { scopedFilter } from './scope.ts';
 
@@ -20,19 +20,21 @@ export function registerCells(app: Express, deps: ResolvedDeps): void {
     const { filter, k } = await scopedFilter(req, deps.cache, p, deps.kAnonymity);
     // suppressedCells counts the whole city's hidden cells at this resolution, with or without bbox.
     const meta = (cells: ServedCells) => ({ filter, kAnonymity: k ?? 1, suppressedCells: cells.suppression?.suppressedCells ?? 0 });
-    const encode = (cells: ServedCells, shown = cells) => (format === 'arrow' ? cellsToArrow(shown, meta(cells)) : JSON.stringify(cellsToGeoJson(shown, meta(cells))));
     const gzip = req.acceptsEncodings('gzip') === 'gzip';
     res.set({ 'Cache-Control': 'private, no-store', Vary: 'Accept-Encoding' });
     res.type(format === 'arrow' ? 'application/vnd.apache.arrow.stream' : 'application/geo+json');
     if (bbox) {
+      // A viewport: the cached cells' index picks whole nodes encoded once; only the edges are encoded per request.
       const cells = await deps.cache.demand(res0, filter, k);
-      const out = encode(cells, cellsInBbox(cells, bbox));
-      const plain = typeof out === 'string' ? Buffer.from(out) : Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-      if (gzip) res.set('Content-Encoding', 'gzip').send(zlib.gzipSync(plain, { level: 1 }));
-      else res.send(plain);
+      const view = await deps.cache.viewport(res0, filter, k);
+      const pieces = format === 'arrow' ? view.arrow(bbox, meta(cells)) : view.geojson(bbox, meta(cells));
+      if (gzip) res.set('Content-Encoding', 'gzip').send(concatGzip(pieces));
+      else res.send(concatPlain(pieces));
       return;
     }
-    const body = await deps.cache.body(res0, filter, k, format, (cells) => encode(cells));
+    const body = await deps.cache.body(res0, filter, k, format, (cells) =>
+      format === 'arrow' ? cellsToArrow(cells, meta(cells)) : JSON.stringify(cellsToGeoJson(cells, meta(cells))),
+    );
     if (gzip) res.set('Content-Encoding', 'gzip').send(await body.gzipped());
     else res.send(body.plain);
   });
