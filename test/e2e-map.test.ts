@@ -157,6 +157,57 @@ describe.skipIf(!HAVE_CHROMIUM)('e2e: the planner page', () => {
     await expect.poll(() => shown.innerText(), { timeout: 20_000 }).toBe(all.toLocaleString('en'));
   });
 
+  it('with a chosen hex size, asks for the hexes in view only, and again when the view leaves them', async () => {
+    const { page } = browser;
+    /** bbox parameters of the /api/cells requests at res 10 so far. */
+    const boxes = async () =>
+      ((await page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")) as string[])
+        .filter((u) => u.includes('/api/cells') && new URL(u).searchParams.get('res') === '10')
+        .map((u) => new URL(u).searchParams.get('bbox'));
+    const viewCovered = (bbox: string) =>
+      page.evaluate(`(() => {
+        const [w, s, e, n] = ${JSON.stringify(bbox)}.split(',').map(Number);
+        const b = window.__map.getBounds();
+        return w <= b.getWest() && s <= b.getSouth() && e >= b.getEast() && n >= b.getNorth();
+      })()`) as Promise<boolean>;
+    /** The hexes drawn are among those the API answers for `bbox` (a planner's: suppressed), and there are some. */
+    const expectDrawnFrom = async (bbox: string) => {
+      const answer = await api<{ features: { properties: { cell: string } }[] }>(server.url, server.keys.planner, `/api/cells?res=10&bbox=${bbox}&tz=${encodeURIComponent(TZ)}`);
+      const drawn = (await page.evaluate("[...new Set(window.__map.queryRenderedFeatures({ layers: ['demand-fill'] }).map((f) => String(f.properties.cell)))]")) as string[];
+      expect(drawn.length).toBeGreaterThan(0);
+      expect(answer.features.map((f) => f.properties.cell)).toEqual(expect.arrayContaining(drawn));
+    };
+    await page.evaluate('window.__map.jumpTo({ zoom: 15 })');
+    await waitForIdle(page);
+    const before = (await boxes()).length;
+    await page.locator('#filter-res').selectOption('10');
+    await expect.poll(async () => (await boxes()).length, { timeout: 20_000 }).toBeGreaterThan(before);
+    await page.waitForFunction("document.body.dataset.demand === 'ready'");
+    await waitForIdle(page);
+    const first = (await boxes()).at(-1)!;
+    expect(first, 'the request names a bbox').toMatch(/^-?[\d.]+,-?[\d.]+,-?[\d.]+,-?[\d.]+$/);
+    expect(await viewCovered(first)).toBe(true);
+    await expectDrawnFrom(first);
+    // A small pan stays within the box fetched: nothing is asked for.
+    const asked = (await boxes()).length;
+    await page.evaluate('window.__map.panBy([60, 40], { duration: 0 })');
+    await waitForIdle(page);
+    expect((await boxes()).length).toBe(asked);
+    // A pan by more than half a screen leaves it: the hexes of the new view are asked for.
+    await page.evaluate('window.__map.panBy([-0.6 * window.__map.getCanvas().clientWidth - 60, -40], { duration: 0 })');
+    await expect.poll(async () => (await boxes()).length, { timeout: 20_000 }).toBeGreaterThan(asked);
+    const next = (await boxes()).at(-1)!;
+    expect(next).not.toBe(first);
+    await waitForIdle(page);
+    expect(await viewCovered(next)).toBe(true);
+    await expectDrawnFrom(next);
+    await screenshot(page, 'map-planner-hexes-in-view');
+    await page.locator('#filter-res').selectOption('');
+    await page.waitForFunction("document.body.dataset.demand === 'ready'");
+    await page.evaluate('window.__map.jumpTo({ zoom: 13 })');
+    await waitForIdle(page);
+  });
+
   it('never tried to reach anything but 127.0.0.1', () => {
     expect(browser.outsideRequests).toEqual([]);
   });

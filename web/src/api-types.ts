@@ -32,6 +32,9 @@ export interface DemandFilter {
 /** The map's demand filter: `res` unset means hexes that get finer as you zoom in (vector tiles). */
 export type MapFilter = DemandFilter;
 
+/** GET /api/cells?bbox=west,south,east,north: degrees (WGS84); west > east crosses the antimeridian. */
+export type BboxLngLat = [west: number, south: number, east: number, north: number];
+
 /** Properties of one demand hex from GET /api/cells?format=geojson. */
 export interface CellProperties {
   cell: string;

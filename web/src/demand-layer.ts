@@ -3,14 +3,15 @@
  * - automatic (default): vector tiles from /api/tiles whose hexes get finer as you zoom in, so a month
  *   of a large city (100,000+ cells) stays fluid — only visible tiles travel; a clicked hex's hourly
  *   profile comes from the GeoJSON cells of its resolution, fetched once when first needed;
- * - a chosen hex size: all cells at that resolution as GeoJSON, unless the answer is too large to
- *   draw (then tiles).
+ * - a chosen hex size: the cells at that resolution in view (`bbox`, a little larger than the view) as
+ *   GeoJSON, fetched again when the view leaves that box; tiles when the answer is too large to draw.
+ * Totals and the data's extent come from a coarse whole-city query in both cases.
  */
 import type * as maplibregl from 'maplibre-gl';
-import type { CellCollection, CellProperties, DemandFilter, MapFilter } from './api-types.ts';
+import type { BboxLngLat, CellCollection, CellProperties, DemandFilter, MapFilter } from './api-types.ts';
 import { ApiError, apiFetch, filterParams, tileUrlTemplate } from './api-client.ts';
 import { demandClasses, stepColor, SUPPRESSED_COLOR, type ScaleClass } from './color-scale.ts';
-import { bboxLngLat } from './geo.ts';
+import { bboxCovers, bboxLngLat, bboxUnion, paddedBboxLngLat, wrapBboxLngLat } from './geo.ts';
 import { onStyleReady } from './map-view.ts';
 
 /** Layer id of the hex fills, whichever source feeds them (query this one for clicks and tests). */
@@ -25,6 +26,7 @@ const TILES_MAX_ZOOM = 16; // the server's finest hexes (res 11) start at zoom 1
 const GEOJSON_MAX_BYTES = 40 * 1024 * 1024; // larger answers are not drawn as GeoJSON: tiles instead
 const OVERVIEW_RES = 7; // coarse resolution asked first for totals and extent (~5 km² hexes)
 const DETAIL_CACHE = 4; // resolutions whose GeoJSON cells are kept for hex details
+const VIEW_PAD = 0.15; // share of the view's width and height fetched beyond each side, so small pans need nothing
 
 /** How the hexes currently reach the map. */
 export type DemandMode = 'tiles' | 'geojson';
@@ -32,10 +34,11 @@ export type DemandMode = 'tiles' | 'geojson';
 /** What a load produced, for the legend and the panel. */
 export interface DemandSummary {
   mode: DemandMode;
-  cells: number | null; // hexes shown (null with tiles: depends on the view)
+  cells: number | null; // hexes shown (null when they depend on the view: tiles, or GeoJSON of the view)
   suppressed: number | null; // hexes hidden by k-anonymity, when known
   trips: number | null; // trip ends in the shown hexes, when known
   res: number | null; // H3 resolution (null with tiles: follows the zoom)
+  inView: boolean; // the hexes drawn are those of the view, fetched again as it moves
   classes: ScaleClass[];
   bboxLngLat: [number, number, number, number] | null;
   fellBackToTiles: boolean; // a chosen hex size was too large to draw as GeoJSON
@@ -77,9 +80,16 @@ export class DemandLayer {
   private abort: AbortController | null = null;
   private selectedCell: string | null = null;
   private visible = true;
-  private readonly detailCache = new Map<string, Promise<Map<string, CellProperties> | null>>();
-  /** Called when the colour classes change on their own (tiles: after zooming to another resolution). */
+  private readonly detailCache = new Map<string, { bbox: BboxLngLat; cells: Promise<Map<string, CellProperties> | null> }>();
+  /** With a chosen hex size: its resolution, and the box of the cells drawn. */
+  private viewRes: number | null = null;
+  private viewBbox: BboxLngLat | null = null;
+  private viewAbort: AbortController | null = null;
+  private loading = 0; // loads in progress
+  /** Called when the colour classes change on their own (tiles: after zooming to another resolution; GeoJSON: another view). */
   onClassesChange: ((classes: ScaleClass[]) => void) | null = null;
+  /** Called when the hexes of a new view cannot be loaded. */
+  onViewError: ((err: unknown) => void) | null = null;
 
   constructor(map: maplibregl.Map) {
     this.map = map;
@@ -87,6 +97,38 @@ export class DemandLayer {
     map.on('idle', () => {
       if (this.mode === 'tiles') this.rescaleFromTiles();
     });
+    map.on('moveend', () => void this.followView());
+  }
+
+  /** The map's current bounds as the API's `bbox`. */
+  private viewBounds(): BboxLngLat {
+    const b = this.map.getBounds();
+    return wrapBboxLngLat([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
+  }
+
+  /** The box to fetch for the current view: the view, padded and rounded outward. */
+  private fetchBox(): BboxLngLat {
+    const b = this.map.getBounds();
+    return paddedBboxLngLat([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], VIEW_PAD);
+  }
+
+  /** With a chosen hex size, fetches the hexes of the view when it has left the box fetched last. */
+  private async followView(): Promise<void> {
+    if (this.loading > 0 || this.mode !== 'geojson' || this.viewRes === null || (this.viewBbox && bboxCovers(this.viewBbox, this.viewBounds()))) return;
+    this.viewAbort?.abort();
+    const abort = new AbortController();
+    this.viewAbort = abort;
+    const bbox = this.fetchBox();
+    try {
+      const data = await this.fetchCells({ ...this.filter, res: this.viewRes }, abort.signal, bbox);
+      if (abort.signal.aborted || this.mode !== 'geojson') return;
+      if (data === null) return; // too large to draw: keep what is drawn
+      this.viewBbox = bbox;
+      this.show(data);
+      this.onClassesChange?.(this.classes);
+    } catch (err) {
+      if ((err as Error).name !== 'AbortError') this.onViewError?.(err);
+    }
   }
 
   private install(): void {
@@ -144,14 +186,34 @@ export class DemandLayer {
     source?.setTiles([tileUrlTemplate(filter)]);
     this.data = EMPTY;
     this.byCell.clear();
+    this.viewRes = null;
+    this.viewBbox = null;
     (this.map.getSource(GEOJSON_SOURCE) as maplibregl.GeoJSONSource | undefined)?.setData(EMPTY);
     this.setMode('tiles');
   }
 
-  /** Fetches GeoJSON cells, or returns null when the answer is too large to draw (tiles then). */
-  private async fetchCells(filter: DemandFilter, signal: AbortSignal): Promise<CellCollection | null> {
+  /** Draws GeoJSON cells and colours them by their trip ends. */
+  private show(data: CellCollection): void {
+    this.data = Array.isArray(data.features) ? data : EMPTY;
+    this.byCell.clear();
+    const trips: number[] = [];
+    for (const f of this.data.features) {
+      const p = f.properties;
+      if (!p) continue;
+      p.cell = String(p.cell);
+      this.byCell.set(p.cell, p);
+      if (!p.suppressed) trips.push(Number(p.trips) || 0);
+    }
+    (this.map.getSource(GEOJSON_SOURCE) as maplibregl.GeoJSONSource | undefined)?.setData(this.data);
+    this.setMode('geojson');
+    this.applyScale(demandClasses(trips));
+  }
+
+  /** Fetches GeoJSON cells (those whose centre is in `bbox`, when given), or null when the answer is too large to draw. */
+  private async fetchCells(filter: DemandFilter, signal: AbortSignal, bbox?: BboxLngLat): Promise<CellCollection | null> {
     const params = filterParams(filter);
     params.set('format', 'geojson');
+    if (bbox) params.set('bbox', bbox.join(','));
     const res = await apiFetch(`/api/cells?${params}`, { signal, headers: { Accept: 'application/geo+json, application/json' } });
     const size = Number(res.headers.get('Content-Length'));
     if (size > GEOJSON_MAX_BYTES) {
@@ -167,13 +229,25 @@ export class DemandLayer {
   }
 
   /**
-   * Shows demand for a filter: GeoJSON cells at `filter.res` when set, else (automatic) tiles whose
-   * hexes follow the zoom. A newer call cancels an older one.
+   * Shows demand for a filter: GeoJSON cells at `filter.res` in view when set (fetched again as the view
+   * moves), else (automatic) tiles whose hexes follow the zoom. A newer call cancels an older one.
    * @returns counts (where known), the colour classes and the extent of the data
    * @throws ApiError when the server refuses or fails
    */
   async load(mapFilter: MapFilter): Promise<DemandSummary> {
+    this.loading++;
+    try {
+      return await this.loadNow(mapFilter);
+    } finally {
+      this.loading--;
+      // The view may have moved while loading.
+      void this.followView();
+    }
+  }
+
+  private async loadNow(mapFilter: MapFilter): Promise<DemandSummary> {
     this.abort?.abort();
+    this.viewAbort?.abort();
     const abort = new AbortController();
     this.abort = abort;
     const { res, ...filter } = mapFilter;
@@ -183,56 +257,56 @@ export class DemandLayer {
     const superseded = () => {
       if (abort.signal.aborted) throw new DOMException('superseded', 'AbortError');
     };
+    // A coarse whole-city query (a few hundred hexes) gives totals and the extent cheaply.
+    const overviewPromise = this.fetchCells({ ...filter, res: OVERVIEW_RES }, abort.signal);
     let data: CellCollection | null = null;
+    const bbox = this.fetchBox();
     if (res !== undefined) {
-      data = await this.fetchCells({ ...filter, res }, abort.signal);
+      overviewPromise.catch(() => undefined); // awaited below; not unhandled if the view's query fails first
+      data = await this.fetchCells({ ...filter, res }, abort.signal, bbox);
       superseded();
     }
+    const overview = (await overviewPromise) ?? EMPTY;
+    superseded();
+    const totals = this.summarise(overview);
     if (data === null) {
-      // A coarse query (a few hundred hexes for a city) gives totals and the extent cheaply.
-      const overview = (await this.fetchCells({ ...filter, res: OVERVIEW_RES }, abort.signal)) ?? EMPTY;
-      superseded();
       this.loadTiles(filter);
-      const totals = this.summarise(overview);
-      return { mode: 'tiles', cells: null, suppressed: null, trips: totals.trips, res: null, classes: this.classes, bboxLngLat: totals.bboxLngLat, fellBackToTiles: res !== undefined };
+      return { mode: 'tiles', cells: null, suppressed: null, trips: totals.trips, res: null, inView: false, classes: this.classes, bboxLngLat: totals.bboxLngLat, fellBackToTiles: res !== undefined };
     }
-    this.data = Array.isArray(data.features) ? data : EMPTY;
-    this.byCell.clear();
-    const trips: number[] = [];
-    for (const f of this.data.features) {
-      const p = f.properties;
-      if (!p) continue;
-      p.cell = String(p.cell);
-      this.byCell.set(p.cell, p);
-      if (!p.suppressed) trips.push(Number(p.trips) || 0);
-    }
-    (this.map.getSource(GEOJSON_SOURCE) as maplibregl.GeoJSONSource | undefined)?.setData(this.data);
-    this.setMode('geojson');
-    this.applyScale(demandClasses(trips));
-    return { ...this.summarise(this.data), mode: 'geojson', res: res ?? null, classes: this.classes, fellBackToTiles: false };
+    this.viewRes = res!;
+    this.viewBbox = bbox;
+    this.show(data);
+    const top = data as CellCollection & { suppressedCells?: number };
+    const suppressed = typeof top.suppressedCells === 'number' ? top.suppressedCells : this.summarise(data).suppressed;
+    return { mode: 'geojson', cells: null, suppressed, trips: totals.trips, res: res!, inView: true, classes: this.classes, bboxLngLat: totals.bboxLngLat, fellBackToTiles: false };
   }
 
   /**
    * The full properties (with the hourly profile) of a hex seen in a tile, from the GeoJSON cells of
-   * its resolution — fetched once per resolution and filter.
+   * its resolution around the view — fetched once per resolution, filter and view.
+   * @param near where the hex is drawn, [west, south, east, north] (its centre may lie outside the view)
    * @returns the cell, or null when it is not available (too much data, or left out)
    */
-  async details(cell: CellProperties & { res?: number }): Promise<CellProperties | null> {
+  async details(cell: CellProperties & { res?: number }, near: BboxLngLat | null = null): Promise<CellProperties | null> {
     const known = this.byCell.get(cell.cell);
     if (known) return known;
     if (cell.res === undefined) return null;
     const key = `${cell.res}|${JSON.stringify(this.filter)}`;
     let entry = this.detailCache.get(key);
-    if (!entry) {
-      entry = this.fetchCells({ ...this.filter, res: cell.res }, new AbortController().signal).then((data) => {
+    if (!entry || (near && !bboxCovers(entry.bbox, near))) {
+      const bbox = bboxUnion(this.fetchBox(), near && wrapBboxLngLat(near));
+      const cells = this.fetchCells({ ...this.filter, res: cell.res }, new AbortController().signal, bbox).then((data) => {
         if (!data) return null;
         return new Map(data.features.filter((f) => f.properties).map((f) => [String(f.properties.cell), f.properties]));
       });
-      entry.catch(() => this.detailCache.delete(key));
-      this.detailCache.set(key, entry);
+      const fresh = { bbox, cells };
+      entry = fresh;
+      cells.catch(() => this.detailCache.get(key) === fresh && this.detailCache.delete(key));
+      this.detailCache.delete(key);
+      this.detailCache.set(key, fresh);
       if (this.detailCache.size > DETAIL_CACHE) this.detailCache.delete(this.detailCache.keys().next().value!);
     }
-    return (await entry)?.get(cell.cell) ?? null;
+    return (await entry.cells)?.get(cell.cell) ?? null;
   }
 
   private summarise(data: CellCollection): { cells: number; suppressed: number; trips: number; bboxLngLat: DemandSummary['bboxLngLat'] } {

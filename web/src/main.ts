@@ -10,6 +10,7 @@ import { canRecompute, canUpload, getState, setState, watch } from './app-state.
 import { $, h, replaceChildren } from './dom.ts';
 import { createMap, setDataBounds, useBasemap } from './map-view.ts';
 import { DEMAND_FILL_LAYER, DemandLayer } from './demand-layer.ts';
+import { bboxLngLat } from './geo.ts';
 import { ZONES_CIRCLE_LAYER, ZONES_FILL_LAYER, ZonesLayer } from './zones-layer.ts';
 import { COMPARE_CIRCLE_LAYER, COMPARE_FILL_LAYER, CompareLayer, compareSummaryView } from './compare-view.ts';
 import { DetailsCard } from './panel-details.ts';
@@ -37,6 +38,7 @@ demand.onClassesChange = (classes) => {
   demandClasses = classes;
   drawLegend();
 };
+demand.onViewError = (err) => showError('Loading the hexes in view', err);
 const details = new DetailsCard($('#details'));
 details.onClose = () => {
   zones.select(null);
@@ -100,7 +102,7 @@ async function loadDemand(): Promise<void> {
         : [
             summary.trips !== null ? h('b', {}, formatInt(summary.trips)) : null,
             summary.trips !== null ? ' trip ends' : 'Trip ends',
-            summary.cells !== null ? ` in ${formatInt(summary.cells)} hexes` : ' (hexes get finer as you zoom in)',
+            summary.cells !== null ? ` in ${formatInt(summary.cells)} hexes` : summary.inView ? ' (the hexes in view are loaded as you pan)' : ' (hexes get finer as you zoom in)',
             hidden ? h('span', { class: 'hint' }, ` · ${hidden}`) : null,
           ],
     );
@@ -248,7 +250,7 @@ map.on('click', (e) => {
       else {
         details.showCell(cell, k, 'loading');
         demand
-          .details(cell)
+          .details(cell, bboxLngLat({ type: 'FeatureCollection', features: [hit] }))
           .then((full) => {
             if (details.showing() === `cell:${cell.cell}`) details.showCell(full ?? cell, k, full ? 'ready' : 'unavailable');
           })
