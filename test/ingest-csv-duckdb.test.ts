@@ -146,6 +146,11 @@ describe('CSV through DuckDB stores what the JavaScript reader stores', () => {
     expect(await compareReaders(file)).toBe('duckdb');
   });
 
+  it('tabs', async () => {
+    const file = write('tabs.tsv', csvText(1500, 43, (_, f) => f.join('\t'), HEADER.replaceAll(',', '\t')));
+    expect(await compareReaders(file)).toBe('duckdb');
+  });
+
   it('semicolons and quoted fields', async () => {
     const file = write('semi.csv', csvText(2000, 39, (i, f) => f.map((v, j) => (j === 2 || i % 3 === 0 ? `"${v}"` : v)).join(';'), HEADER.replaceAll(',', ';')));
     expect(await compareReaders(file)).toBe('duckdb');
