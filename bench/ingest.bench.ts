@@ -49,7 +49,7 @@ export async function runIngestBench(options: { megabytes?: number } = {}): Prom
         ratio: baselineS / wallS,
         target: `≥ ${TARGET[format]! / 1e6} M/s, RSS ≤ 1 GB`,
         met: rate >= TARGET[format]! && rssKb <= 2 ** 20,
-        note: `peak RSS ${(rssKb / 1024).toFixed(0)} MB; baseline = DuckDB ${READER[format]} scan`,
+        note: `peak RSS ${(rssKb / 1024).toFixed(0)} MB; baseline = DuckDB ${READER[format]} scan${/\(read by (\w+)\)/.exec(stdout) ? `; split by ${/\(read by (\w+)\)/.exec(stdout)![1]}` : ''}${process.env.PARKZONES_MEMORY_LIMIT ? `; PARKZONES_MEMORY_LIMIT=${process.env.PARKZONES_MEMORY_LIMIT}` : ''}`,
       });
       fs.rmSync(file);
       fs.rmSync(db, { force: true });
