@@ -54,7 +54,7 @@ export class DemandCache {
   private readonly sources = new Lru<string, Promise<DemandTileSource>>(48);
   private readonly tiles = new Lru<string, Uint8Array>(4000);
   private readonly bodies = new Lru<string, Promise<EncodedBody>>(32);
-  private readonly viewports = new Lru<string, Promise<ViewportCells>>(8);
+  private readonly viewports = new Lru<string, Promise<ViewportCells>>(4);
   private providerList: Promise<string[]> | null = null;
   private readonly providerCounts = new Map<number | null, Promise<ProviderTrips[]>>();
 

@@ -7,10 +7,15 @@ import zlib from 'node:zlib';
  * combines with, so a body costs a copy, not a compression nor a pass over its plain bytes.
  */
 
-/** Bytes as sent, the same bytes as non-final raw deflate data ending on a byte boundary, and their CRC-32. */
+/**
+ * Bytes as sent, the same bytes as non-final raw deflate data ending on a byte boundary, and their CRC-32. `plain`
+ * is null when not kept (see {@link withoutPlain}): it is then inflated again for the rare client without gzip.
+ */
 export interface Piece {
-  plain: Buffer;
+  plain: Buffer | null;
   deflated: Buffer;
+  /** Bytes of plain. */
+  length: number;
   crc: number;
   /** x^(8 × plain.length) mod the CRC polynomial: what a running CRC is multiplied by to append this piece. */
   shift: number;
@@ -26,7 +31,11 @@ const STORED_MAX = 65535;
  * @param level zlib level (default 6)
  */
 export function deflatedPiece(plain: Buffer, level = 6): Piece {
-  return piece(plain, zlib.deflateRawSync(plain, { level, finishFlush: zlib.constants.Z_SYNC_FLUSH }));
+  const out = zlib.deflateRawSync(plain, { level, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  // zlib's output may be a view of a much larger chunk; a piece kept for long keeps only its own bytes.
+  const deflated = Buffer.allocUnsafeSlow(out.length);
+  out.copy(deflated);
+  return piece(plain, deflated);
 }
 
 /** A piece kept uncompressed (deflate stored blocks): for small bytes made per request. */
@@ -47,12 +56,17 @@ export function storedPiece(plain: Buffer): Piece {
 
 function piece(plain: Buffer, deflated: Buffer): Piece {
   // Node 20's zlib.crc32 answers 0 rather than the initial value for some empty buffers: never ask it about one.
-  return { plain, deflated, crc: plain.length > 0 ? zlib.crc32(plain) : 0, shift: bytesShift(plain.length) };
+  return { plain, deflated, length: plain.length, crc: plain.length > 0 ? zlib.crc32(plain) : 0, shift: bytesShift(plain.length) };
+}
+
+/** The same piece without its plain bytes, for keeping long: they are inflated again when a client needs them. */
+export function withoutPlain(p: Piece): Piece {
+  return { ...p, plain: null };
 }
 
 /** The pieces one after another, plain. */
 export function concatPlain(pieces: readonly Piece[]): Buffer {
-  return Buffer.concat(pieces.map((p) => p.plain));
+  return Buffer.concat(pieces.map((p) => p.plain ?? zlib.inflateRawSync(p.deflated, { finishFlush: zlib.constants.Z_SYNC_FLUSH })));
 }
 
 /** The pieces one after another as one gzip member (RFC 1952): header, their deflate data, a final block, CRC-32, size. */
@@ -62,7 +76,7 @@ export function concatGzip(pieces: readonly Piece[]): Buffer {
   const parts: Buffer[] = [GZIP_HEADER];
   for (const p of pieces) {
     crc = (mulModP(p.shift, crc) ^ p.crc) >>> 0;
-    size += p.plain.length;
+    size += p.length;
     parts.push(p.deflated);
   }
   const trailer = Buffer.allocUnsafe(8);

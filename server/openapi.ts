@@ -113,7 +113,7 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
               description:
                 'Only the cells whose centre lies in this box, edges included: west,south,east,north in degrees (WGS84), as OGC API / STAC bbox. ' +
                 'Longitudes in [-180, 180], latitudes in [-90, 90], south ≤ north; west > east crosses the antimeridian. ' +
-                'Without it: every cell of the city. With it, cells come in no particular order, totalTrips sums the cells returned, and suppressedCells still counts the whole city.',
+                'Without it: every cell of the city. With it, cells come in no particular order (Arrow: in several record batches), totalTrips sums the cells returned, and suppressedCells still counts the whole city.',
               schema: { type: 'string' },
               example: '-85.79,38.23,-85.73,38.27',
             },

@@ -1,12 +1,12 @@
 import { CellBboxIndex, cellsToArrow, cellsToGeoJson, cellToHex, type BboxLngLat, type BboxRun, type CellColumns, type CellsMeta } from '../engine/index.ts';
-import { deflatedPiece, storedPiece, type Piece } from './gzip-pieces.ts';
+import { deflatedPiece, storedPiece, withoutPlain, type Piece } from './gzip-pieces.ts';
 
 /**
  * The answer to `GET /api/cells?bbox=…` for one set of cached (already suppressed) cells, built from pieces encoded
  * once: the engine's {@link CellBboxIndex} answers a box as whole index nodes plus the cells of the leaves it cuts;
  * each node is encoded (its GeoJSON features, or an Arrow record batch) and deflated the first time it is asked
- * for. A request then encodes its header and deflates the cells at the box's edges (a few in ten), and the body is
- * a copy of the rest. The cells selected are exactly the engine's `cellsInBbox`; they come in the index's order.
+ * for. A request then encodes its header and deflates the cells of the leaves the box cuts (its edges), and the
+ * body is a copy of the rest. The cells selected are exactly the engine's `cellsInBbox`; they come in the index's order.
  */
 
 const SEPARATOR = storedPiece(Buffer.from(','));
@@ -16,27 +16,67 @@ const ARROW_EOS = storedPiece(Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]))
 const PIECE_LEVEL = 6;
 /** Level of what is deflated per request: the cells at the box's edges (GeoJSON features, or one Arrow batch). */
 const EDGE_LEVEL = 1;
-/**
- * Cells per leaf of the index. Smaller leaves leave fewer cells at a box's edges, deflated per request, but make
- * more and smaller nodes, which compress less well. Per 1280×800 screen at zoom 14 (~1,000 cells) of the
- * benchmark's city, GeoJSON: leaves of 8 cost 0.52 ms and 78 KiB, of 16 0.57 ms and 76 KiB; deflating each edge
- * cell alone once instead (no work per request) cost 0.27 ms but 96 KiB.
- */
-export const VIEWPORT_NODE_SIZE = 8;
+
+/** Options of {@link ViewportCells}. */
+export interface ViewportOptions {
+  /**
+   * Cells per leaf of the index. Smaller leaves leave fewer cells at a box's edges, deflated per request, but make
+   * more and smaller nodes, which compress less well. Per 1280×800 screen at zoom 14 (~1,000 cells) of the
+   * benchmark's city, GeoJSON gzip: leaves of 4 cost 0.38 ms and 81 KiB, of 8 0.42 ms and 78 KiB, of 16 0.48 ms and
+   * 76 KiB. Deflating each edge cell alone, once, instead of the edge per request saved ~0.1 ms but made 96 KiB.
+   */
+  nodeSize?: number;
+  /**
+   * Most bytes of deflated node pieces kept per format; beyond, they are dropped and made again as asked for.
+   * Boxes of one zoom use a few levels of the index (a few MiB for a large city); boxes of every size, all of them.
+   */
+  piecesBudgetBytes?: number;
+}
+
+/** Defaults of {@link ViewportOptions}. */
+export const VIEWPORT_DEFAULTS: Required<ViewportOptions> = {
+  nodeSize: 8, // cells per leaf
+  piecesBudgetBytes: 12 * 1024 * 1024, // bytes per format
+};
+
 /** Most batch headers kept, by row count and string bytes. */
 const MAX_BATCH_HEADS = 512;
+
+/** Pieces of whole index nodes, kept within a budget of bytes. */
+class NodePieces {
+  private pieces: (Piece | undefined)[] = [];
+  private bytes = 0;
+  constructor(private readonly budget: number) {}
+
+  /** The piece of `node`, made by `make` unless kept. */
+  get(node: number, make: () => Piece): Piece {
+    let p = this.pieces[node];
+    if (!p) {
+      p = make();
+      const size = p.deflated.length;
+      if (this.bytes + size > this.budget) {
+        this.pieces = [];
+        this.bytes = 0;
+      }
+      this.pieces[node] = p;
+      this.bytes += size;
+    }
+    return p;
+  }
+}
 
 /** GeoJSON features in index order, joined by commas, and where each starts. */
 interface GeoJsonText {
   text: Buffer;
   /** start[p] = first byte of feature p; start[count] = text length + 1 (as if one more comma followed). */
   start: Uint32Array;
-  nodes: (Piece | undefined)[];
+  nodes: NodePieces;
 }
 
 /** Cached Arrow pieces and what the edge batch needs. */
 interface ArrowParts {
-  nodes: (Piece | undefined)[];
+  /** Record batches of whole nodes, deflated only (their plain bytes are 5× larger). */
+  nodes: NodePieces;
   /** Record batch message headers (continuation, length, flatbuffer) by `rows/h3Bytes`. */
   heads: Map<string, Buffer>;
   /** Schema messages with a placeholder for totalTrips, by meta and digits. */
@@ -55,13 +95,15 @@ export class ViewportCells {
   private readonly tripsBefore: Float64Array;
   private geo: GeoJsonText | null = null;
   private arrowParts: ArrowParts | null = null;
+  private readonly options: Required<ViewportOptions>;
 
   /**
    * @param cells the cells as served (for a non-admin: already k-suppressed)
-   * @param nodeSize cells per leaf of the index
+   * @param options leaf size and memory budget (defaults: {@link VIEWPORT_DEFAULTS})
    */
-  constructor(cells: CellColumns, nodeSize = VIEWPORT_NODE_SIZE) {
-    this.index = new CellBboxIndex(cells, nodeSize);
+  constructor(cells: CellColumns, options: ViewportOptions = {}) {
+    this.options = { ...VIEWPORT_DEFAULTS, ...options };
+    this.index = new CellBboxIndex(cells, this.options.nodeSize);
     const order = this.index.order;
     const n = cells.count;
     const s: CellColumns = {
@@ -117,7 +159,7 @@ export class ViewportCells {
     for (const run of runs) {
       if (run.node >= 0) {
         if (pieces.length > 1) pieces.push(SEPARATOR);
-        pieces.push((g.nodes[run.node] ??= deflatedPiece(g.text.subarray(g.start[run.lo]!, g.start[run.hi]! - 1), PIECE_LEVEL)));
+        pieces.push(g.nodes.get(run.node, () => deflatedPiece(g.text.subarray(g.start[run.lo]!, g.start[run.hi]! - 1), PIECE_LEVEL)));
       } else edge.push(g.text.subarray(g.start[run.lo]!, g.start[run.hi]! - 1));
     }
     if (edge.length > 0) {
@@ -134,7 +176,7 @@ export class ViewportCells {
     const start = new Uint32Array(parts.length + 1);
     for (let p = 0; p < parts.length; p++) start[p + 1] = start[p]! + Buffer.byteLength(parts[p]!) + 1;
     if (parts.length === 0) start[0] = 1;
-    return { text: Buffer.from(parts.join(',')), start, nodes: [] };
+    return { text: Buffer.from(parts.join(',')), start, nodes: new NodePieces(this.options.piecesBudgetBytes) };
   }
 
   /**
@@ -147,7 +189,7 @@ export class ViewportCells {
     const pieces: Piece[] = [storedPiece(this.schemaMessage(a, meta, String(this.totals(runs).trips)))];
     const edge: number[] = [];
     for (const run of runs) {
-      if (run.node >= 0) pieces.push((a.nodes[run.node] ??= deflatedPiece(batchMessage(cellsToArrow(this.slice(run.lo, run.hi, 0))), PIECE_LEVEL)));
+      if (run.node >= 0) pieces.push(a.nodes.get(run.node, () => withoutPlain(deflatedPiece(batchMessage(cellsToArrow(this.slice(run.lo, run.hi, 0))), PIECE_LEVEL))));
       else for (let p = run.lo; p < run.hi; p++) edge.push(p);
     }
     if (edge.length > 0) pieces.push(deflatedPiece(this.edgeBatch(a, edge), EDGE_LEVEL));
@@ -160,7 +202,7 @@ export class ViewportCells {
     const ids = Array.from(this.sorted.cell, (c) => cellToHex(c));
     const hexStart = new Uint32Array(n + 1);
     for (let p = 0; p < n; p++) hexStart[p + 1] = hexStart[p]! + Buffer.byteLength(ids[p]!);
-    return { nodes: [], heads: new Map(), schemas: new Map(), hex: Buffer.from(ids.join('')), hexStart };
+    return { nodes: new NodePieces(this.options.piecesBudgetBytes), heads: new Map(), schemas: new Map(), hex: Buffer.from(ids.join('')), hexStart };
   }
 
   /** The schema message of the whole-city answer with `meta` and totalTrips `total` (a placeholder patched per request). */

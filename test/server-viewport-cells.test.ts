@@ -83,7 +83,7 @@ function byId(features: any[]): Map<string, any> {
 describe('ViewportCells', () => {
   for (const nodeSize of [4, 16]) {
     it(`GeoJSON (leaves of ${nodeSize}): the features of cellsInBbox, plain and gzipped, with totals of the box`, () => {
-      const view = new ViewportCells(cells, nodeSize);
+      const view = new ViewportCells(cells, { nodeSize });
       fc.assert(
         fc.property(boxes, (box) => {
           const want = cellsToGeoJson(cellsInBbox(cells, box), META) as { features: any[] } & Record<string, unknown>;
@@ -100,7 +100,7 @@ describe('ViewportCells', () => {
     });
 
     it(`Arrow (leaves of ${nodeSize}): the rows of cellsInBbox in every column, with the whole-city schema and metadata`, () => {
-      const view = new ViewportCells(cells, nodeSize);
+      const view = new ViewportCells(cells, { nodeSize });
       fc.assert(
         fc.property(boxes, (box) => {
           const want = cellsInBbox(cells, box);
@@ -128,12 +128,23 @@ describe('ViewportCells', () => {
   }
 
   it('answers the same box the same way twice (pieces reused)', () => {
-    const view = new ViewportCells(cells, 8);
+    const view = new ViewportCells(cells, { nodeSize: 8 });
     const box: BboxLngLat = [extent[0]! + 0.003, extent[1]! + 0.004, extent[2]! - 0.01, extent[3]! - 0.005];
     for (const format of ['geojson', 'arrow'] as const) {
       const first = concatGzip(view[format](box, META));
       expect(concatGzip(view[format](box, META)).equals(first)).toBe(true);
     }
+  });
+
+  it('answers the same with a memory budget too small to keep pieces', () => {
+    const roomy = new ViewportCells(cells);
+    const tight = new ViewportCells(cells, { piecesBudgetBytes: 2048 });
+    fc.assert(
+      fc.property(boxes, (box) => {
+        for (const format of ['geojson', 'arrow'] as const) expect(concatGzip(tight[format](box, META)).equals(concatGzip(roomy[format](box, META)))).toBe(true);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('answers a box without cells with an empty collection and a table without rows', () => {
