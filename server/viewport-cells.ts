@@ -125,15 +125,11 @@ export class ViewportCells {
     this.sorted = s;
   }
 
-  /** Number of cells in `runs`, and their trip ends. */
-  private totals(runs: readonly BboxRun[]): { count: number; trips: number } {
-    let count = 0;
+  /** Trip ends in the cells of `runs`. */
+  private tripsIn(runs: readonly BboxRun[]): number {
     let trips = 0;
-    for (const r of runs) {
-      count += r.hi - r.lo;
-      trips += this.tripsBefore[r.hi]! - this.tripsBefore[r.lo]!;
-    }
-    return { count, trips };
+    for (const r of runs) trips += this.tripsBefore[r.hi]! - this.tripsBefore[r.lo]!;
+    return trips;
   }
 
   /** The columns at positions [lo, hi) of the index's order, as views. */
@@ -152,7 +148,7 @@ export class ViewportCells {
   geojson(bbox: BboxLngLat, meta: CellsMeta): Piece[] {
     const runs = this.index.query(bbox);
     const g = (this.geo ??= this.buildGeoJson());
-    const top = JSON.stringify(cellsToGeoJson(this.slice(0, 0, this.totals(runs).trips), meta));
+    const top = JSON.stringify(cellsToGeoJson(this.slice(0, 0, this.tripsIn(runs)), meta));
     if (!top.endsWith('"features":[]}')) throw new Error('cellsToGeoJson must put features last');
     const pieces: Piece[] = [storedPiece(Buffer.from(top.slice(0, -2)))];
     const edge: Buffer[] = [];
@@ -186,7 +182,7 @@ export class ViewportCells {
   arrow(bbox: BboxLngLat, meta: CellsMeta): Piece[] {
     const runs = this.index.query(bbox);
     const a = (this.arrowParts ??= this.buildArrow());
-    const pieces: Piece[] = [storedPiece(this.schemaMessage(a, meta, String(this.totals(runs).trips)))];
+    const pieces: Piece[] = [storedPiece(this.schemaMessage(a, meta, String(this.tripsIn(runs))))];
     const edge: number[] = [];
     for (const run of runs) {
       if (run.node >= 0) pieces.push(a.nodes.get(run.node, () => withoutPlain(deflatedPiece(batchMessage(cellsToArrow(this.slice(run.lo, run.hi, 0))), PIECE_LEVEL))));
@@ -294,10 +290,10 @@ export class ViewportCells {
 function joinWithCommas(parts: readonly Buffer[]): Buffer {
   const out = Buffer.allocUnsafe(parts.reduce((n, b) => n + b.length + 1, -1));
   let o = 0;
-  for (const b of parts) {
-    if (o > 0) out[o++] = 0x2c;
+  parts.forEach((b, i) => {
+    if (i > 0) out[o++] = 0x2c;
     o += b.copy(out, o);
-  }
+  });
   return out;
 }
 
