@@ -205,7 +205,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     await conn.run('ROLLBACK').catch(() => {});
     throw e;
   } finally {
-    for (const t of [staging, `${staging}_csv`]) await conn.run(`DROP TABLE IF EXISTS temp.${t}`).catch(() => {});
+    for (const t of [staging, `${staging}_csv`]) await conn.run(`DROP TABLE IF EXISTS temp.${t}`).catch(() => conn.run(`DROP VIEW IF EXISTS temp.${t}`).catch(() => {}));
     conn.closeSync();
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
   }

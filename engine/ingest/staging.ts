@@ -55,6 +55,7 @@ export interface StagedCounts {
  */
 export async function checkAndStore(conn: DuckDBConnection, name: string, uploadId: number, onlyProvider: string | null): Promise<StagedCounts> {
   const { field, reason } = rejectColumnsSql();
+  const isView = (await conn.runAndReadAll(`SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name = $n`, { n: name })).getRows()[0]![0] !== 0n;
   const read = Number((await conn.runAndReadAll(`SELECT count(*) FROM temp.${name}`)).getRows()[0]![0]);
   if (read === 0) return { read, stored: 0, duplicate: 0, rejected: 0 };
   const rejected = Number(
@@ -65,17 +66,26 @@ export async function checkAndStore(conn: DuckDBConnection, name: string, upload
       )
     ).getRows()[0]![0],
   );
-  // What is left in staging is the good rows (rejects are usually few, and a DELETE only marks them).
-  if (rejected > 0) {
+  const good = read - rejected;
+  // A staging table loses its rejected rows (usually few: a DELETE only marks them); a view over the file (Parquet)
+  // is filtered by the checks again.
+  let goodRows = `temp.${name}`;
+  const params: Record<string, string | null> = {};
+  if (isView) {
+    goodRows = `(SELECT * FROM temp.${name} WHERE ${field} IS NULL)`;
+    params.only_provider = onlyProvider;
+  } else if (rejected > 0) {
     await conn.run(`DELETE FROM temp.${name} WHERE row_number IN (SELECT row_number FROM rejects WHERE upload_id = $upload_id)`, { upload_id: uploadId });
   }
-  const good = read - rejected;
-  // Repeats within the file lose to the key's first row. A delete-join keeps memory bounded: aggregates and hash
-  // joins spill to disk, where a window over millions of rows, or a join feeding the insert, ran out of memory.
+  // Repeats within the file lose to the key's first row. Keys seen more than once are found by their 64-bit hash
+  // first (an aggregate of 8-byte keys, small enough for tight memory limits), then exactly among those few; the
+  // insert leaves them out with an anti-join. A window over millions of rows ran out of memory.
   await conn.run(
-    `DELETE FROM temp.${name} g
-     USING (SELECT provider_id, trip_id, min(row_number) AS keep FROM temp.${name} GROUP BY ALL HAVING count(*) > 1) d
-     WHERE g.provider_id = d.provider_id AND g.trip_id = d.trip_id AND g.row_number <> d.keep`,
+    `CREATE OR REPLACE TEMP TABLE ${name}_repeats AS
+     SELECT provider_id, trip_id, min(row_number) AS keep FROM ${goodRows}
+     WHERE hash(provider_id, trip_id) IN (SELECT h FROM (SELECT hash(provider_id, trip_id) AS h FROM ${goodRows}) GROUP BY h HAVING count(*) > 1)
+     GROUP BY ALL HAVING count(*) > 1`,
+    params,
   );
   const stored = Number(
     (
@@ -84,17 +94,20 @@ export async function checkAndStore(conn: DuckDBConnection, name: string, upload
          SELECT provider_id, trip_id, device_id, vehicle_type, trip_type,
                 make_timestamptz((start_ms * 1000)::BIGINT), make_timestamptz((end_ms * 1000)::BIGINT),
                 start_lat, start_lng, end_lat, end_lng, distance_m, duration_s, $upload_id
-         FROM temp.${name} g
-         WHERE NOT EXISTS (SELECT 1 FROM trips t WHERE t.provider_id = g.provider_id AND t.trip_id = g.trip_id)`,
-        { upload_id: uploadId },
+         FROM ${goodRows} g
+         ANTI JOIN temp.${name}_repeats d ON d.provider_id = g.provider_id AND d.trip_id = g.trip_id AND g.row_number <> d.keep
+         ANTI JOIN trips t ON t.provider_id = g.provider_id AND t.trip_id = g.trip_id`,
+        { ...params, upload_id: uploadId },
       )
     ).getRows()[0]![0],
   );
   await conn.run(
     `INSERT INTO providers
-     SELECT provider_id, min(provider_name) FROM temp.${name}
+     SELECT provider_id, min(provider_name) FROM ${goodRows}
      WHERE provider_name IS NOT NULL GROUP BY provider_id
      ON CONFLICT (provider_id) DO UPDATE SET provider_name = excluded.provider_name`,
+    params,
   );
+  await conn.run(`DROP TABLE temp.${name}_repeats`);
   return { read, stored, duplicate: good - stored, rejected };
 }
