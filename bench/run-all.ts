@@ -18,7 +18,7 @@ const SUITES: [string, string, string, boolean][] = [
 ];
 
 const only = process.env.BENCH_ONLY?.split(',');
-const rows: BenchRow[] = [];
+const sections: string[] = [];
 const started = performance.now();
 console.log(machine());
 for (const [name, file, fn, byDefault] of SUITES) {
@@ -26,10 +26,11 @@ for (const [name, file, fn, byDefault] of SUITES) {
   const t = performance.now();
   const mod = (await import(file)) as Record<string, () => Promise<BenchRow[]>>;
   const got = await mod[fn]!();
-  rows.push(...got);
-  console.log(`\n## ${name} (${((performance.now() - t) / 1000).toFixed(0)} s)\n${formatRows(got)}`);
+  const section = `${name} (${((performance.now() - t) / 1000).toFixed(0)} s)\n\n${formatRows(got)}`;
+  sections.push(`### ${section}`);
+  console.log(`\n## ${section}`);
 }
-const table = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}; \`npm run bench\` took ${((performance.now() - started) / 60000).toFixed(1)} min.\n\n${formatRows(rows)}`;
+const table = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}; \`npm run bench\` took ${((performance.now() - started) / 60000).toFixed(1)} min.\n\n${sections.join('\n\n')}`;
 const readme = path.resolve(import.meta.dirname, 'README.md');
 if (!only && fs.existsSync(readme)) {
   const text = fs.readFileSync(readme, 'utf8');
