@@ -45,6 +45,19 @@ describe('parkzones CLI', () => {
     expect(r.stderr).toMatch(/ingest .*city\.json 100%/);
   });
 
+  it('ingest limits DuckDB to 512 MB unless PARKZONES_MEMORY_LIMIT says otherwise, and says so', async () => {
+    const rest: NodeJS.ProcessEnv = { ...env };
+    delete rest.PARKZONES_MEMORY_LIMIT;
+    const small = path.join(dir, 'small.csv');
+    fs.writeFileSync(small, 'trip_id,provider_id,end_time,end_lat,end_lng\nt1,p,2026-06-01T10:00:00Z,38.25,-85.75\n');
+    const byDefault = await run(process.execPath, [BIN, 'ingest', small], { env: { ...rest, PARKZONES_DB: path.join(dir, 'mem1.duckdb') } });
+    expect(byDefault.stdout).toMatch(/\(DuckDB memory limit 488\.2 MiB\)/); // 512 MB
+    const set = await run(process.execPath, [BIN, 'ingest', small], {
+      env: { ...rest, PARKZONES_DB: path.join(dir, 'mem2.duckdb'), PARKZONES_MEMORY_LIMIT: '2GB' },
+    });
+    expect(set.stdout).toMatch(/\(DuckDB memory limit 1\.8 GiB\)/); // 2 GB
+  });
+
   it('ingest of the same file again stores nothing and says so', async () => {
     const r = await parkzones('ingest', trips);
     expect(r.stdout).toMatch(/stored 0, duplicate \d+/);
