@@ -188,8 +188,11 @@ describe('concurrent work', () => {
     const { startServer } = await import('../server/index.ts');
     const again = await startServer({ store: t.server.store, port: 0 });
     try {
+      // Not marked failed: the row may still say 'queued' for a moment after the job starts (the run writes 'running'
+      // when it begins its first stage), but never 'failed'.
       const [stored] = await t.server.store.query('SELECT status, error FROM runs WHERE run_id = $id', { id: post.json.runId });
-      expect(stored).toEqual({ status: 'running', error: null });
+      expect(['queued', 'running']).toContain(stored!.status);
+      expect(stored!.error).toBeNull();
     } finally {
       await again.close();
     }
