@@ -1,4 +1,4 @@
-import { CellBboxIndex, cellsToArrow, cellsToGeoJson, cellToHex, type BboxLngLat, type BboxRun, type CellColumns, type CellsMeta } from '../engine/index.ts';
+import { CellBboxIndex, cellsToArrow, pickCells, cellsToGeoJson, cellToHex, type BboxLngLat, type BboxRun, type CellColumns, type CellsMeta } from '../engine/index.ts';
 import { deflatedPiece, storedPiece, withoutPlain, type Piece } from './gzip-pieces.ts';
 
 /**
@@ -104,24 +104,9 @@ export class ViewportCells {
   constructor(cells: CellColumns, options: ViewportOptions = {}) {
     this.options = { ...VIEWPORT_DEFAULTS, ...options };
     this.index = new CellBboxIndex(cells, this.options.nodeSize);
-    const order = this.index.order;
-    const n = cells.count;
-    const s: CellColumns = {
-      res: cells.res, count: n, cell: new BigUint64Array(n), lat: new Float64Array(n), lng: new Float64Array(n), trips: new Float64Array(n),
-      devices: new Float64Array(n), days: new Float64Array(n), profile: new Float64Array(n * 24), totalTrips: cells.totalTrips,
-    };
-    this.tripsBefore = new Float64Array(n + 1);
-    for (let p = 0; p < n; p++) {
-      const i = order[p]!;
-      s.cell[p] = cells.cell[i]!;
-      s.lat[p] = cells.lat[i]!;
-      s.lng[p] = cells.lng[i]!;
-      s.trips[p] = cells.trips[i]!;
-      s.devices[p] = cells.devices[i]!;
-      s.days[p] = cells.days[i]!;
-      s.profile.set(cells.profile.subarray(i * 24, i * 24 + 24), p * 24);
-      this.tripsBefore[p + 1] = this.tripsBefore[p]! + cells.trips[i]!;
-    }
+    const s = pickCells(cells, this.index.order);
+    this.tripsBefore = new Float64Array(s.count + 1);
+    for (let p = 0; p < s.count; p++) this.tripsBefore[p + 1] = this.tripsBefore[p]! + s.trips[p]!;
     this.sorted = s;
   }
 
@@ -235,7 +220,7 @@ export class ViewportCells {
     const key = `${m}/${h3Bytes}`;
     let head = a.heads.get(key);
     if (!head) {
-      const msg = batchMessage(cellsToArrow(this.gather(positions)));
+      const msg = batchMessage(cellsToArrow(pickCells(this.sorted, positions)));
       head = Buffer.from(msg.subarray(0, 8 + msg.readInt32LE(4)));
       if (a.heads.size >= MAX_BATCH_HEADS) a.heads.clear();
       a.heads.set(key, head);
@@ -263,26 +248,6 @@ export class ViewportCells {
     const profile = Buffer.from(s.profile.buffer, s.profile.byteOffset, s.profile.byteLength);
     for (const p of positions) o += profile.copy(body, o, p * 192, p * 192 + 192);
     return Buffer.concat([head, body]);
-  }
-
-  /** The cells at `positions` as columns (copies). */
-  private gather(positions: readonly number[]): CellColumns {
-    const m = positions.length;
-    const s = this.sorted;
-    const out: CellColumns = {
-      res: s.res, count: m, cell: new BigUint64Array(m), lat: new Float64Array(m), lng: new Float64Array(m), trips: new Float64Array(m),
-      devices: new Float64Array(m), days: new Float64Array(m), profile: new Float64Array(m * 24), totalTrips: 0,
-    };
-    positions.forEach((p, j) => {
-      out.cell[j] = s.cell[p]!;
-      out.lat[j] = s.lat[p]!;
-      out.lng[j] = s.lng[p]!;
-      out.trips[j] = s.trips[p]!;
-      out.devices[j] = s.devices[p]!;
-      out.days[j] = s.days[p]!;
-      out.profile.set(s.profile.subarray(p * 24, p * 24 + 24), j * 24);
-    });
-    return out;
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { cellToLatLng, latLngToCell } from 'h3-js';
-import { CellBboxIndex, cellsInBbox, checkBbox, isParkzonesError, type BboxLngLat, type CellColumns } from '../engine/index.ts';
+import { CellBboxIndex, cellsInBbox, checkBbox, isParkzonesError, pickCells, type BboxLngLat, type CellColumns } from '../engine/index.ts';
 
 /** Cells at the given [lat, lng] points (res 9), trips 1, 2, 3…, profile hour h = trips × h. */
 function cellsAt(latLngs: [number, number][]): CellColumns {
@@ -25,6 +25,20 @@ function hexes(c: CellColumns): string[] {
 }
 
 const city = cellsAt(Array.from({ length: 60 }, (_, i) => [38.2 + (i % 10) * 0.01, -85.8 + Math.floor(i / 10) * 0.01] as [number, number]));
+
+describe('pickCells', () => {
+  it('copies the cells at the given positions, in that order, and sums their trips', () => {
+    const got = pickCells(city, [5, 0, 59, 5, 7, 8], 5);
+    const want = [5, 0, 59, 5, 7];
+    expect(got.count).toBe(5);
+    expect(got.res).toBe(city.res);
+    expect(Array.from(got.cell)).toEqual(want.map((i) => city.cell[i]));
+    expect(Array.from(got.days)).toEqual(want.map((i) => city.days[i]));
+    expect(Array.from(got.profile)).toEqual(want.flatMap((i) => Array.from(city.profile.subarray(i * 24, i * 24 + 24))));
+    expect(got.totalTrips).toBe(want.reduce((t, i) => t + city.trips[i]!, 0));
+    expect(pickCells(city, []).count).toBe(0);
+  });
+});
 
 describe('cellsInBbox', () => {
   it('keeps the cells whose centre lies in the box, in order, with all their columns', () => {

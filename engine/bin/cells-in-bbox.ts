@@ -46,20 +46,30 @@ export function cellsInBbox(cells: DemandColumns, bbox: BboxLngLat): DemandColum
   const picked = new Uint32Array(cells.count);
   let n = 0;
   for (let i = 0; i < cells.count; i++) if (bboxContains(bbox, cells.lng[i]!, cells.lat[i]!)) picked[n++] = i;
+  return pickCells(cells, picked, n);
+}
+
+/**
+ * The cells at `indices` (the first `count` of them), in that order, as new columns; `totalTrips` is their sum.
+ * @param cells demand cells
+ * @param indices positions into `cells`
+ * @param count how many of `indices` to take (default all)
+ */
+export function pickCells(cells: DemandColumns, indices: ArrayLike<number>, count: number = indices.length): DemandColumns {
   const out: DemandColumns = {
     res: cells.res,
-    count: n,
-    cell: new BigUint64Array(n),
-    lat: new Float64Array(n),
-    lng: new Float64Array(n),
-    trips: new Float64Array(n),
-    devices: new Float64Array(n),
-    days: new Float64Array(n),
-    profile: new Float64Array(n * 24),
+    count,
+    cell: new BigUint64Array(count),
+    lat: new Float64Array(count),
+    lng: new Float64Array(count),
+    trips: new Float64Array(count),
+    devices: new Float64Array(count),
+    days: new Float64Array(count),
+    profile: new Float64Array(count * 24),
     totalTrips: 0,
   };
-  for (let j = 0; j < n; j++) {
-    const i = picked[j]!;
+  for (let j = 0; j < count; j++) {
+    const i = indices[j]!;
     out.cell[j] = cells.cell[i]!;
     out.lat[j] = cells.lat[i]!;
     out.lng[j] = cells.lng[i]!;

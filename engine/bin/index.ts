@@ -6,4 +6,4 @@ export { parkedTripsSql } from './parked-sql.ts';
 export { registerH3Functions } from './register-h3.ts';
 export { writeDemandCells, demandCellsToGeoJSON, cellFileFormat, type CellFileFormat } from './write-cells.ts';
 export { localSecondsSql, isoDowSql, offsetChanges } from './local-time-sql.ts';
-export { cellsInBbox, checkBbox, bboxContains, CellBboxIndex, DEFAULT_BBOX_NODE_SIZE, type BboxLngLat, type BboxRun } from './cells-in-bbox.ts';
+export { cellsInBbox, pickCells, checkBbox, bboxContains, CellBboxIndex, DEFAULT_BBOX_NODE_SIZE, type BboxLngLat, type BboxRun } from './cells-in-bbox.ts';

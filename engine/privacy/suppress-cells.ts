@@ -1,4 +1,5 @@
 import type { DemandColumns } from '../bin/demand-cells.ts';
+import { pickCells } from '../bin/cells-in-bbox.ts';
 
 /**
  * k-anonymity for demand aggregates: a cell with fewer than k trip ends is not shown to anyone but an admin,
@@ -30,37 +31,10 @@ export function checkK(k: number): void {
  */
 export function suppressCells<T extends CellColumns>(cells: T, k: number = DEFAULT_K): T & { suppression: SuppressionInfo } {
   checkK(k);
-  let kept = 0;
-  for (let i = 0; i < cells.count; i++) if (cells.trips[i]! >= k) kept++;
-  const out = {
-    ...cells,
-    count: kept,
-    cell: new BigUint64Array(kept),
-    lat: new Float64Array(kept),
-    lng: new Float64Array(kept),
-    trips: new Float64Array(kept),
-    devices: new Float64Array(kept),
-    days: new Float64Array(kept),
-    profile: new Float64Array(kept * 24),
-    totalTrips: 0,
-    suppression: { k, suppressedCells: cells.count - kept },
-  };
-  let j = 0;
-  for (let i = 0; i < cells.count; i++) {
-    if (!(cells.trips[i]! >= k)) continue;
-    out.cell[j] = cells.cell[i]!;
-    out.lat[j] = cells.lat[i]!;
-    out.lng[j] = cells.lng[i]!;
-    out.trips[j] = cells.trips[i]!;
-    out.devices[j] = cells.devices[i]!;
-    out.days[j] = cells.days[i]!;
-    for (let h = 0; h < 24; h++) {
-      const v = cells.profile[i * 24 + h]!;
-      out.profile[j * 24 + h] = v >= k ? v : 0;
-    }
-    out.totalTrips += cells.trips[i]!;
-    j++;
-  }
+  const keep: number[] = [];
+  for (let i = 0; i < cells.count; i++) if (cells.trips[i]! >= k) keep.push(i);
+  const out = { ...cells, ...pickCells(cells, keep), suppression: { k, suppressedCells: cells.count - keep.length } };
+  for (let j = 0; j < out.profile.length; j++) if (!(out.profile[j]! >= k)) out.profile[j] = 0;
   return out;
 }
 
