@@ -41,6 +41,7 @@ export async function runIngestBench(options: { megabytes?: number } = {}): Prom
       if (!stdout.includes(`read ${trips}, stored ${trips}`)) throw new Error(`ingest did not store every row: ${stdout}`);
       const rssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? NaN);
       const rate = trips / wallS;
+      const splitBy = /\(read by (\w+)\)/.exec(stdout);
       rows.push({
         name: `ingest ${format} (${(size / 2 ** 20).toFixed(0)} MB, ${(trips / 1e6).toFixed(2)} M trips)`,
         value: rate / 1e6,
@@ -49,7 +50,7 @@ export async function runIngestBench(options: { megabytes?: number } = {}): Prom
         ratio: baselineS / wallS,
         target: `≥ ${TARGET[format]! / 1e6} M/s, RSS ≤ 1 GB`,
         met: rate >= TARGET[format]! && rssKb <= 2 ** 20,
-        note: `peak RSS ${(rssKb / 1024).toFixed(0)} MB; baseline = DuckDB ${READER[format]} scan${/\(read by (\w+)\)/.exec(stdout) ? `; split by ${/\(read by (\w+)\)/.exec(stdout)![1]}` : ''}${process.env.PARKZONES_MEMORY_LIMIT ? `; PARKZONES_MEMORY_LIMIT=${process.env.PARKZONES_MEMORY_LIMIT}` : ''}`,
+        note: `peak RSS ${(rssKb / 1024).toFixed(0)} MB; baseline = DuckDB ${READER[format]} scan${splitBy ? `; split by ${splitBy[1]}` : ''}${process.env.PARKZONES_MEMORY_LIMIT ? `; PARKZONES_MEMORY_LIMIT=${process.env.PARKZONES_MEMORY_LIMIT}` : ''}`,
       });
       fs.rmSync(file);
       fs.rmSync(db, { force: true });

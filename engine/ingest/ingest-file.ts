@@ -122,7 +122,9 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     const csvLoad = reader === 'csv' && csvReader === 'auto' ? await loadCsvWithDuckDb(conn, `${staging}_csv`, file, sniffed.gzip, name, csvOptions) : null;
     await conn.run('BEGIN TRANSACTION');
     const uploadId = Number((await conn.runAndReadAll("SELECT nextval('upload_id_seq')")).getRows()[0]![0]);
-    await createStaging(conn, staging);
+    // Parquet is staged as a view over the file (stageParquet); the other readers fill a staging table.
+    const stagedAsView = reader === 'parquet';
+    if (!stagedAsView) await createStaging(conn, staging);
     if (csvLoad) {
       readBy = 'duckdb';
       await stageCsvLoad(conn, staging, csvLoad);
@@ -180,7 +182,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       const hash = sha256;
       fillRaw = () => fillTextRaw(conn, file, sniffed.gzip, name, reader, uploadId, hash);
     }
-    const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? null);
+    const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? null, stagedAsView);
     if (totals.rejected > 0) await fillRaw();
     options.onProgress?.({ bytes: sniffed.size, totalBytes: sniffed.size, rows: totals.read });
     const previous = await conn.runAndReadAll('SELECT min(upload_id) FROM uploads WHERE sha256 = $sha', { sha: sha256 });
@@ -205,7 +207,8 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     await conn.run('ROLLBACK').catch(() => {});
     throw e;
   } finally {
-    for (const t of [staging, `${staging}_csv`]) await conn.run(`DROP TABLE IF EXISTS temp.${t}`).catch(() => conn.run(`DROP VIEW IF EXISTS temp.${t}`).catch(() => {}));
+    await conn.run(`DROP ${reader === 'parquet' ? 'VIEW' : 'TABLE'} IF EXISTS temp.${staging}`).catch(() => {});
+    await conn.run(`DROP TABLE IF EXISTS temp.${staging}_csv`).catch(() => {});
     conn.closeSync();
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
   }

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ParkzonesError } from '../errors.ts';
 import { mapCsvHeader, type ColumnUse, type CsvField } from './csv-mapping.ts';
 import { STAGING_COLUMNS } from './staging.ts';
+import { sqlString } from './sql-literal.ts';
 
 const DISTANCE_SQL: Record<string, string> = { m: '', km: ' * 1000', mi: ' * 1609.344' };
 const DURATION_SQL: Record<string, string> = { s: '', min: ' * 60', h: ' * 3600', ms: ' / 1000' };
@@ -87,17 +88,12 @@ export async function stageParquet(
   try {
     // A view, not a copy: each step of the upload reads the file again (DuckDB scans Parquet at ~150 M values/s),
     // and no table of every row competes for memory with the insert.
-    await conn.run(`DROP TABLE IF EXISTS temp.${staging}`);
     await conn.run(`CREATE TEMP VIEW ${staging} AS SELECT ${STAGING_COLUMNS.map(([c]) => `${exprs[c]} AS ${c}`).join(', ')} FROM ${src} p`);
     await conn.run(`SELECT count(*) FROM temp.${staging}`);
   } catch (e) {
     throw new ParkzonesError('BAD_FILE', `${displayName}: the Parquet file cannot be read to the end (${firstLine(e)})`, { file: displayName });
   }
   return uses;
-}
-
-function sqlString(s: string | null): string {
-  return s === null ? 'NULL' : `'${s.replaceAll("'", "''")}'`;
 }
 
 function firstLine(e: unknown): string {

@@ -14,6 +14,7 @@ import { readCsvRecords, sniffDelimiter, type CsvRecord } from './csv-records.ts
 import { openInput } from './open-input.ts';
 import { planCsv, SAMPLE_ROWS, type CsvPlan, type ReadCsvOptions } from './read-csv.ts';
 import { appendRows, STAGING_COLUMNS } from './staging.ts';
+import { sqlString } from './sql-literal.ts';
 
 /** Factors of read-csv.ts's unit conversions (csv-mapping.ts), written as DOUBLE literals so SQL multiplies by the same double. */
 const DISTANCE_FACTOR: Record<string, string> = { m: '1', km: '1000', mi: '1609.344' };
@@ -34,14 +35,6 @@ export interface CsvLoad {
   plan: CsvPlan;
   names: string[];
   provider: string | null;
-}
-
-/** What {@link stageCsvLoad} did. */
-export interface CsvStaged {
-  /** Data rows staged. */
-  rows: number;
-  /** Of those, rows SQL could not convert and JavaScript read. */
-  rowsReadByJs: number;
 }
 
 /**
@@ -79,7 +72,7 @@ export async function loadCsvWithDuckDb(
  * Converts a {@link loadCsvWithDuckDb} load into the (empty) staging table: SQL for the rows in plain forms, the
  * JavaScript converter for the rest. Drops the load's table.
  */
-export async function stageCsvLoad(conn: DuckDBConnection, staging: string, load: CsvLoad): Promise<CsvStaged> {
+export async function stageCsvLoad(conn: DuckDBConnection, staging: string, load: CsvLoad): Promise<void> {
   const { table, plan, names } = load;
   const { plain, exprs } = conversionSql(plan, load.provider);
   // One pass: rows in plain forms are converted, the others are marked and then read by JavaScript.
@@ -98,9 +91,7 @@ export async function stageCsvLoad(conn: DuckDBConnection, staging: string, load
     for (const row of part) row.raw = null;
     await appendRows(conn, staging, part);
   }
-  const total = Number((await conn.runAndReadAll(`SELECT count(*) FROM temp.${table}`)).getRows()[0]![0]);
   await conn.run(`DROP TABLE temp.${table}`);
-  return { rows: total, rowsReadByJs: rows.length };
 }
 
 /**
@@ -140,10 +131,16 @@ interface Head {
 
 /** The header and the first SAMPLE_ROWS records, read by the JavaScript reader; null when the file is too small to gain. */
 async function readHead(file: string, gzip: boolean, name: string): Promise<Head | null> {
-  const input = openInput(file, gzip, name);
+  let firstChunk: Buffer | null = null;
+  async function* remembered(): AsyncGenerator<Buffer> {
+    for await (const chunk of openInput(file, gzip, name).chunks) {
+      firstChunk ??= chunk;
+      yield chunk;
+    }
+  }
   let header: CsvRecord | null = null;
   const sample: CsvRecord[] = [];
-  outer: for await (const records of readCsvRecords(input.chunks, name)) {
+  outer: for await (const records of readCsvRecords(remembered(), name)) {
     for (const r of records) {
       if (!header) header = r;
       else if (sample.length < SAMPLE_ROWS) sample.push(r);
@@ -152,16 +149,14 @@ async function readHead(file: string, gzip: boolean, name: string): Promise<Head
   }
   if (!header || sample.length < SAMPLE_ROWS) return null;
   // skip = 1 drops the first line: the header must be it, whole (no blank line before it, no line break inside).
-  if (header.raw.includes('\n') || !(await firstLineIs(file, gzip, name, header.raw))) return null;
+  if (header.raw.includes('\n') || !firstLineIs(firstChunk!, header.raw)) return null;
   return { header, delimiter: sniffDelimiter(header.raw), sample };
 }
 
-async function firstLineIs(file: string, gzip: boolean, name: string, line: string): Promise<boolean> {
-  for await (const chunk of openInput(file, gzip, name).chunks) {
-    const text = chunk.toString('utf8', 0, Math.min(chunk.length, Buffer.byteLength(line) + 8)).replace(/^\uFEFF/, '');
-    return text.startsWith(line) && /^\r?\n/.test(text.slice(line.length));
-  }
-  return false;
+/** The file's first chunk starts with `line` (after a byte-order mark), then a line end. */
+function firstLineIs(chunk: Buffer, line: string): boolean {
+  const text = chunk.toString('utf8', 0, Math.min(chunk.length, Buffer.byteLength(line) + 8)).replace(/^\uFEFF/, '');
+  return text.startsWith(line) && /^\r?\n/.test(text.slice(line.length));
 }
 
 /** The plan has nothing SQL cannot do: no date and time joined from two columns, no H:MM:SS durations. */
@@ -242,8 +237,4 @@ function conversionSql(plan: CsvPlan, provider: string | null): { plain: string;
   const duration = number('duration_s', DURATION_FACTOR[unit('duration_s')]);
   exprs.duration_s = `COALESCE(${duration}, (${exprs.end_ms} - ${exprs.start_ms}) / 1000)`;
   return { plain: conds.length ? conds.join(' AND ') : 'TRUE', exprs };
-}
-
-function sqlString(s: string | null): string {
-  return s === null ? 'NULL' : `'${s.replaceAll("'", "''")}'`;
 }

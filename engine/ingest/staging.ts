@@ -52,10 +52,12 @@ export interface StagedCounts {
  * - provider names the file gives are upserted into `providers`.
  * The checks run once over the whole upload, not per batch, and good rows are inserted straight from staging.
  * Callers serialise ingests (Store.exclusive) so two uploads cannot both store the same trip.
+ * @param name the staging table, or with `isView` a view over the file (Parquet), which is filtered, not deleted from
  */
-export async function checkAndStore(conn: DuckDBConnection, name: string, uploadId: number, onlyProvider: string | null): Promise<StagedCounts> {
+export async function checkAndStore(
+  conn: DuckDBConnection, name: string, uploadId: number, onlyProvider: string | null, isView: boolean,
+): Promise<StagedCounts> {
   const { field, reason } = rejectColumnsSql();
-  const isView = (await conn.runAndReadAll(`SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name = $n`, { n: name })).getRows()[0]![0] !== 0n;
   const read = Number((await conn.runAndReadAll(`SELECT count(*) FROM temp.${name}`)).getRows()[0]![0]);
   if (read === 0) return { read, stored: 0, duplicate: 0, rejected: 0 };
   const rejected = Number(
