@@ -1,13 +1,12 @@
 #!/usr/bin/env -S node --max-semi-space-size=64
 // The larger young generation lets ingest's short-lived row objects die young: ≈20 % less CPU on a CSV upload.
-// Entry of the `parkzones` command: runs the TypeScript CLI through tsx, so no build step is needed.
-// `serve` starts the server (server/main.ts); every other command is the engine's CLI (engine/cli/main.ts),
-// which knows nothing of the server.
-import { register } from 'tsx/esm/api';
+// Entry of the `parkzones` command. It runs the built JavaScript (dist/, built by `npm ci`) when that is current,
+// else the TypeScript source through tsx (see pick-build.mjs). `serve` starts the server (server/main.ts); every
+// other command is the engine's CLI (engine/cli/main.ts), which knows nothing of the server.
+import { importSource } from './pick-build.mjs';
 
-register();
 if (process.argv[2] === 'serve') {
-  const { runServe } = await import('../server/main.ts');
+  const { runServe } = await importSource('server/main.ts');
   try {
     process.exitCode = await runServe(process.argv.slice(3));
   } catch (e) {
@@ -16,5 +15,5 @@ if (process.argv[2] === 'serve') {
     process.exitCode = 1;
   }
 } else {
-  await import('../engine/cli/main.ts');
+  await importSource('engine/cli/main.ts');
 }

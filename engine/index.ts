@@ -3,6 +3,7 @@
  * Pipeline: ingest (engine/ingest) → store (engine/store) → binning (engine/bin) → zones (engine/zones) → export (engine/export).
  */
 export { ParkzonesError, isParkzonesError, requireOption, type ErrorCode, type ErrorLocation } from './errors.ts';
+export { projectRoot } from './project-root.ts';
 export { openStore, defaultStorePath, Store, type StoreOptions, type Row } from './store/open-store.ts';
 export * from './h3/index.ts';
 export * from './ingest/index.ts';

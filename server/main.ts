@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultStorePath, isValidTimeZone } from '../engine/index.ts';
+import { defaultStorePath, isValidTimeZone, projectRoot } from '../engine/index.ts';
 import { startServer } from './index.ts';
 
 /** A bad environment variable: runServe reports its message alone and exits with 2. */
@@ -57,7 +57,7 @@ export async function runServe(argv: string[] = []): Promise<number> {
     return 2;
   }
   const dbPath = defaultStorePath();
-  const webDist = path.resolve(import.meta.dirname, '..', 'web', 'dist');
+  const webDist = path.join(projectRoot(), 'web', 'dist');
   let env;
   try {
     env = {
