@@ -1,4 +1,4 @@
-// Minimal types for the parts of autocannon 8 that bench/server.ts uses (the package ships none; @types/autocannon is not installed).
+// Minimal types for the parts of autocannon 8 that the server benchmarks use (the package ships none; @types/autocannon is not installed).
 declare module 'autocannon' {
   interface Histogram {
     average: number;
@@ -6,6 +6,7 @@ declare module 'autocannon' {
     p90: number;
     p99: number;
     max: number;
+    total: number;
   }
   interface Options {
     url: string;
@@ -23,6 +24,10 @@ declare module 'autocannon' {
     timeouts: number;
     non2xx: number;
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** A running load: awaitable for its result; `stop()` ends it early (the result covers what ran). */
+  interface Instance extends Promise<Result> {
+    stop(): void;
+  }
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

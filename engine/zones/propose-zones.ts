@@ -9,6 +9,7 @@ import { excludedMask, parseExclusions } from './exclusions.ts';
 import { hexHull, hexOutline, type FootprintGeometry } from './footprint.ts';
 import { weightedMedian } from './geo.ts';
 import type { GreedyStop } from './mclp-greedy.ts';
+import { proposeZonesOffThread } from './propose-off-thread.ts';
 import { resolveZoneOptions, type ResolvedZoneOptions, type ZoneFilter, type ZoneOptions } from './options.ts';
 import { selectDbscan, selectMclp, type ZoneSelection } from './zone-selection.ts';
 
@@ -195,6 +196,8 @@ export async function proposeZonesFromDemand(
 export interface ProposeZonesHooks {
   /** Progress callback: fraction 0–1 and stage. */
   onProgress?: ZoneProgress;
+  /** Run zone selection in a worker thread (engine/zones/propose-off-thread.ts), so this event loop stays free. */
+  offThread?: boolean;
 }
 
 /**
@@ -215,7 +218,8 @@ export async function proposeZones(store: Store, options: ZoneOptions = {}, hook
   hooks.onProgress?.(0, 'demand');
   const demand = await demandCells(store, { res: opts.res, filter: opts.filter, parkedTime: false, distinct: false });
   const demandMs = Math.round((performance.now() - started) * 10) / 10;
-  const proposal = await proposeZonesFromDemand(demand, opts, { onProgress: hooks.onProgress, peaks: storePeaks(store) });
+  const core = { onProgress: hooks.onProgress, peaks: storePeaks(store) };
+  const proposal = hooks.offThread ? await proposeZonesOffThread(demand, opts, core) : await proposeZonesFromDemand(demand, opts, core);
   proposal.timingsMs = { demand: demandMs, ...proposal.timingsMs };
   return proposal;
 }

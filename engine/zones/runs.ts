@@ -42,6 +42,8 @@ export interface StoredRun {
 export interface ExecuteRunHooks {
   /** Progress callback (also written to the run row as `progress` and `stage`). */
   onProgress?: ZoneProgress;
+  /** Select zones in a worker thread (a server's event loop stays free); the result is the same. */
+  offThread?: boolean;
 }
 
 /** Hooks of {@link createRun}. */
@@ -107,7 +109,7 @@ export async function executeRun(store: Store, runId: number, hooks: ExecuteRunH
     };
     let proposal: ZoneProposal;
     try {
-      proposal = await proposeZones(store, { ...reserved.params, filter: reserved.filter }, { onProgress });
+      proposal = await proposeZones(store, { ...reserved.params, filter: reserved.filter }, { onProgress, offThread: hooks.offThread });
       await writes;
       await saveZones(conn, runId, proposal);
     } catch (e) {

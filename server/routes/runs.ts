@@ -39,7 +39,7 @@ export async function startRun(deps: ResolvedDeps, options: ZoneOptions): Promis
   const run = await reserveRun(deps.store, options);
   const { state, done } = deps.jobs.enqueue<number>(
     'recompute',
-    async (report) => (await executeRun(deps.store, run.runId, { onProgress: (fraction, stage) => report(fraction, stage) })).run.runId,
+    async (report) => (await executeRun(deps.store, run.runId, { onProgress: (fraction, stage) => report(fraction, stage), offThread: true })).run.runId,
     { runId: run.runId },
   );
   return { run, state, done };
