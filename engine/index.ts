@@ -4,6 +4,9 @@
  */
 export { ParkzonesError, isParkzonesError, requireOption, type ErrorCode, type ErrorLocation } from './errors.ts';
 export { projectRoot } from './project-root.ts';
+export { SCHEMA_VERSION } from './store/schema.ts';
+export { migrateStore, schemaVersion, type MigrationProgress } from './store/migrate.ts';
+export { STORED_CELL_RESOLUTIONS, endCellSql } from './store/cell-columns.ts';
 export { openStore, defaultStorePath, Store, type StoreOptions, type Row } from './store/open-store.ts';
 export * from './h3/index.ts';
 export * from './ingest/index.ts';

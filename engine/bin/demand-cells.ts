@@ -2,6 +2,7 @@ import { cellToLatLng } from 'h3-js';
 import { requireOption } from '../errors.ts';
 import { cellToHex } from '../h3/index.ts';
 import type { Store } from '../store/open-store.ts';
+import { endCellSql } from '../store/cell-columns.ts';
 import { tripFilterSql, type DemandFilter } from './trip-filter.ts';
 import { parkedTripsSql } from './parked-sql.ts';
 import { isoDowSql, localSecondsSql } from './local-time-sql.ts';
@@ -60,6 +61,11 @@ export interface DemandSqlParts {
   localSeconds?: string;
   /** Count distinct devices and days per cell (the costliest part: half the query). Default true; false gives 0. */
   distinct?: boolean;
+  /**
+   * SQL of a row's cell. Default `h3_cell(end_lat, end_lng, $res)`, for any source with points; over the store's
+   * trips, the stored column (store/cell-columns.ts `endCellSql`), which needs no H3 work at query time.
+   */
+  cell?: string;
 }
 
 /**
@@ -71,7 +77,7 @@ export function demandCellsSql(parts: DemandSqlParts): string {
   const rows = `
       SELECT cell, device_id, parked_s, loc // 86400 AS day, (loc % 86400) // 3600 AS h, ${isoDowSql('loc')} AS dow
       FROM (
-        SELECT h3_cell(end_lat, end_lng, $res::INTEGER) AS cell, device_id, ${parts.parked ? 'parked_s' : 'NULL::DOUBLE AS parked_s'},
+        SELECT ${parts.cell ?? 'h3_cell(end_lat, end_lng, $res::INTEGER)'} AS cell, device_id, ${parts.parked ? 'parked_s' : 'NULL::DOUBLE AS parked_s'},
                ${local.replaceAll('end_s', '(epoch_ms(end_time) // 1000)')} AS loc
         FROM ${parts.source} WHERE ${parts.where ?? 'TRUE'}
       )`;
@@ -108,7 +114,7 @@ export function validateRes(res: number, option = 'res'): void {
 }
 
 /**
- * Bins trip ends into H3 cells with DuckDB (`h3_cell(end_lat, end_lng, res)`) and returns each cell's demand:
+ * Bins trip ends into H3 cells with DuckDB (a GROUP BY on the trips' stored cell column) and returns each cell's demand:
  * trip ends, devices, days, weekday share, median parked time and 24-hour profile.
  * @example
  * const d = await demandCells(store, { res: 10, filter: { days: 'weekday', tz: 'America/New_York' } });
@@ -123,8 +129,9 @@ export async function demandCells(store: Store, options: DemandOptions): Promise
     parked,
     localSeconds: await storeLocalSecondsSql(store, f.tz),
     distinct: options.distinct,
+    cell: endCellSql(options.res),
   });
-  const reader = await store.conn.runAndReadAll(sql, { ...f.params, res: options.res });
+  const reader = await store.conn.runAndReadAll(sql, f.params);
   const n = reader.currentRowCount;
   const cols = n > 0 ? reader.getColumns() : Array.from({ length: 30 }, () => []);
   const out: DemandCells = {
@@ -162,9 +169,9 @@ export async function demandByProvider(
   validateRes(options.res);
   const f = tripFilterSql(options.filter);
   const reader = await store.conn.runAndReadAll(
-    `SELECT h3_cell(end_lat, end_lng, $res::INTEGER) AS cell, provider_id, count(*)::DOUBLE AS trips
+    `SELECT ${endCellSql(options.res)} AS cell, provider_id, count(*)::DOUBLE AS trips
      FROM trips WHERE ${f.where} GROUP BY ALL HAVING cell IS NOT NULL ORDER BY cell, provider_id`,
-    { ...f.params, res: options.res },
+    f.params,
   );
   const cols = reader.currentRowCount > 0 ? reader.getColumns() : [[], [], []];
   return { cell: BigUint64Array.from(cols[0] as bigint[]), providerId: (cols[1] as string[]).map(String), trips: Float64Array.from(cols[2] as number[]) };

@@ -1,6 +1,7 @@
 import { INTEGER, UBIGINT, DuckDBDataChunk } from '@duckdb/node-api';
 import { requireOption } from '../errors.ts';
 import type { Store } from '../store/open-store.ts';
+import { endCellSql } from '../store/cell-columns.ts';
 import { tripFilterSql, type DemandFilter } from './trip-filter.ts';
 import { parkedTripsSql } from './parked-sql.ts';
 import { validateRes } from './demand-cells.ts';
@@ -80,7 +81,7 @@ export async function parkedPeaks(store: Store, options: ParkedPeaksOptions): Pr
       `WITH p AS (
          SELECT g.grp, floor(epoch(t.end_time) / ${slot})::BIGINT AS a, floor(epoch(t.park_end) / ${slot})::BIGINT + 1 AS b
          FROM (${parkedTripsSql(options.capHours)}) t
-         JOIN temp.parked_groups g ON g.cell = h3_cell(t.end_lat, t.end_lng, $res::INTEGER)
+         JOIN temp.parked_groups g ON g.cell = ${endCellSql(options.res, 't.')}
          WHERE g.grp >= 0 AND t.device_id IS NOT NULL AND ${f.where}
        ),
        days AS (
@@ -103,7 +104,7 @@ export async function parkedPeaks(store: Store, options: ParkedPeaksOptions): Pr
        )
        SELECT grp, max(peak)::DOUBLE AS peak, quantile_cont(peak, $pct::DOUBLE)::DOUBLE AS pct, (SELECT count(*) FROM days)::DOUBLE AS days
        FROM daily GROUP BY grp`,
-      { ...f.params, tz: f.tz, res: options.res, pct: percentile },
+      { ...f.params, tz: f.tz, pct: percentile },
     );
     let days = 0;
     for (const row of reader.getRows()) {

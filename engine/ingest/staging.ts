@@ -1,6 +1,7 @@
 import { BIGINT, DOUBLE, VARCHAR, DuckDBDataChunk, type DuckDBConnection } from '@duckdb/node-api';
 import type { StagingRow } from './staging-row.ts';
 import { rejectColumnsSql } from './row-checks.ts';
+import { cellValuesSql } from '../store/cell-columns.ts';
 
 /** Staging table columns, in order; the readers fill them through {@link appendRows} or SQL. */
 export const STAGING_COLUMNS = [
@@ -95,7 +96,8 @@ export async function checkAndStore(
         `INSERT INTO trips
          SELECT provider_id, trip_id, device_id, vehicle_type, trip_type,
                 make_timestamptz((start_ms * 1000)::BIGINT), make_timestamptz((end_ms * 1000)::BIGINT),
-                start_lat, start_lng, end_lat, end_lng, distance_m, duration_s, $upload_id
+                start_lat, start_lng, end_lat, end_lng, distance_m, duration_s, $upload_id,
+                ${cellValuesSql('g.').join(', ')}
          FROM ${goodRows} g
          ANTI JOIN temp.${name}_repeats d ON d.provider_id = g.provider_id AND d.trip_id = g.trip_id AND g.row_number <> d.keep
          ANTI JOIN trips t ON t.provider_id = g.provider_id AND t.trip_id = g.trip_id`,

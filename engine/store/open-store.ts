@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { SCHEMA_SQL } from './schema.ts';
 import { registerH3Functions } from '../bin/register-h3.ts';
+import { migrateStore, type MigrationProgress } from './migrate.ts';
 
 /** Options of {@link openStore}. */
 export interface StoreOptions {
@@ -12,6 +13,8 @@ export interface StoreOptions {
   threads?: number;
   /** DuckDB memory limit, e.g. '1GB'; past it DuckDB spills to disk. Default: $PARKZONES_MEMORY_LIMIT, else 1GB. */
   memoryLimit?: string;
+  /** Progress of a schema migration of a store made by an earlier parkzones (store/migrate.ts). Default: none. */
+  onMigrate?: MigrationProgress;
 }
 
 /** The store's default file: $PARKZONES_DB, else ./data/parkzones.duckdb (relative to the working directory). */
@@ -93,5 +96,12 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   registerH3Functions(conn);
   await conn.run("SET TimeZone = 'UTC'");
   await conn.run(SCHEMA_SQL);
+  try {
+    await migrateStore(conn, options.onMigrate);
+  } catch (e) {
+    conn.closeSync();
+    instance.closeSync();
+    throw e;
+  }
   return new Store(instance, conn, file);
 }

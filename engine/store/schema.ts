@@ -2,7 +2,10 @@
  * The store's tables. Analysts query them directly with DuckDB, so names and columns are an interface:
  * change them only with a migration. See ../../README.md "Data model".
  */
-export const SCHEMA_VERSION = 1;
+import { cellColumnsDdl } from './cell-columns.ts';
+
+/** 1: the first tables. 2: trips carry their H3 end cells at resolutions 7–12 (store/cell-columns.ts). */
+export const SCHEMA_VERSION = 2;
 
 /**
  * DDL run on every open; idempotent.
@@ -42,7 +45,8 @@ CREATE TABLE IF NOT EXISTS trips (
   end_lng DOUBLE NOT NULL,
   distance_m DOUBLE,
   duration_s DOUBLE,
-  upload_id BIGINT NOT NULL
+  upload_id BIGINT NOT NULL,
+  ${cellColumnsDdl()}
 );
 CREATE TABLE IF NOT EXISTS providers (
   provider_id VARCHAR PRIMARY KEY,
