@@ -66,6 +66,7 @@ export {
   applyPlanEdits,
   checkPlanEdits,
   labelRun,
+  checkRunLabel,
   runLabels,
   setCurrentRun,
   currentRunId,

@@ -286,3 +286,15 @@ export async function currentRunId(store: Store): Promise<number | null> {
   const rows = await store.query(`SELECT value FROM meta WHERE key = 'current_run_id'`);
   return rows.length ? Number(rows[0]!.value) : null;
 }
+
+/**
+ * Checks a run's name and note as given to POST /api/runs or PATCH /api/runs/:id (absent fields stay absent).
+ * @throws ParkzonesError BAD_OPTION naming `name` or `note`
+ */
+export function checkRunLabel(label: { name?: unknown; note?: unknown }): { name?: string | null; note?: string | null } {
+  const out: { name?: string | null; note?: string | null } = {};
+  const name = checkName(label.name, false);
+  if (name !== undefined) out.name = name;
+  if (label.note !== undefined) out.note = checkNote(label.note);
+  return out;
+}

@@ -14,6 +14,8 @@ export function registerConfig(app: Express, deps: ResolvedDeps): void {
       tz: deps.tz,
       role: req.principal?.role ?? null,
       providerId: req.principal?.providerId ?? null,
+      // Planners may start recomputes only where the server allows it (PARKZONES_PLANNER_RECOMPUTE=1).
+      plannerRecompute: deps.plannerRecompute,
     });
   });
 }
