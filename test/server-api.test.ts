@@ -30,8 +30,8 @@ describe('health, config, OpenAPI', () => {
   });
 
   it('GET /api/config tells the caller its role, provider, k, time zone and basemap', async () => {
-    expect((await api(t, '/api/config')).json).toEqual({ basemapStyleUrl: null, kAnonymity: 5, tz: 'UTC', role: null, providerId: null });
-    expect((await api(t, '/api/config', { key: t.keys.operator })).json).toEqual({ basemapStyleUrl: null, kAnonymity: 5, tz: 'UTC', role: 'operator', providerId: p0 });
+    expect((await api(t, '/api/config')).json).toEqual({ basemapStyleUrl: null, kAnonymity: 5, tz: 'UTC', role: null, providerId: null, plannerRecompute: false });
+    expect((await api(t, '/api/config', { key: t.keys.operator })).json).toEqual({ basemapStyleUrl: null, kAnonymity: 5, tz: 'UTC', role: 'operator', providerId: p0, plannerRecompute: false });
   });
 
   it('GET /api/openapi.json documents exactly the registered routes', async () => {
@@ -315,7 +315,7 @@ describe('an empty store', () => {
       expect(cells.json).toMatchObject({ type: 'FeatureCollection', features: [], totalTrips: 0 });
       const tile = await api(empty, '/api/tiles/12/1072/1577.mvt', { key: empty.keys.planner });
       expect(tile.status).toBe(200);
-      expect((await api(empty, '/api/runs', { key: empty.keys.planner })).json).toEqual({ runs: [] });
+      expect((await api(empty, '/api/runs', { key: empty.keys.planner })).json).toEqual({ runs: [], currentRunId: null });
     } finally {
       await empty.close();
     }
