@@ -151,6 +151,15 @@ describe('plans over HTTP', () => {
   });
 });
 
+describe('names, not ids', () => {
+  it("an operator's account and provider list carry its provider's name", async () => {
+    const name = city.providers[0]!.name;
+    expect(name).toBeTruthy();
+    expect((await api(t, '/api/config', { key: t.keys.operator })).json.providerName).toBe(name);
+    expect((await api(t, '/api/providers', { key: t.keys.operator })).json.providers).toEqual([{ id: p0, name }]);
+  });
+});
+
 describe('the grouped reject report', () => {
   it("groups an operator's rejects by reason with counts and a few rows, and serves them all as CSV", async () => {
     const uploads = (await api(t, '/api/uploads', { key: t.keys.operator })).json.uploads;

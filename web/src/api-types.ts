@@ -13,6 +13,7 @@ export interface ApiConfig {
   tz?: string; // the city's IANA time zone: hours of day, dates and weekdays are local to it (servers before it: UTC)
   role: Role | null;
   providerId: string | null;
+  providerName?: string | null; // the operator's provider's name, when an upload gave one
   plannerRecompute?: boolean; // planners may start recomputes on this server
 }
 

@@ -93,7 +93,7 @@ function drawLegend(): void {
     hiddenNote: config && config.role !== 'admin' ? `Hexes with fewer than ${config.kAnonymity} trip ends are not shown, to protect riders' privacy.` : null,
     tiles: demandTiles,
     zones: compareRunId ? 'compare' : selectedRunId ? 'run' : 'none',
-    periodText: filterText(filter),
+    periodText: filterText(filter, new Map(getState().providers.flatMap((p) => (p.name ? [[p.providerId, p.name] as [string, string]] : [])))),
   });
 }
 
