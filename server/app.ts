@@ -12,6 +12,7 @@ import { registerUploads } from './routes/uploads.ts';
 import { registerCells } from './routes/cells.ts';
 import { registerProviders } from './routes/providers.ts';
 import { registerRuns } from './routes/runs.ts';
+import { registerPlans } from './routes/plans.ts';
 
 /** The Express app and the dependencies it resolved (queue, cache …), for the caller to close. */
 export interface CreatedApp {
@@ -50,6 +51,7 @@ export function createApp(input: AppDeps): CreatedApp {
   registerUploads(app, deps);
   registerProviders(app, deps);
   registerCells(app, deps);
+  registerPlans(app, deps); // before the runs routes: /api/runs/current is not a run id
   registerRuns(app, deps);
   app.use('/api', (req) => {
     throw new HttpProblem(404, 'NO_ROUTE', 'Not found', `no endpoint ${req.method} ${req.originalUrl.split('?')[0]}; see /api/openapi.json`);

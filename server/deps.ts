@@ -25,6 +25,8 @@ export interface AppDeps {
   uploadLane?: Lane;
   /** Demand and tile cache of the store. */
   cache?: DemandCache;
+  /** Planners may start recomputes (POST /api/runs), not only make plans. Default false (analysts and admins only). */
+  plannerRecompute?: boolean;
   /** Where unexpected errors are written. Default console.error. */
   log?: (message: string) => void;
 }
@@ -107,6 +109,7 @@ export function resolveDeps(deps: AppDeps): ResolvedDeps {
     jobs: deps.jobs ?? shared().jobs,
     uploadLane: deps.uploadLane ?? shared().uploadLane,
     cache: deps.cache ?? shared().cache,
+    plannerRecompute: deps.plannerRecompute ?? false,
     log: deps.log ?? ((m) => console.error(m)),
   };
 }

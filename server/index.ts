@@ -28,6 +28,8 @@ export interface StartServerOptions {
   staticDir?: string;
   /** On a store that never had an upload: ingest the demo city and compute a first run ({@link DEMO_FIRST_RUN}). Default false. */
   seedDemo?: boolean;
+  /** Planners may start recomputes (POST /api/runs), not only plans. Default false. */
+  plannerRecompute?: boolean;
   /** Progress messages (seeding). Default: none. */
   log?: (message: string) => void;
 }
@@ -75,6 +77,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       uploadLimitBytes: options.uploadLimitBytes,
       basemapStyleUrl: options.basemapStyleUrl ?? null,
       staticDir: options.staticDir ?? null,
+      plannerRecompute: options.plannerRecompute ?? false,
       log: (m) => console.error(m),
     });
     if (options.seedDemo && (await needsDemo(store))) {

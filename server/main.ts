@@ -3,7 +3,7 @@
  * seeds a demo city and a first run on first start, prints an admin key once, and serves the page (web/dist) at /
  * and the API at /api on $HOST:$PORT (default 127.0.0.1:8080).
  * Environment: PARKZONES_DB, HOST, PORT, BASEMAP_STYLE_URL, PARKZONES_K (k-anonymity), PARKZONES_TZ (the city's time
- * zone), PARKZONES_UPLOAD_LIMIT_MB, PARKZONES_DEMO=0 (do not seed).
+ * zone), PARKZONES_UPLOAD_LIMIT_MB, PARKZONES_DEMO=0 (do not seed), PARKZONES_PLANNER_RECOMPUTE=1 (planners may recompute).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,6 +41,7 @@ Configuration is by environment:
   PARKZONES_TZ               the city's IANA time zone: hours of day on the page are local to it (default UTC)
   PARKZONES_UPLOAD_LIMIT_MB  largest upload (default 512)
   PARKZONES_DEMO=0           do not seed the demo city into an empty store
+  PARKZONES_PLANNER_RECOMPUTE=1  planners may start recomputes (POST /api/runs); by default only analysts and admins
 
 On a store without uploads the first start generates and ingests a demo city and computes a first run; a store
 without an admin key gets one, printed once.
@@ -84,6 +85,7 @@ export async function runServe(argv: string[] = []): Promise<number> {
     basemapStyleUrl: process.env.BASEMAP_STYLE_URL || undefined,
     staticDir: webDist,
     seedDemo: process.env.PARKZONES_DEMO !== '0',
+    plannerRecompute: process.env.PARKZONES_PLANNER_RECOMPUTE === '1',
     log,
   });
   log(`store ${path.resolve(dbPath)}`);

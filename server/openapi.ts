@@ -95,6 +95,21 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
           responses: { 200: json(ref('UploadDetail'), 'Upload'), ...errors(400, 401, 403, 404) },
         }),
       },
+      '/api/uploads/{id}/reject-groups': {
+        get: op('An upload’s rejects grouped by reason (and field), largest first, each with its count and first rows (raw rows only for admins)', ['admin', 'operator'], {
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
+            { name: 'rows', in: 'query', description: 'Rows shown per group', schema: { type: 'integer', minimum: 0, maximum: 100, default: 3 } },
+          ],
+          responses: { 200: json(ref('RejectGroups'), 'Grouped rejects'), ...errors(400, 401, 403, 404) },
+        }),
+      },
+      '/api/uploads/{id}/rejects.csv': {
+        get: op('Every reject of an upload as CSV (upload_id, row_number, field, reason; raw for admins)', ['admin', 'operator'], {
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          responses: { 200: { description: 'CSV, RFC 4180', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors(400, 401, 403, 404) },
+        }),
+      },
       '/api/providers': {
         get: op('The providers the caller may see, with their stored trips', ['admin', 'analyst', 'planner', 'operator'], {
           description:
@@ -142,11 +157,41 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
           parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }],
           responses: { 200: json({ type: 'object', properties: { runs: { type: 'array', items: ref('Run') } } }, 'Runs'), ...errors(400, 401, 403) },
         }),
-        post: op('Start a recompute (background job; one at a time per store, others queue)', ['admin', 'analyst'], {
+        post: op('Start a recompute (background job; one at a time per store, others queue)', ['admin', 'analyst', 'planner'], {
+          'x-planner': 'only where the server sets PARKZONES_PLANNER_RECOMPUTE=1 (GET /api/config plannerRecompute)',
           description:
-            'Stores the run at once and answers 202 with it (its runId, Location /api/runs/{runId}): status running when the queue was free, else queued with its queuePosition (runs ahead of it). A run still queued when the server stops is marked failed. ',
-          requestBody: { required: false, content: { 'application/json': { schema: ref('ZoneOptions') } } },
+            'The body holds zone options and, optionally, the run’s name and note. Stores the run at once and answers 202 with it (its runId, Location /api/runs/{runId}): status running when the queue was free, else queued with its queuePosition (runs ahead of it). A run still queued when the server stops is marked failed. ',
+          requestBody: { required: false, content: { 'application/json': { schema: { allOf: [ref('ZoneOptions'), { type: 'object', properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, note: { type: 'string', maxLength: 4000 } } }] } } } },
           responses: { 202: json(ref('Run'), 'Queued'), ...errors(400, 401, 403, 415) },
+        }),
+      },
+      '/api/runs/current': {
+        get: op('The run or plan the city marked current (the page opens on it)', ['admin', 'analyst', 'planner'], {
+          responses: { 200: json(ref('Run'), 'The current run'), ...errors(401, 403, 404) },
+        }),
+      },
+      '/api/runs/{id}/current': {
+        put: op('Mark a done run or plan as the one the city uses (one at a time)', ['admin', 'planner'], {
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          responses: { 200: json(ref('Run'), 'Marked current'), ...errors(400, 401, 403, 404, 409) },
+        }),
+      },
+      '/api/runs/{id}/plans': {
+        post: op('Make a plan from a done run: move, delete, add zones, fix capacities, add areas to avoid', ['admin', 'analyst', 'planner'], {
+          description:
+            'Applies the edits in order to the run’s zones (an added zone gets id add-N, N counting the adds, so later edits may name it) and stores the edited set as a new done run that names its parent, ' +
+            'with covered share, covered trips, median walk and slots recomputed at once over the parent’s demand (capacities from parked-vehicle peaks unless fixed). ' +
+            'The areas to avoid join the parent’s exclude option: POST /api/runs/{id}/recompute from the plan keeps zone centres out of them. Answers 201 with the plan, Location /api/runs/{planId}. ',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('NewPlan') } } },
+          responses: { 201: json(ref('Run'), 'The plan'), ...errors(400, 401, 403, 404, 409, 415) },
+        }),
+      },
+      '/api/runs/{id}/recompute': {
+        post: op('Recompute from a run or plan: its options, its filter and its areas to avoid, as a new queued run naming it as parent', ['admin', 'analyst', 'planner'], {
+          'x-planner': 'only where the server sets PARKZONES_PLANNER_RECOMPUTE=1 (GET /api/config plannerRecompute)',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          responses: { 202: json(ref('Run'), 'Queued'), ...errors(400, 401, 403, 404) },
         }),
       },
       '/api/runs/compare': {
@@ -159,6 +204,11 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
         get: op('One run with its progress (0–1) and stage', ['admin', 'analyst', 'planner'], {
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
           responses: { 200: json(ref('Run'), 'Run'), ...errors(400, 401, 403, 404) },
+        }),
+        patch: op('Rename or annotate a run or plan', ['admin', 'analyst', 'planner'], {
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { name: { type: ['string', 'null'], minLength: 1, maxLength: 200 }, note: { type: ['string', 'null'], maxLength: 4000 } } } } } },
+          responses: { 200: json(ref('Run'), 'Run'), ...errors(400, 401, 403, 404, 415) },
         }),
       },
       '/api/runs/{id}/zones': {
@@ -211,6 +261,7 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
             basemapStyleUrl: { type: ['string', 'null'] }, kAnonymity: { type: 'integer' },
             tz: { type: 'string', description: 'IANA time zone of the city (PARKZONES_TZ): pass it as the tz of filters so hours of day are local' },
             role: { type: ['string', 'null'], enum: ['admin', 'analyst', 'planner', 'operator', null] }, providerId: { type: ['string', 'null'] },
+            plannerRecompute: { type: 'boolean', description: 'Planners may start recomputes (PARKZONES_PLANNER_RECOMPUTE=1)' },
           },
         },
         ProviderList: {
@@ -252,6 +303,32 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
           properties: {
             runId: { type: 'integer' }, jobId: { type: ['integer', 'null'] }, status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] }, progress: { type: 'number', minimum: 0, maximum: 1 },
             stage: { type: ['string', 'null'] }, queuePosition: { type: 'integer' }, createdAt: { type: 'string' }, params: { type: 'object' }, stats: { type: ['object', 'null'] }, error: { type: ['string', 'null'] },
+            name: { type: ['string', 'null'] }, note: { type: ['string', 'null'] }, parentRunId: { type: ['integer', 'null'], description: 'The run a plan was made from, or a recompute started from' },
+            authorRole: { type: ['string', 'null'] }, kind: { type: 'string', enum: ['run', 'plan'] }, edits: { type: ['array', 'null'], items: ref('PlanEdit') },
+            current: { type: 'boolean', description: 'The run the city marked current' },
+          },
+        },
+        PlanEdit: {
+          oneOf: [
+            { type: 'object', required: ['op', 'zone_id', 'lat', 'lng'], properties: { op: { const: 'move' }, zone_id: { type: 'string' }, lat: { type: 'number' }, lng: { type: 'number' } } },
+            { type: 'object', required: ['op', 'zone_id'], properties: { op: { const: 'delete' }, zone_id: { type: 'string' } } },
+            { type: 'object', required: ['op', 'lat', 'lng'], properties: { op: { const: 'add' }, lat: { type: 'number' }, lng: { type: 'number' }, capacity: { type: ['integer', 'null'], minimum: 0 } } },
+            { type: 'object', required: ['op', 'zone_id', 'capacity'], properties: { op: { const: 'capacity' }, zone_id: { type: 'string' }, capacity: { type: ['integer', 'null'], minimum: 0, description: 'null: size from parked-vehicle peaks again' } } },
+          ],
+        },
+        NewPlan: {
+          type: 'object', required: ['name'], additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 }, note: { type: 'string', maxLength: 4000 },
+            edits: { type: 'array', items: ref('PlanEdit') },
+            exclusions: { type: 'object', description: 'Areas to avoid: GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection of them ([lng, lat])' },
+          },
+        },
+        RejectGroups: {
+          type: 'object',
+          properties: {
+            uploadId: { type: 'integer' }, total: { type: 'integer' },
+            groups: { type: 'array', items: { type: 'object', properties: { reason: { type: 'string' }, field: { type: 'string' }, count: { type: 'integer' }, rows: { type: 'array', items: ref('Reject') } } } },
           },
         },
       },

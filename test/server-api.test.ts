@@ -30,8 +30,8 @@ describe('health, config, OpenAPI', () => {
   });
 
   it('GET /api/config tells the caller its role, provider, k, time zone and basemap', async () => {
-    expect((await api(t, '/api/config')).json).toEqual({ basemapStyleUrl: null, kAnonymity: 5, tz: 'UTC', role: null, providerId: null });
-    expect((await api(t, '/api/config', { key: t.keys.operator })).json).toEqual({ basemapStyleUrl: null, kAnonymity: 5, tz: 'UTC', role: 'operator', providerId: p0 });
+    expect((await api(t, '/api/config')).json).toEqual({ basemapStyleUrl: null, kAnonymity: 5, tz: 'UTC', role: null, providerId: null, plannerRecompute: false });
+    expect((await api(t, '/api/config', { key: t.keys.operator })).json).toEqual({ basemapStyleUrl: null, kAnonymity: 5, tz: 'UTC', role: 'operator', providerId: p0, providerName: null, plannerRecompute: false }); // no upload has named it yet
   });
 
   it('GET /api/openapi.json documents exactly the registered routes', async () => {
@@ -184,8 +184,8 @@ describe('providers', () => {
   });
 
   it('GET /api/providers gives an operator only its own provider, without a count', async () => {
-    expect((await api(t, '/api/providers', { key: t.keys.operator })).json).toEqual({ providers: [{ id: p0 }] });
-    expect((await api(t, '/api/providers', { key: t.keys.otherOperator })).json).toEqual({ providers: [{ id: p1 }] });
+    expect((await api(t, '/api/providers', { key: t.keys.operator })).json).toEqual({ providers: [{ id: p0, name: city.providers[0]!.name }] });
+    expect((await api(t, '/api/providers', { key: t.keys.otherOperator })).json).toEqual({ providers: [{ id: p1, name: city.providers[1]!.name }] });
   });
 
   it('GET /api/providers leaves out a count below k for a planner, not for an admin', async () => {
@@ -315,7 +315,7 @@ describe('an empty store', () => {
       expect(cells.json).toMatchObject({ type: 'FeatureCollection', features: [], totalTrips: 0 });
       const tile = await api(empty, '/api/tiles/12/1072/1577.mvt', { key: empty.keys.planner });
       expect(tile.status).toBe(200);
-      expect((await api(empty, '/api/runs', { key: empty.keys.planner })).json).toEqual({ runs: [] });
+      expect((await api(empty, '/api/runs', { key: empty.keys.planner })).json).toEqual({ runs: [], currentRunId: null });
     } finally {
       await empty.close();
     }

@@ -18,12 +18,15 @@ export type Action =
   | 'aggregates:read' // demand cells and tiles (an operator only its own provider's; all but admin k-suppressed)
   | 'aggregates:all-providers' // aggregates over any provider, not just one's own
   | 'runs:create' // start a recompute
-  | 'runs:read'; // read runs, their zones and exports, and compare runs
+  | 'runs:read' // read runs, their zones and exports, and compare runs
+  | 'plans:edit' // make a plan from a run (move, delete, add zones; areas to avoid), name and annotate runs
+  | 'runs:mark-current'; // mark the run or plan the city uses (the page opens on it)
 
 const MATRIX: Record<Role, readonly Action[]> = {
-  admin: ['keys:manage', 'uploads:create', 'uploads:read', 'rows:raw', 'aggregates:read', 'aggregates:all-providers', 'runs:create', 'runs:read'],
-  analyst: ['aggregates:read', 'aggregates:all-providers', 'runs:create', 'runs:read'],
-  planner: ['aggregates:read', 'aggregates:all-providers', 'runs:read'],
+  admin: ['keys:manage', 'uploads:create', 'uploads:read', 'rows:raw', 'aggregates:read', 'aggregates:all-providers', 'runs:create', 'runs:read', 'plans:edit', 'runs:mark-current'],
+  analyst: ['aggregates:read', 'aggregates:all-providers', 'runs:create', 'runs:read', 'plans:edit'],
+  // Planners recompute only where the server allows it (PARKZONES_PLANNER_RECOMPUTE=1; server/routes/plans.ts).
+  planner: ['aggregates:read', 'aggregates:all-providers', 'runs:read', 'plans:edit', 'runs:mark-current'],
   operator: ['uploads:create', 'uploads:read', 'aggregates:read'],
 };
 

@@ -2,4 +2,4 @@
 export { suppressCells, visibleCellSet, suppressProfile, checkK, DEFAULT_K, type CellColumns, type SuppressionInfo } from './suppress-cells.ts';
 export { suppressZones, type SuppressibleZone } from './suppress-zones.ts';
 export { suppressComparison, type SuppressibleComparison } from './suppress-comparison.ts';
-export { providerTrips, PROVIDER_TRIPS_SQL, type ProviderTrips } from './provider-trips.ts';
+export { providerTrips, providerName, PROVIDER_TRIPS_SQL, type ProviderTrips } from './provider-trips.ts';

@@ -34,3 +34,12 @@ export async function providerTrips(store: Store, options: { k: number | null })
     return k === null || trips >= k ? { ...named, trips } : named;
   });
 }
+
+/**
+ * The name an upload gave a provider (table `providers`), or null when none did: what people are shown instead of
+ * the provider's id.
+ */
+export async function providerName(store: Store, providerId: string): Promise<string | null> {
+  const rows = await store.query('SELECT provider_name FROM providers WHERE provider_id = $id AND provider_name IS NOT NULL', { id: providerId });
+  return rows.length ? String(rows[0]!.provider_name) : null;
+}

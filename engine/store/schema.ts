@@ -94,5 +94,17 @@ CREATE TABLE IF NOT EXISTS api_keys (
   salt VARCHAR NOT NULL,
   label VARCHAR
 );
+-- Plans (issue 13): a run's name, note, parent and author, and a plan's edits. One row per named or edited run;
+-- runs without a row have no name. Which run the city marked current is meta key 'current_run_id'.
+CREATE TABLE IF NOT EXISTS run_labels (
+  run_id BIGINT PRIMARY KEY,
+  name VARCHAR,
+  note VARCHAR,
+  parent_run_id BIGINT,
+  author_role VARCHAR,
+  kind VARCHAR NOT NULL DEFAULT 'run',
+  edits JSON
+);
+-- End of plans.
 INSERT INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT DO NOTHING;
 `;

@@ -35,6 +35,7 @@ export {
   getRun,
   listRuns,
   getRunZones,
+  saveZones,
   recomputeRun,
   failInterruptedRuns,
   INTERRUPTED_RUN_ERROR,
@@ -59,3 +60,18 @@ export { CoverState } from './cover-state.ts';
 export { dbscanCells, densityQuantile, type CellClusters } from './dbscan.ts';
 export { hexHull, hexOutline, type FootprintGeometry, type PolygonGeometry, type MultiPolygonGeometry } from './footprint.ts';
 export { emptyDemand, sortDemandByCell, type ZoneDemand } from './demand.ts';
+export { evaluateZoneSet, type ZoneSite, type ZoneSetEvaluation, type ZoneSetFigures, type EvaluateZoneSetHooks } from './evaluate-zone-set.ts';
+export {
+  createPlan,
+  applyPlanEdits,
+  checkPlanEdits,
+  labelRun,
+  checkRunLabel,
+  runLabels,
+  setCurrentRun,
+  currentRunId,
+  type PlanEdit,
+  type PlanInput,
+  type PlanStats,
+  type RunLabel,
+} from './plans.ts';

@@ -141,8 +141,8 @@ export async function createRun(store: Store, options: ZoneOptions = {}, hooks: 
   return executeRun(store, runId, hooks);
 }
 
-/** Writes a proposal's zones and marks its run done, in one transaction. */
-async function saveZones(conn: DuckDBConnection, runId: number, proposal: ZoneProposal): Promise<void> {
+/** Writes a proposal's zones and marks its run done, in one transaction (engine/zones plans store plans through it too). */
+export async function saveZones(conn: DuckDBConnection, runId: number, proposal: Pick<ZoneProposal, 'zones' | 'summary' | 'curve' | 'timingsMs'>): Promise<void> {
   const stats: RunStats = {
     summary: proposal.summary,
     curve: proposal.curve,

@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import { providerName } from '../../engine/index.ts';
 import type { ResolvedDeps } from '../deps.ts';
 
 /**
@@ -7,13 +8,18 @@ import type { ResolvedDeps } from '../deps.ts';
  * (from the auth middleware).
  */
 export function registerConfig(app: Express, deps: ResolvedDeps): void {
-  app.get('/api/config', (req, res) => {
+  app.get('/api/config', async (req, res) => {
+    const own = req.principal?.providerId ?? null;
     res.json({
       basemapStyleUrl: deps.basemapStyleUrl,
       kAnonymity: deps.kAnonymity,
       tz: deps.tz,
       role: req.principal?.role ?? null,
-      providerId: req.principal?.providerId ?? null,
+      providerId: own,
+      // The name uploads gave the operator's provider, shown instead of its id.
+      ...(own !== null ? { providerName: await providerName(deps.store, own) } : {}),
+      // Planners may start recomputes only where the server allows it (PARKZONES_PLANNER_RECOMPUTE=1).
+      plannerRecompute: deps.plannerRecompute,
     });
   });
 }

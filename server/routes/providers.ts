@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { providerScope } from '../../engine/index.ts';
+import { providerName, providerScope } from '../../engine/index.ts';
 import { allow, principalOf } from '../auth.ts';
 import type { ResolvedDeps } from '../deps.ts';
 
@@ -12,7 +12,8 @@ export function registerProviders(app: Express, deps: ResolvedDeps): void {
     const p = principalOf(req);
     const own = providerScope(p);
     if (own !== null) {
-      res.json({ providers: [{ id: own }] });
+      const name = await providerName(deps.store, own);
+      res.json({ providers: [name === null ? { id: own } : { id: own, name }] });
       return;
     }
     res.json({ providers: await deps.cache.providerTrips(p.role === 'admin' ? null : deps.kAnonymity) });

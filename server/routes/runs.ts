@@ -1,6 +1,6 @@
 import express, { type Express, type Request, type Response } from 'express';
 import {
-  compareRuns, executeRun, exportZoneFromRow, getRun, getRunZones, listRuns, ParkzonesError, reserveRun, resolveZoneOptions, suppressComparison,
+  checkRunLabel, compareRuns, currentRunId, executeRun, labelRun, runLabels, exportZoneFromRow, getRun, getRunZones, listRuns, ParkzonesError, reserveRun, resolveZoneOptions, suppressComparison,
   suppressZones, vehicleTypeShares, visibleCellSet, zonesToCsv, zonesToGbfsStationInformation, zonesToGeoJson, zonesToMdsGeographies,
   zonesToMdsPolicy, zonesToMdsStops, zonesToNgsiLd, zonesToParquet, type ExportContext, type StoredRun, type ZoneOptions, type ZoneRecord,
 } from '../../engine/index.ts';
@@ -9,12 +9,13 @@ import type { ResolvedDeps } from '../deps.ts';
 import type { JobQueue, JobState } from '../jobs.ts';
 import { pathId, qChoice, qInt } from '../params.ts';
 import { jsonBody } from './json-body.ts';
+import { allowRecompute, labelView } from './plans.ts';
 
 /** Formats of GET /api/runs/:id/zones. */
 export const ZONE_FORMATS = ['geojson', 'csv', 'parquet', 'mds-geography', 'mds-stops', 'mds-policy', 'gbfs', 'ngsi-ld'] as const;
 
 /** A run as the API shows it: the stored run, overlaid with the live job state while it waits or runs. */
-interface RunView {
+export interface RunView {
   runId: number;
   jobId: number | null;
   status: 'queued' | 'running' | 'done' | 'failed';
@@ -112,21 +113,34 @@ function sendExport(res: Response, type: string, fileName: string, body: string 
   res.set('Content-Disposition', `${attachment ? 'attachment' : 'inline'}; filename="${fileName}"`).type(type).send(body);
 }
 
+/**
+ * The API view of a run with its label (name, note, parent, author role, a plan's edits) and whether it is the run
+ * the city marked current.
+ */
+export async function runViewOf(deps: ResolvedDeps, req: Request, run: Parameters<typeof viewOfRun>[0], job: JobState | null = jobOfRun(deps, run.runId)): Promise<RunView> {
+  const [labels, current] = await Promise.all([runLabels(deps.store), currentRunId(deps.store)]);
+  return { ...viewOfRun(run, job, principalOf(req).role === 'admin'), ...labelView(labels.get(run.runId), current === run.runId) };
+}
+
 /** Runs: POST /api/runs (a run reserved at once, computed in the queue), GET /api/runs, GET /api/runs/compare, GET /api/runs/:id, GET /api/runs/:id/zones. */
 export function registerRuns(app: Express, deps: ResolvedDeps): void {
-  const view = (req: Request, run: Parameters<typeof viewOfRun>[0]) => viewOfRun(run, jobOfRun(deps, run.runId), principalOf(req).role === 'admin');
-  app.post('/api/runs', allow('runs:create'), express.json({ limit: '2mb' }), async (req, res) => {
-    const options = jsonBody(req) as ZoneOptions;
+  const view = (req: Request, run: Parameters<typeof viewOfRun>[0]) => runViewOf(deps, req, run);
+  app.post('/api/runs', allowRecompute(deps), express.json({ limit: '2mb' }), async (req, res) => {
+    const { name, note, ...options } = jsonBody(req) as ZoneOptions & { name?: unknown; note?: unknown };
+    const label = checkRunLabel({ name, note });
     resolveZoneOptions(options);
     await checkProviders(deps, options);
     const { run, state } = await startRun(deps, options);
-    res.status(202).location(`/api/runs/${run.runId}`).json(viewOfRun(run, state, principalOf(req).role === 'admin'));
+    await labelRun(deps.store, run.runId, { ...label, authorRole: principalOf(req).role });
+    res.status(202).location(`/api/runs/${run.runId}`).json(await runViewOf(deps, req, run, state));
   });
 
   app.get('/api/runs', allow('runs:read'), async (req, res) => {
     const limit = qInt(req, 'limit', { min: 1, max: 1000, def: 100 });
     const runs = await listRuns(deps.store, { limit });
-    res.json({ runs: runs.map((r) => view(req, r)) });
+    const [labels, current] = await Promise.all([runLabels(deps.store), currentRunId(deps.store)]);
+    const admin = principalOf(req).role === 'admin';
+    res.json({ runs: runs.map((r) => ({ ...viewOfRun(r, jobOfRun(deps, r.runId), admin), ...labelView(labels.get(r.runId), current === r.runId) })), currentRunId: current });
   });
 
   app.get('/api/runs/compare', allow('runs:read'), async (req, res) => {
@@ -139,7 +153,7 @@ export function registerRuns(app: Express, deps: ResolvedDeps): void {
 
   app.get('/api/runs/:id', allow('runs:read'), async (req, res) => {
     const runId = pathId(req, 'id');
-    res.json(view(req, await getRun(deps.store, runId)));
+    res.json(await view(req, await getRun(deps.store, runId)));
   });
 
   app.get('/api/runs/:id/zones', allow('runs:read'), async (req, res) => {

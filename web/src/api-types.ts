@@ -13,6 +13,8 @@ export interface ApiConfig {
   tz?: string; // the city's IANA time zone: hours of day, dates and weekdays are local to it (servers before it: UTC)
   role: Role | null;
   providerId: string | null;
+  providerName?: string | null; // the operator's provider's name, when an upload gave one
+  plannerRecompute?: boolean; // planners may start recomputes on this server
 }
 
 /** Which days of the week a filter keeps. */
@@ -139,6 +141,13 @@ export interface RunInfo {
   params?: (Partial<ZoneOptions> & Record<string, unknown>) | null;
   stats?: RunStats | null;
   error?: string | null;
+  name?: string | null; // what the city calls the run or plan
+  note?: string | null;
+  parentRunId?: number | string | null; // the run a plan was made from, or a recompute started from
+  authorRole?: string | null; // role of the key that made it
+  kind?: 'run' | 'plan';
+  edits?: unknown[] | null; // a plan's edits
+  current?: boolean; // the run the city marked current
 }
 
 /** Properties of one proposed zone. */

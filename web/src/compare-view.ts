@@ -3,14 +3,15 @@
  * and a summary with the coverage difference.
  */
 import type * as maplibregl from 'maplibre-gl';
-import type { Feature, FeatureCollection, Geometry, LineString, Point } from 'geojson';
+import type { Feature, FeatureCollection, Geometry, LineString, Point, Polygon } from 'geojson';
 import type { RunComparison, RunInfo, ZoneProperties } from './api-types.ts';
-import { compareRuns } from './api-client.ts';
+import { compareRuns, getZones } from './api-client.ts';
 import { COMPARE_COLORS, type CompareStatus } from './compare-colors.ts';
 import { h } from './dom.ts';
 import { formatShare } from './format.ts';
 import { onStyleReady } from './map-view.ts';
 import { capacityRadius } from './zones-layer.ts';
+import { arrowhead } from './move-arrow.ts';
 
 const COMPARE_SOURCE = 'compare-zones';
 const COMPARE_CENTERS_SOURCE = 'compare-centers';
@@ -18,7 +19,11 @@ const COMPARE_CENTERS_SOURCE = 'compare-centers';
 export const COMPARE_FILL_LAYER = 'compare-fill';
 export const COMPARE_CIRCLE_LAYER = 'compare-circle';
 const COMPARE_LINE_LAYER = 'compare-line';
-const COMPARE_MOVES_LAYER = 'compare-moves'; // where a moved zone came from
+/** Layer ids of a move: its line (casing and line) and its arrowhead, drawn above the circles so they are never hidden. */
+export const COMPARE_MOVES_LAYER = 'compare-moves';
+export const COMPARE_ARROWS_LAYER = 'compare-move-arrows';
+const COMPARE_MOVES_CASING_LAYER = 'compare-moves-casing';
+const COMPARE_FROM_LAYER = 'compare-move-from'; // a ring where a moved zone stood
 
 type ZoneLike = Record<string, unknown>;
 type CompareFeature = Feature<Geometry, ZoneProperties & { status: CompareStatus }>;
@@ -128,17 +133,10 @@ export class CompareLayer {
     map.addLayer({ id: COMPARE_FILL_LAYER, type: 'fill', source: COMPARE_SOURCE, filter: ['!=', ['geometry-type'], 'Point'], paint: { 'fill-color': color, 'fill-opacity': 0.15 } });
     map.addLayer({ id: COMPARE_LINE_LAYER, type: 'line', source: COMPARE_SOURCE, filter: ['!=', ['geometry-type'], 'Point'], paint: { 'line-color': color, 'line-width': 1.5 } });
     map.addLayer({
-      id: COMPARE_MOVES_LAYER,
-      type: 'line',
-      source: COMPARE_CENTERS_SOURCE,
-      filter: ['==', ['geometry-type'], 'LineString'],
-      paint: { 'line-color': COMPARE_COLORS.moved, 'line-width': 2, 'line-dasharray': [1.5, 1] },
-    });
-    map.addLayer({
       id: COMPARE_CIRCLE_LAYER,
       type: 'circle',
       source: COMPARE_CENTERS_SOURCE,
-      filter: ['==', ['geometry-type'], 'Point'],
+      filter: ['all', ['==', ['geometry-type'], 'Point'], ['!=', ['get', 'status'], 'moved-from']],
       paint: {
         'circle-color': color,
         'circle-radius': capacityRadius(),
@@ -146,6 +144,23 @@ export class CompareLayer {
         'circle-stroke-color': '#ffffff',
         'circle-stroke-width': 1.5,
       },
+    });
+    // Moves go above the circles: a ring where the zone stood, a cased line to where it stands, an arrowhead midway.
+    map.addLayer({
+      id: COMPARE_FROM_LAYER,
+      type: 'circle',
+      source: COMPARE_CENTERS_SOURCE,
+      filter: ['all', ['==', ['geometry-type'], 'Point'], ['==', ['get', 'status'], 'moved-from']],
+      paint: { 'circle-color': 'rgba(0,0,0,0)', 'circle-radius': 6, 'circle-stroke-color': COMPARE_COLORS.moved, 'circle-stroke-width': 2 },
+    });
+    map.addLayer({ id: COMPARE_MOVES_CASING_LAYER, type: 'line', source: COMPARE_CENTERS_SOURCE, filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': '#ffffff', 'line-width': 5 } });
+    map.addLayer({ id: COMPARE_MOVES_LAYER, type: 'line', source: COMPARE_CENTERS_SOURCE, filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': COMPARE_COLORS.moved, 'line-width': 2.5 } });
+    map.addLayer({
+      id: COMPARE_ARROWS_LAYER,
+      type: 'fill',
+      source: COMPARE_CENTERS_SOURCE,
+      filter: ['all', ['==', ['geometry-type'], 'Polygon'], ['==', ['get', 'status'], 'move-arrow']],
+      paint: { 'fill-color': COMPARE_COLORS.moved, 'fill-outline-color': '#ffffff' },
     });
   }
 
@@ -155,8 +170,12 @@ export class CompareLayer {
    */
   async load(a: RunInfo, b: RunInfo): Promise<CompareSummary | null> {
     const token = ++this.token;
-    const result = await compareRuns(a.runId, b.runId);
+    const [result, zonesA, zonesB] = await Promise.all([compareRuns(a.runId, b.runId), getZones(a.runId).catch(() => null), getZones(b.runId).catch(() => null)]);
     if (token !== this.token) return null;
+    // Each run's own zone records carry the hourly profile and share the comparison leaves out.
+    const own = (fc: typeof zonesA) => new Map((fc?.features ?? []).map((f) => [String(f.properties.zone_id), f.properties]));
+    const ownA = own(zonesA);
+    const ownB = own(zonesB);
     const features: CompareFeature[] = [];
     const counts = { added: 0, removed: 0, moved: 0, kept: 0 };
     for (const status of ['kept', 'moved', 'removed', 'added'] as const) {
@@ -166,6 +185,9 @@ export class CompareLayer {
         const f = asFeature(item, status);
         if (!f) continue;
         f.properties.source_run = status === 'removed' ? a.runId : b.runId; // the run the drawn zone belongs to
+        const record = (status === 'removed' ? ownA : ownB).get(String(f.properties.zone_id));
+        if (record?.profile) f.properties.profile = record.profile;
+        if (record && typeof record.share === 'number') f.properties.share = record.share;
         features.push(f);
       }
     }
@@ -175,10 +197,15 @@ export class CompareLayer {
       this.byId.set(String(f.properties.compare_key), f.properties);
     });
     this.zones = { type: 'FeatureCollection', features };
-    const moves: Feature<LineString>[] = [];
+    const moves: Feature<LineString | Polygon | Point>[] = [];
     for (const f of features) {
       const from = f.properties.from_lng_lat as [number, number] | undefined;
-      if (from) moves.push({ type: 'Feature', properties: { status: 'moved' }, geometry: { type: 'LineString', coordinates: [from, [Number(f.properties.center_lng), Number(f.properties.center_lat)]] } });
+      if (!from) continue;
+      const to: [number, number] = [Number(f.properties.center_lng), Number(f.properties.center_lat)];
+      moves.push({ type: 'Feature', properties: { status: 'moved' }, geometry: { type: 'LineString', coordinates: [from, to] } });
+      moves.push({ type: 'Feature', properties: { status: 'moved-from' }, geometry: { type: 'Point', coordinates: from } });
+      const arrow = arrowhead(from, to);
+      if (arrow) moves.push({ type: 'Feature', properties: { status: 'move-arrow', zone_id: f.properties.zone_id }, geometry: arrow });
     }
     this.centers = { type: 'FeatureCollection', features: [...moves, ...features.map(centreOf).filter((f) => f !== null)] };
     this.push();

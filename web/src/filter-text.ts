@@ -9,8 +9,11 @@ function day(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
 }
 
-/** Describes a filter in a short line. */
-export function filterText(filter: DemandFilter): string {
+/**
+ * Describes a filter in a short line.
+ * @param names - provider id → name, so that people read names rather than ids
+ */
+export function filterText(filter: DemandFilter, names: ReadonlyMap<string, string> = new Map()): string {
   const parts: string[] = [];
   if (filter.from && filter.to) parts.push(`${day(filter.from)} – ${day(filter.to)}`);
   else if (filter.from) parts.push(`from ${day(filter.from)}`);
@@ -19,6 +22,6 @@ export function filterText(filter: DemandFilter): string {
   parts.push(filter.days === 'weekday' ? 'weekdays' : filter.days === 'weekend' ? 'weekends' : 'every day');
   const hours = filter.hours && filter.hours.length > 0 && filter.hours.length < 24 ? hoursText(filter.hours) : 'all day';
   parts.push(filter.tz ? `${hours} (${filter.tz})` : hours);
-  if (filter.providers && filter.providers.length > 0) parts.push(filter.providers.join(', '));
+  if (filter.providers && filter.providers.length > 0) parts.push(filter.providers.map((p) => names.get(p) ?? p).join(', '));
   return parts.join(' · ');
 }

@@ -18,6 +18,8 @@ import { FiltersPanel } from './panel-filters.ts';
 import { RunsPanel } from './panel-runs.ts';
 import { RecomputeForm } from './recompute-form.ts';
 import { UploadForm } from './upload-form.ts';
+import { PlanEditor, canPlan } from './plan-editor.ts';
+import { formatShare } from './format.ts';
 import { renderLegend } from './legend.ts';
 import { roleText, signIn } from './panel-signin.ts';
 import { initMessages, showError, showNotice } from './messages.ts';
@@ -50,6 +52,18 @@ const runsPanel = new RunsPanel($('#runs-body'), {
   onCompare: (runId) => setState({ compareRunId: runId }),
 });
 let recomputeForm: RecomputeForm | null = null;
+const planEditor = new PlanEditor(map, $('#plan-body'), {
+  config: () => getState().config,
+  run: () => selectedRun(),
+  zones: () => zones.zones,
+  onEditing: (on) => zones.setVisible(!on && !getState().compareRunId),
+  onSaved: (plan) => {
+    showNotice(`Plan “${plan.name ?? plan.runId}” saved: ${formatShare(plan.stats?.coveredShare ?? 0)} of trip ends covered, ${formatInt(plan.stats?.totalSlots ?? 0)} slots.`);
+    void refreshRuns(plan.runId);
+  },
+  onRunChanged: (runId) => void refreshRuns(runId),
+  onError: (what, err) => showError(what, err),
+});
 let uploadForm: UploadForm | null = null;
 let demandClasses: ScaleClass[] = [];
 let hasSuppressed = false;
@@ -79,7 +93,7 @@ function drawLegend(): void {
     hiddenNote: config && config.role !== 'admin' ? `Hexes with fewer than ${config.kAnonymity} trip ends are not shown, to protect riders' privacy.` : null,
     tiles: demandTiles,
     zones: compareRunId ? 'compare' : selectedRunId ? 'run' : 'none',
-    periodText: filterText(filter),
+    periodText: filterText(filter, new Map(getState().providers.flatMap((p) => (p.name ? [[p.providerId, p.name] as [string, string]] : [])))),
   });
 }
 
@@ -147,6 +161,7 @@ async function loadZones(): Promise<void> {
     if (loaded === null) return;
     document.body.dataset.zonesRun = selectedRunId ?? '';
     recomputeForm?.prefill(selectedRun());
+    planEditor.showRun();
     drawLegend();
     setBusy('zones', 'ready');
   } catch (err) {
@@ -189,7 +204,8 @@ async function refreshRuns(selectId?: string): Promise<void> {
     const runs = await listRuns();
     const { selectedRunId } = getState();
     const keep = runs.some((r) => r.runId === selectedRunId && r.status === 'done') ? selectedRunId : null;
-    const pick = selectId ?? keep ?? runs.find((r) => r.status === 'done')?.runId ?? null;
+    // The page opens on the run the city marked current, else the newest finished one.
+    const pick = selectId ?? keep ?? runs.find((r) => r.current && r.status === 'done')?.runId ?? runs.find((r) => r.status === 'done')?.runId ?? null;
     setState({ runs, selectedRunId: pick });
     if (runs.some((r) => r.status === 'queued' || r.status === 'running')) runsTimer = setTimeout(() => void refreshRuns(), RUNS_POLL_MS);
   } catch (err) {
@@ -225,6 +241,7 @@ function hitAt(point: maplibregl.Point): maplibregl.MapGeoJSONFeature | null {
 }
 
 map.on('click', (e) => {
+  if (planEditor.handleClick(e.lngLat)) return;
   const hit = hitAt(e.point);
   zones.select(null);
   demand.select(null);
@@ -276,6 +293,9 @@ watch(['filter'], () => void loadDemand());
 watch(['selectedRunId'], () => void loadZones());
 watch(['selectedRunId', 'compareRunId'], () => void loadCompare());
 watch(['runs', 'selectedRunId', 'compareRunId'], (s) => runsPanel.render(s.runs, s.selectedRunId, s.compareRunId));
+watch(['runs'], () => {
+  if (!planEditor.active) planEditor.showRun();
+});
 
 function renderAccount(config: ApiConfig): void {
   const signOut = h('button', { type: 'button', class: 'link-button', id: 'sign-out' }, 'Sign out');
@@ -304,6 +324,7 @@ async function signedIn(config: ApiConfig): Promise<void> {
   filters.setProviders(config, providers);
   filters.setTimeZone(config.tz ?? 'UTC');
 
+  $('#plan-section').hidden = !canPlan(config);
   const runsSection = $('#runs-section');
   const readsRuns = config.role !== 'operator';
   runsSection.hidden = !readsRuns;

@@ -116,7 +116,7 @@ export class FiltersPanel {
   setProviders(config: ApiConfig | null, providers: readonly ProviderInfo[]): void {
     this.providerChecks = [];
     if (config?.role === 'operator') {
-      replaceChildren(this.providersBox, h('p', { class: 'field muted', 'data-testid': 'own-provider' }, `Provider: ${config.providerId ?? 'your own'} (operators see their own data only)`));
+      replaceChildren(this.providersBox, h('p', { class: 'field muted', 'data-testid': 'own-provider' }, `Provider: ${config.providerName || config.providerId || 'your own'} (operators see their own data only)`));
       return;
     }
     if (providers.length <= 1) {

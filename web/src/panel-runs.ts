@@ -6,7 +6,7 @@ import type { RunInfo } from './api-types.ts';
 import { h, replaceChildren } from './dom.ts';
 import { coverageChart } from './chart-coverage.ts';
 import { renderExportButtons } from './export-buttons.ts';
-import { runParamsText, runResultText, runTitle } from './run-text.ts';
+import { runLineageText, runParamsText, runResultText, runTitle } from './run-text.ts';
 
 /** What the panel reports back. */
 export interface RunsPanelHandlers {
@@ -56,7 +56,8 @@ export class RunsPanel {
             'aria-pressed': selected ? 'true' : 'false',
             disabled: run.status !== 'done',
           },
-          h('span', { class: 'run-title' }, runTitle(run)),
+          h('span', { class: 'run-title' }, runTitle(run), run.current ? h('span', { class: 'current-badge' }, ' current') : null),
+          runLineageText(run) ? h('span', { class: 'run-lineage' }, runLineageText(run)) : null,
           h('span', { class: 'run-result' }, runResultText(run)),
           h('span', { class: 'run-params' }, runParamsText(run)),
           run.status === 'running' || run.status === 'queued' ? h('progress', { max: 1, value: run.progress ?? 0 }) : null,
@@ -87,7 +88,7 @@ export class RunsPanel {
       'select',
       { id: 'compare-select', 'aria-label': 'Compare with run' },
       h('option', { value: '' }, others.length ? 'Compare with another run…' : 'No other run to compare with'),
-      others.map((r) => h('option', { value: r.runId, selected: r.runId === compareRunId }, `Run ${r.runId}: ${r.stats?.zones ?? '?'} zones, ${runParamsText(r).split(' · ').slice(0, 3).join(', ')}`)),
+      others.map((r) => h('option', { value: r.runId, selected: r.runId === compareRunId }, `${r.name || `Run ${r.runId}`}: ${r.stats?.zones ?? '?'} zones, ${runParamsText(r).split(' · ').slice(0, 3).join(', ')}`)),
     );
     select.disabled = others.length === 0;
     select.addEventListener('change', () => this.handlers.onCompare(select.value || null));

@@ -17,7 +17,7 @@ const ROLE_TEXT: Record<string, string> = {
 /** Describes what a role may do, for the account line. */
 export function roleText(config: ApiConfig): string {
   const base = ROLE_TEXT[config.role ?? ''] ?? String(config.role);
-  return config.role === 'operator' && config.providerId ? `${base} (${config.providerId})` : base;
+  return config.role === 'operator' && config.providerId ? `${base} (${config.providerName || config.providerId})` : base;
 }
 
 /**

@@ -42,9 +42,21 @@ export function runResultText(run: RunInfo): string {
   return parts.join(' · ');
 }
 
-/** Title of a run: "Run 4 · 12 Mar 2025, 14:05". */
+/** Title of a run: its name, else "Run 4" (a plan: "Plan 5"), with its date: "Old town v2 · 12 Mar 2025, 14:05". */
 export function runTitle(run: RunInfo): string {
-  return `Run ${run.runId}${run.createdAt ? ` · ${formatDateTime(run.createdAt)}` : ''}`;
+  const name = run.name || `${run.kind === 'plan' ? 'Plan' : 'Run'} ${run.runId}`;
+  return `${name}${run.createdAt ? ` · ${formatDateTime(run.createdAt)}` : ''}`;
+}
+
+/** Where a run came from and who made it: "plan of run 3 · by planner · current". */
+export function runLineageText(run: RunInfo): string {
+  const parts: string[] = [];
+  if (run.parentRunId !== null && run.parentRunId !== undefined) parts.push(`${run.kind === 'plan' ? 'plan of' : 'recomputed from'} run ${run.parentRunId}`);
+  else if (run.kind === 'plan') parts.push('plan');
+  if (run.authorRole) parts.push(`by ${run.authorRole}`);
+  if (run.kind === 'plan' && run.edits) parts.push(`${run.edits.length} edit${run.edits.length === 1 ? '' : 's'}`);
+  if (run.current) parts.push('current');
+  return parts.join(' · ');
 }
 
 /** The API's exclusive `to` date → the last day included (date-times are shown as they are). */

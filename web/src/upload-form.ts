@@ -2,6 +2,7 @@
  * The operator's upload form: sends a trip export with a progress bar (upload, then ingest) and
  * shows what was stored, what was a duplicate and which rows were rejected and why.
  */
+import { rejectReport } from './reject-report.ts';
 import type { ApiConfig, ProviderInfo, RejectRow, UploadResult } from './api-types.ts';
 import { getUpload, listUploads, uploadFile } from './api-client.ts';
 import { h, replaceChildren } from './dom.ts';
@@ -189,7 +190,9 @@ export class UploadForm {
         ? h(
             'div',
             { class: 'rejects' },
-            h('p', {}, `${formatInt(result.rowsRejected)} rows were not stored. ${rejects.length < result.rowsRejected ? `The first ${rejects.length} are listed:` : 'They are:'}`),
+            h('p', {}, `${formatInt(result.rowsRejected)} rows were not stored. By reason:`),
+            rejectReport(result.uploadId, (what, err) => showError(what, err)),
+            h('p', { class: 'small' }, rejects.length < result.rowsRejected ? `The first ${rejects.length} in row order:` : 'In row order:'),
             h(
               'div',
               { class: 'table-scroll' },
