@@ -12,6 +12,7 @@ import { registerUploads } from './routes/uploads.ts';
 import { registerCells } from './routes/cells.ts';
 import { registerProviders } from './routes/providers.ts';
 import { registerRuns } from './routes/runs.ts';
+import { registerBasemap } from './routes/basemap.ts';
 
 /** The Express app and the dependencies it resolved (queue, cache …), for the caller to close. */
 export interface CreatedApp {
@@ -55,6 +56,7 @@ export function createApp(input: AppDeps): CreatedApp {
     throw new HttpProblem(404, 'NO_ROUTE', 'Not found', `no endpoint ${req.method} ${req.originalUrl.split('?')[0]}; see /api/openapi.json`);
   });
 
+  registerBasemap(app, deps);
   if (deps.staticDir && fs.existsSync(deps.staticDir)) {
     const dir = path.resolve(deps.staticDir);
     app.use(express.static(dir, { index: 'index.html', maxAge: '1h', setHeaders: (res, file) => file.endsWith('index.html') && res.setHeader('Cache-Control', 'no-cache') }));

@@ -2,14 +2,14 @@ import type { Express } from 'express';
 import type { ResolvedDeps } from '../deps.ts';
 
 /**
- * GET /api/config: what the page needs before it draws — basemap style, k, the city's time zone (of hours of day,
+ * GET /api/config: what the page needs before it draws — basemap style (BASEMAP_STYLE_URL, else the server's own /basemap/style.json when it serves one, else null), k, the city's time zone (of hours of day,
  * dates and weekdays), and who the caller is (role and provider, or null without a key). A bad key still answers 401
  * (from the auth middleware).
  */
 export function registerConfig(app: Express, deps: ResolvedDeps): void {
   app.get('/api/config', (req, res) => {
     res.json({
-      basemapStyleUrl: deps.basemapStyleUrl,
+      basemapStyleUrl: deps.basemapStyleUrl ?? (deps.basemap ? '/basemap/style.json' : null),
       kAnonymity: deps.kAnonymity,
       tz: deps.tz,
       role: req.principal?.role ?? null,
