@@ -25,6 +25,10 @@ export const BASEMAP_BUILD_DEFAULTS: Required<BuildBasemapOptions> = {
   maxZoom: 16, // street corners; MapLibre overzooms beyond
 };
 
+/** Service roads and paths are left out of tiles below this zoom: a city-wide view needs the streets, not every alley. */
+export const DETAIL_MIN_ZOOM = 14;
+const DETAIL_CLASSES = new Set(['service', 'path']);
+
 /** Schema name written into the archive's metadata, so the server picks the built-in style for it. */
 export const PARKZONES_BASEMAP_SCHEMA = 'parkzones-basemap-1';
 
@@ -49,9 +53,13 @@ export async function buildBasemap(extractFile: string, options: BuildBasemapOpt
   requireOption(Number.isInteger(minZoom) && minZoom >= 0 && minZoom <= 20, 'minZoom', `a whole number 0–20, got ${minZoom}`);
   requireOption(Number.isInteger(maxZoom) && maxZoom >= minZoom && maxZoom <= 20, 'maxZoom', `a whole number from minZoom to 20, got ${maxZoom}`);
   const extract = await readOsmExtract(extractFile);
-  const indexes = BASEMAP_LAYERS.filter((l) => extract.layers[l].length).map(
-    (l) => [l, new GeoJSONVT({ type: 'FeatureCollection', features: extract.layers[l] }, { maxZoom, indexMaxZoom: minZoom, tolerance: 2, buffer: 64 })] as const,
-  );
+  const vt = (features: typeof extract.layers.roads) => new GeoJSONVT({ type: 'FeatureCollection', features }, { maxZoom, indexMaxZoom: minZoom, tolerance: 2, buffer: 64 });
+  const indexes = BASEMAP_LAYERS.filter((l) => extract.layers[l].length).map((l) => {
+    const all = extract.layers[l];
+    const detail = l === 'roads' ? all.filter((f) => DETAIL_CLASSES.has(f.properties.class!)) : [];
+    const main = detail.length ? all.filter((f) => !DETAIL_CLASSES.has(f.properties.class!)) : all;
+    return { name: l, main: vt(main), detail: detail.length ? vt(detail) : null };
+  });
   const [west, south, east, north] = extract.boundsLngLat;
   const tiles: ArchiveTile[] = [];
   for (let z = minZoom; z <= maxZoom; z++) {
@@ -61,8 +69,10 @@ export async function buildBasemap(extractFile: string, options: BuildBasemapOpt
     for (let x = x0; x <= x1; x++) {
       for (let y = y0; y <= y1; y++) {
         const layers: Record<string, NonNullable<ReturnType<GeoJSONVT['getTile']>>> = {};
-        for (const [name, index] of indexes) {
-          const t = index.getTile(z, x, y);
+        for (const { name, main, detail } of indexes) {
+          let t = main.getTile(z, x, y);
+          const d = detail && z >= DETAIL_MIN_ZOOM ? detail.getTile(z, x, y) : null;
+          if (d && d.features.length) t = t ? { ...t, features: [...t.features, ...d.features] } : d;
           if (t && t.features.length) layers[name] = t;
         }
         if (Object.keys(layers).length) tiles.push({ z, x, y, data: gzipSync(fromGeojsonVt(layers, { version: 2, extent: 4096 })) });
