@@ -16,3 +16,4 @@ export * from './export/index.ts';
 export * from './tiles/index.ts';
 export * from './bin/index.ts';
 export * from './zones/index.ts';
+export * from './basemap/index.ts';

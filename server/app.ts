@@ -13,6 +13,7 @@ import { registerCells } from './routes/cells.ts';
 import { registerProviders } from './routes/providers.ts';
 import { registerRuns } from './routes/runs.ts';
 import { registerPlans } from './routes/plans.ts';
+import { registerBasemap } from './routes/basemap.ts';
 
 /** The Express app and the dependencies it resolved (queue, cache …), for the caller to close. */
 export interface CreatedApp {
@@ -57,6 +58,7 @@ export function createApp(input: AppDeps): CreatedApp {
     throw new HttpProblem(404, 'NO_ROUTE', 'Not found', `no endpoint ${req.method} ${req.originalUrl.split('?')[0]}; see /api/openapi.json`);
   });
 
+  registerBasemap(app, deps);
   if (deps.staticDir && fs.existsSync(deps.staticDir)) {
     const dir = path.resolve(deps.staticDir);
     app.use(express.static(dir, { index: 'index.html', maxAge: '1h', setHeaders: (res, file) => file.endsWith('index.html') && res.setHeader('Cache-Control', 'no-cache') }));

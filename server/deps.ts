@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DEFAULT_K, checkK, isValidTimeZone, requireOption, type Store } from '../engine/index.ts';
 import { DemandCache } from './demand-cache.ts';
 import { JobQueue, Lane } from './jobs.ts';
+import type { BasemapService } from './basemap-service.ts';
 
 /** What the app needs; {@link resolveDeps} fills in everything but the store. */
 export interface AppDeps {
@@ -17,6 +18,8 @@ export interface AppDeps {
   uploadDir?: string;
   /** MapLibre style the page should use; null = the page's built-in offline style. */
   basemapStyleUrl?: string | null;
+  /** Street basemap served at /basemap (a PMTiles archive, see server/basemap-service.ts); null = none. */
+  basemap?: BasemapService | null;
   /** Folder served at / (the built web page); null = none. */
   staticDir?: string | null;
   /** Recompute queue (one per store). */
@@ -105,6 +108,7 @@ export function resolveDeps(deps: AppDeps): ResolvedDeps {
     uploadLimitBytes: limit,
     uploadDir: deps.uploadDir ?? path.join(os.tmpdir(), `parkzones-uploads-${process.pid}`),
     basemapStyleUrl: deps.basemapStyleUrl ?? null,
+    basemap: deps.basemap ?? null,
     staticDir: deps.staticDir ?? null,
     jobs: deps.jobs ?? shared().jobs,
     uploadLane: deps.uploadLane ?? shared().uploadLane,

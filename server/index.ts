@@ -5,6 +5,7 @@ import { createApp } from './app.ts';
 import { acquireStoreServices, checkTimeZone, DEFAULT_TZ, releaseStoreServices } from './deps.ts';
 import { DEMO_FIRST_RUN, needsDemo, seedDemoCity } from './seed-demo.ts';
 import { liveRunIds, startRun } from './routes/runs.ts';
+import { basemapService, BUILTIN_BASEMAP_ARCHIVE } from './basemap-service.ts';
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
@@ -22,8 +23,14 @@ export interface StartServerOptions {
   kAnonymity?: number;
   /** The city's IANA time zone (GET /api/config tells the page, whose hours of day are then local). Default 'UTC'. */
   tz?: string;
-  /** MapLibre style URL handed to the page; default none (the page's offline style). */
+  /** MapLibre style URL handed to the page (wins over `basemap`); default none. */
   basemapStyleUrl?: string;
+  /**
+   * PMTiles archive served at /basemap with a style picked from its schema (parkzones, Protomaps, OpenMapTiles);
+   * null = none (the page's plain offline style). Default: the built-in street map of central Portland
+   * (basemap/portland-central.pmtiles).
+   */
+  basemap?: string | null;
   /** Folder served at / (web/dist). Default: none. */
   staticDir?: string;
   /** On a store that never had an upload: ingest the demo city and compute a first run ({@link DEMO_FIRST_RUN}). Default false. */
@@ -58,6 +65,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const log = options.log ?? (() => {});
   checkTimeZone(options.tz ?? DEFAULT_TZ);
   const owned = !options.store;
+  const basemapFile = options.basemap === undefined ? BUILTIN_BASEMAP_ARCHIVE : options.basemap;
+  const basemap = basemapFile ? basemapService(basemapFile) : null;
+  if (basemap) await basemap.ready(); // a missing or unknown archive stops the start, naming the file
   const store = options.store ?? (await openStore({ path: options.dbPath ?? defaultStorePath() }));
   try {
     let adminKey: string | null = null;
@@ -76,6 +86,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       tz: options.tz,
       uploadLimitBytes: options.uploadLimitBytes,
       basemapStyleUrl: options.basemapStyleUrl ?? null,
+      basemap,
       staticDir: options.staticDir ?? null,
       plannerRecompute: options.plannerRecompute ?? false,
       log: (m) => console.error(m),
@@ -120,10 +131,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
             await failInterruptedRuns(store).catch((e: unknown) => log(`marking queued runs failed: ${(e as Error).message}`));
           }
           if (owned) store.close();
+          basemap?.close();
         })()),
     };
   } catch (e) {
     if (owned) store.close();
+    basemap?.close();
     throw e;
   }
 }

@@ -2,7 +2,7 @@
  * `npm start`: the whole product with no configuration. Opens the store ($PARKZONES_DB or ./data/parkzones.duckdb),
  * seeds a demo city and a first run on first start, prints an admin key once, and serves the page (web/dist) at /
  * and the API at /api on $HOST:$PORT (default 127.0.0.1:8080).
- * Environment: PARKZONES_DB, HOST, PORT, BASEMAP_STYLE_URL, PARKZONES_K (k-anonymity), PARKZONES_TZ (the city's time
+ * Environment: PARKZONES_DB, HOST, PORT, PARKZONES_BASEMAP, BASEMAP_STYLE_URL, PARKZONES_K (k-anonymity), PARKZONES_TZ (the city's time
  * zone), PARKZONES_UPLOAD_LIMIT_MB, PARKZONES_DEMO=0 (do not seed), PARKZONES_PLANNER_RECOMPUTE=1 (planners may recompute).
  */
 import fs from 'node:fs';
@@ -29,6 +29,11 @@ function tzEnv(name: string, def: string): string {
   return v;
 }
 
+function basemapEnv(v: string | undefined): string | null | undefined {
+  if (v === undefined || v === '') return undefined;
+  return v === 'none' ? null : path.resolve(v);
+}
+
 const HELP = `parkzones serve — the API and the map (what \`npm start\` runs)
 
 usage: parkzones serve
@@ -36,7 +41,9 @@ usage: parkzones serve
 Configuration is by environment:
   PARKZONES_DB               store file (default ./data/parkzones.duckdb)
   HOST, PORT                 where to listen (default 127.0.0.1:8080)
-  BASEMAP_STYLE_URL          MapLibre style for the page (default: its built-in offline style)
+  PARKZONES_BASEMAP          a PMTiles street archive to serve (parkzones basemap build, Protomaps or OpenMapTiles;
+                             default: the built-in central Portland map; "none" for the plain offline page)
+  BASEMAP_STYLE_URL          an outside MapLibre style for the page instead (it then loads tiles from there)
   PARKZONES_K                k-anonymity threshold for non-admin aggregates (default 5)
   PARKZONES_TZ               the city's IANA time zone: hours of day on the page are local to it (default UTC)
   PARKZONES_UPLOAD_LIMIT_MB  largest upload (default 512)
@@ -83,6 +90,7 @@ export async function runServe(argv: string[] = []): Promise<number> {
     tz,
     uploadLimitBytes: limitMb === undefined ? undefined : limitMb * 1024 * 1024,
     basemapStyleUrl: process.env.BASEMAP_STYLE_URL || undefined,
+    basemap: basemapEnv(process.env.PARKZONES_BASEMAP),
     staticDir: webDist,
     seedDemo: process.env.PARKZONES_DEMO !== '0',
     plannerRecompute: process.env.PARKZONES_PLANNER_RECOMPUTE === '1',

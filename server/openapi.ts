@@ -152,6 +152,26 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
           responses: { 200: { description: 'Mapbox Vector Tile 2.1', content: { 'application/vnd.mapbox-vector-tile': { schema: { type: 'string', format: 'binary' } } } }, ...errors(400, 401, 403) },
         }),
       },
+      '/basemap/style.json': {
+        get: op('MapLibre style of the server’s street basemap (its own tiles and glyphs; the style fits the archive’s schema)', [], {
+          responses: { 200: json({ type: 'object' }, 'MapLibre style v8'), ...errors(404) },
+        }),
+      },
+      '/basemap/tiles/{z}/{x}/{y}.mvt': {
+        get: op('Street basemap vector tile from the served PMTiles archive (204 where it has none)', [], {
+          parameters: ['z', 'x', 'y'].map((name) => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 0 } })),
+          responses: { 200: { description: 'Mapbox Vector Tile', content: { 'application/vnd.mapbox-vector-tile': { schema: { type: 'string', format: 'binary' } } } }, 204: { description: 'No tile here' }, ...errors(400, 404) },
+        }),
+      },
+      '/basemap/fonts/{fontstack}/{range}.pbf': {
+        get: op('Label glyphs (first font of the comma-separated stack that the server has)', [], {
+          parameters: [
+            { name: 'fontstack', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'range', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]+-[0-9]+$' } },
+          ],
+          responses: { 200: { description: 'Glyph PBF', content: { 'application/x-protobuf': { schema: { type: 'string', format: 'binary' } } } }, ...errors(404) },
+        }),
+      },
       '/api/runs': {
         get: op('List runs, newest first, those still queued or running included', ['admin', 'analyst', 'planner'], {
           parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }],

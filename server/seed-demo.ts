@@ -1,15 +1,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ingestFile, type IngestReport, type Store, type ZoneOptions } from '../engine/index.ts';
+import { ingestFile, projectRoot, type IngestReport, type Store, type ZoneOptions } from '../engine/index.ts';
 
-/** Size of the demo city seeded on first start. */
+/** Size and place of the demo city seeded on first start. */
 export const DEMO_CITY = {
   trips: 60_000, // rows, bad ones included
   days: 14, // days of trips from 2026-06-01
   seed: 1, // same city on every machine
   badShare: 0.005, // share of rows with a planted defect, so the reject report has something to show
+  spreadM: 1200, // metres: background trip ends around downtown (standard deviation)
 } as const;
+
+/** The streets the demo city's trips end on: the OSM extract of central Portland committed beside the basemap built from it. */
+export const DEMO_STREETS_EXTRACT = path.join(projectRoot(), 'basemap', 'portland-central-filtered.osm.pbf');
 
 /**
  * Options of the demo's first run: the planner's first look, so only zones worth painting. With the defaults alone
@@ -32,19 +36,22 @@ export async function needsDemo(store: Store): Promise<boolean> {
 }
 
 /**
- * Generates the seeded synthetic city (fixtures/) as an MDS 2.0 trips file and ingests it as one upload.
+ * Generates the seeded city (fixtures/) in street mode — trip ends along the real streets and at the corners of
+ * central Portland, under the built-in basemap — as an MDS 1.2 trips file, and ingests it as one upload.
  * The fixtures are the project's demo data source; this is the server's only use of them, loaded on demand.
  */
 export async function seedDemoCity(store: Store, log: (m: string) => void = () => {}): Promise<IngestReport> {
-  const { generateCity, writeTrips, DEFECT_KINDS } = await import('../fixtures/index.ts');
+  const { generateCity, writeTrips, loadStreetNetwork, PORTLAND_CENTER_LAT_LNG, DEFECT_KINDS } = await import('../fixtures/index.ts');
+  const streets = await loadStreetNetwork(DEMO_STREETS_EXTRACT);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parkzones-demo-'));
   try {
     const file = path.join(dir, 'demo-city-mds1.json.gz');
     const city = generateCity({
       trips: DEMO_CITY.trips, days: DEMO_CITY.days, seed: DEMO_CITY.seed,
+      streets, centerLatLng: PORTLAND_CENTER_LAT_LNG, spreadM: DEMO_CITY.spreadM,
       defects: Object.fromEntries(DEFECT_KINDS.map((k) => [k, DEMO_CITY.badShare / DEFECT_KINDS.length])),
     });
-    log(`generating a demo city: ${DEMO_CITY.trips.toLocaleString('en')} trips over ${DEMO_CITY.days} days, ${city.providers.length} providers`);
+    log(`generating a demo city on the streets of central Portland: ${DEMO_CITY.trips.toLocaleString('en')} trips over ${DEMO_CITY.days} days, ${city.providers.length} providers`);
     await writeTrips(city.trips(), file, { format: 'mds1' }); // MDS 1.2 carries provider names
     const report = await ingestFile(store, file, { fileName: 'demo-city-mds1.json.gz' });
     await store.run("INSERT INTO meta VALUES ('demo_seeded', $at) ON CONFLICT DO UPDATE SET value = excluded.value", { at: new Date().toISOString() });

@@ -6,6 +6,7 @@ import Pbf from 'pbf';
 import { VectorTile } from '@mapbox/vector-tile';
 import { tableFromIPC } from 'apache-arrow';
 import { latToTileY, lngToTileX } from '../engine/index.ts';
+import { basemapService, BUILTIN_BASEMAP_ARCHIVE } from '../server/basemap-service.ts';
 import { createApp } from '../server/index.ts';
 import { api, cityFile, startTestServer, testCity, type TestServer } from './server-helpers.ts';
 
@@ -30,8 +31,8 @@ describe('health, config, OpenAPI', () => {
   });
 
   it('GET /api/config tells the caller its role, provider, k, time zone and basemap', async () => {
-    expect((await api(t, '/api/config')).json).toEqual({ basemapStyleUrl: null, kAnonymity: 5, tz: 'UTC', role: null, providerId: null, plannerRecompute: false });
-    expect((await api(t, '/api/config', { key: t.keys.operator })).json).toEqual({ basemapStyleUrl: null, kAnonymity: 5, tz: 'UTC', role: 'operator', providerId: p0, providerName: null, plannerRecompute: false }); // no upload has named it yet
+    expect((await api(t, '/api/config')).json).toEqual({ basemapStyleUrl: '/basemap/style.json', kAnonymity: 5, tz: 'UTC', role: null, providerId: null, plannerRecompute: false });
+    expect((await api(t, '/api/config', { key: t.keys.operator })).json).toEqual({ basemapStyleUrl: '/basemap/style.json', kAnonymity: 5, tz: 'UTC', role: 'operator', providerId: p0, providerName: null, plannerRecompute: false }); // no upload has named it yet
   });
 
   it('GET /api/openapi.json documents exactly the registered routes', async () => {
@@ -39,7 +40,7 @@ describe('health, config, OpenAPI', () => {
     expect(doc.openapi).toMatch(/^3\./);
     const documented = new Set<string>();
     for (const [p, ops] of Object.entries(doc.paths as Record<string, object>)) for (const m of Object.keys(ops)) documented.add(`${m.toUpperCase()} ${p}`);
-    const { app } = createApp({ store: t.server.store });
+    const { app } = createApp({ store: t.server.store, basemap: basemapService(BUILTIN_BASEMAP_ARCHIVE) });
     const registered = new Set<string>();
     for (const layer of (app as unknown as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }).router.stack) {
       if (!layer.route) continue;

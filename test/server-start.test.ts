@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKey, openStore } from '../engine/index.ts';
 import { DEMO_FIRST_RUN } from '../server/seed-demo.ts';
+import { PORTLAND_CENTER_LAT_LNG } from '../fixtures/index.ts';
+import { haversineM } from '../engine/geo/haversine.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pz-start-'));
@@ -66,6 +68,11 @@ describe('npm start (server/main.ts)', () => {
     expect(runs.runs).toHaveLength(1);
     expect(runs.runs[0].status).toBe('done');
     expect(runs.runs[0].params).toMatchObject(DEMO_FIRST_RUN);
+    // The demo city lives on the built-in basemap's streets: its zones are in central Portland.
+    const zones = await (await fetch(`${first.url}/api/runs/${runs.runs[0].runId}/zones?format=geojson`, { headers: auth })).json();
+    expect(zones.features.length).toBeGreaterThan(5);
+    for (const z of zones.features) expect(haversineM(z.properties.center_lat, z.properties.center_lng, ...PORTLAND_CENTER_LAT_LNG)).toBeLessThan(4000);
+    expect((await (await fetch(`${first.url}/api/config`)).json()).basemapStyleUrl).toBe('/basemap/style.json');
     expect((await fetch(`${first.url}/api/health`)).status).toBe(200);
     expect(await first.stop()).toBe(0);
 

@@ -6,6 +6,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
   cells: { summary: 'demand per H3 cell to GeoJSON, CSV or Parquet', load: async () => (await import('./cmd-cells.ts')).runCells },
   propose: { summary: 'propose parking zones and store the run', load: async () => (await import('./cmd-propose.ts')).runPropose },
   runs: { summary: 'list, show, export, recompute and compare stored runs', load: async () => (await import('./cmd-runs.ts')).runRuns },
+  basemap: { summary: 'build a street basemap (PMTiles) from an OpenStreetMap extract', load: async () => (await import('./cmd-basemap.ts')).runBasemap },
   keys: { summary: 'create, list and revoke API keys', load: async () => (await import('./cmd-keys.ts')).runKeys },
 };
 

@@ -3,7 +3,7 @@ import { providerName } from '../../engine/index.ts';
 import type { ResolvedDeps } from '../deps.ts';
 
 /**
- * GET /api/config: what the page needs before it draws — basemap style, k, the city's time zone (of hours of day,
+ * GET /api/config: what the page needs before it draws — basemap style (BASEMAP_STYLE_URL, else the server's own /basemap/style.json when it serves one, else null), k, the city's time zone (of hours of day,
  * dates and weekdays), and who the caller is (role and provider, or null without a key). A bad key still answers 401
  * (from the auth middleware).
  */
@@ -11,7 +11,7 @@ export function registerConfig(app: Express, deps: ResolvedDeps): void {
   app.get('/api/config', async (req, res) => {
     const own = req.principal?.providerId ?? null;
     res.json({
-      basemapStyleUrl: deps.basemapStyleUrl,
+      basemapStyleUrl: deps.basemapStyleUrl ?? (deps.basemap ? '/basemap/style.json' : null),
       kAnonymity: deps.kAnonymity,
       tz: deps.tz,
       role: req.principal?.role ?? null,

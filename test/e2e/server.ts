@@ -15,10 +15,11 @@ export interface TestServerOptions {
   days?: number; // days covered
   firstRun?: Record<string, unknown> | null; // zone options of a first run; null = none
   basemapStyleUrl?: string; // handed to the page by GET /api/config
+  basemap?: string | null; // PMTiles archive served at /basemap; default the built-in one, null none
   tz?: string; // the city's IANA time zone, handed to the page by GET /api/config; default UTC
 }
 
-const defaults: Required<Omit<TestServerOptions, 'basemapStyleUrl' | 'tz'>> = {
+const defaults: Required<Omit<TestServerOptions, 'basemapStyleUrl' | 'tz' | 'basemap'>> = {
   trips: 12_000, // rows: enough for clear hotspots, small enough to seed in seconds
   days: 7, // one week
   firstRun: { k: 12, walkRadiusM: 150 }, // a first proposal for the map
@@ -70,6 +71,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     host: '127.0.0.1',
     staticDir: path.resolve('web', 'dist'),
     basemapStyleUrl: options.basemapStyleUrl,
+    basemap: options.basemap,
     tz: options.tz,
   });
   try {

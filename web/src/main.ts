@@ -371,6 +371,8 @@ async function start(): Promise<void> {
       }
     }
   }
+  // The street basemap is public: load it while the person signs in (the same style afterwards is a no-op).
+  if (!config) void getConfig().then((c) => useBasemap(map, c.basemapStyleUrl), () => {});
   config ??= await signIn($('#signin'), reason);
   await signedIn(config);
 }

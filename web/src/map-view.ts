@@ -56,7 +56,8 @@ export function createMap(container: HTMLElement): maplibregl.Map {
   map.touchZoomRotate.disableRotation();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-right');
-  map.addControl(new maplibregl.AttributionControl({ compact: true, customAttribution: 'parkzones' }), 'bottom-right');
+  // Compact (a button) only on narrow screens; the basemap's "© OpenStreetMap contributors" shows in full elsewhere.
+  map.addControl(new maplibregl.AttributionControl({ compact: window.innerWidth < 640, customAttribution: 'parkzones' }), 'bottom-right');
   window.__map = map;
   onStyleReady(map, () => refreshGraticule(map));
   return map;
