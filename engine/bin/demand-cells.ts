@@ -14,6 +14,12 @@ export interface DemandColumns {
   /** Cell centroids, degrees. */
   lat: Float64Array;
   lng: Float64Array;
+  /**
+   * Mean position of the cell's trip ends (each trip end counts once), degrees; absent when the source had only cells.
+   * Zone proposal measures walks from and to these points, not the centroids.
+   */
+  endLat?: Float64Array;
+  endLng?: Float64Array;
   /** Trip ends in the cell. */
   trips: Float64Array;
   /** Distinct devices that ended a trip in the cell. */
@@ -69,9 +75,9 @@ export interface DemandSqlParts {
 export function demandCellsSql(parts: DemandSqlParts): string {
   const local = parts.localSeconds ?? 'end_s';
   const rows = `
-      SELECT cell, device_id, parked_s, loc // 86400 AS day, (loc % 86400) // 3600 AS h, ${isoDowSql('loc')} AS dow
+      SELECT cell, device_id, parked_s, end_lat, end_lng, loc // 86400 AS day, (loc % 86400) // 3600 AS h, ${isoDowSql('loc')} AS dow
       FROM (
-        SELECT h3_cell(end_lat, end_lng, $res::INTEGER) AS cell, device_id, ${parts.parked ? 'parked_s' : 'NULL::DOUBLE AS parked_s'},
+        SELECT h3_cell(end_lat, end_lng, $res::INTEGER) AS cell, device_id, end_lat, end_lng, ${parts.parked ? 'parked_s' : 'NULL::DOUBLE AS parked_s'},
                ${local.replaceAll('end_s', '(epoch_ms(end_time) // 1000)')} AS loc
         FROM ${parts.source} WHERE ${parts.where ?? 'TRUE'}
       )`;
@@ -80,9 +86,11 @@ export function demandCellsSql(parts: DemandSqlParts): string {
     // as much as this small second aggregate (bench/pipeline.bench.ts).
     const hours = Array.from({ length: 24 }, (_, h) => `coalesce(sum(n) FILTER (WHERE h = ${h}), 0)::DOUBLE AS h${h}`).join(', ');
     return `
-    WITH k AS (SELECT cell, h, dow <= 5 AS weekday, count(*) AS n FROM (${rows}) WHERE cell IS NOT NULL GROUP BY ALL)
+    WITH k AS (SELECT cell, h, dow <= 5 AS weekday, count(*) AS n, sum(end_lat) AS slat, sum(end_lng) AS slng
+               FROM (${rows}) WHERE cell IS NOT NULL GROUP BY ALL)
     SELECT cell, sum(n)::DOUBLE AS trips, 0::DOUBLE AS devices, 0::DOUBLE AS days,
-           coalesce(sum(n) FILTER (WHERE weekday), 0)::DOUBLE AS weekday_trips, NULL::DOUBLE AS median_parked_s, ${hours}
+           coalesce(sum(n) FILTER (WHERE weekday), 0)::DOUBLE AS weekday_trips, NULL::DOUBLE AS median_parked_s, ${hours},
+           (sum(slat) / sum(n))::DOUBLE AS end_lat, (sum(slng) / sum(n))::DOUBLE AS end_lng
     FROM k GROUP BY cell ORDER BY cell`;
   }
   const hours = Array.from({ length: 24 }, (_, h) => `count(*) FILTER (WHERE h = ${h})::DOUBLE AS h${h}`).join(', ');
@@ -90,7 +98,8 @@ export function demandCellsSql(parts: DemandSqlParts): string {
     WITH t AS (${rows})
     SELECT cell, count(*)::DOUBLE AS trips,
            ${parts.distinct === false ? '0::DOUBLE AS devices, 0::DOUBLE AS days' : 'count(DISTINCT device_id)::DOUBLE AS devices, count(DISTINCT day)::DOUBLE AS days'},
-           (count(*) FILTER (WHERE dow <= 5))::DOUBLE AS weekday_trips, median(parked_s)::DOUBLE AS median_parked_s, ${hours}
+           (count(*) FILTER (WHERE dow <= 5))::DOUBLE AS weekday_trips, median(parked_s)::DOUBLE AS median_parked_s, ${hours},
+           avg(end_lat)::DOUBLE AS end_lat, avg(end_lng)::DOUBLE AS end_lng
     FROM t WHERE cell IS NOT NULL GROUP BY cell ORDER BY cell`;
 }
 
@@ -109,7 +118,7 @@ export function validateRes(res: number, option = 'res'): void {
 
 /**
  * Bins trip ends into H3 cells with DuckDB (`h3_cell(end_lat, end_lng, res)`) and returns each cell's demand:
- * trip ends, devices, days, weekday share, median parked time and 24-hour profile.
+ * trip ends, devices, days, weekday share, median parked time, 24-hour profile and the mean position of its trip ends.
  * @example
  * const d = await demandCells(store, { res: 10, filter: { days: 'weekday', tz: 'America/New_York' } });
  */
@@ -126,7 +135,7 @@ export async function demandCells(store: Store, options: DemandOptions): Promise
   });
   const reader = await store.conn.runAndReadAll(sql, { ...f.params, res: options.res });
   const n = reader.currentRowCount;
-  const cols = n > 0 ? reader.getColumns() : Array.from({ length: 30 }, () => []);
+  const cols = n > 0 ? reader.getColumns() : Array.from({ length: 32 }, () => []);
   const out: DemandCells = {
     res: options.res,
     count: n,
@@ -138,6 +147,8 @@ export async function demandCells(store: Store, options: DemandOptions): Promise
     days: Float64Array.from(cols[3] as number[]),
     weekdayTrips: Float64Array.from(cols[4] as number[]),
     medianParkedS: Float64Array.from(cols[5] as (number | null)[], (v) => (v === null ? NaN : v)),
+    endLat: Float64Array.from(cols[30] as number[]),
+    endLng: Float64Array.from(cols[31] as number[]),
     profile: new Float64Array(n * 24),
     totalTrips: 0,
   };

@@ -4,7 +4,7 @@ import type { Store } from '../store/open-store.ts';
 import { capacityFromPeak } from './capacity.ts';
 import { CellNeighbourIndex, type GridDiskFn, type NeighbourMode } from './cell-neighbours.ts';
 import { buildCoverageGraph, type CoverageGraph } from './coverage-graph.ts';
-import { sortDemandByCell, type ZoneDemand } from './demand.ts';
+import { demandPoints, sortDemandByCell, type DemandPoints, type ZoneDemand } from './demand.ts';
 import { excludedMask, parseExclusions } from './exclusions.ts';
 import { hexHull, hexOutline, type FootprintGeometry } from './footprint.ts';
 import { weightedMedian } from './geo.ts';
@@ -32,7 +32,7 @@ export interface ZoneRecord {
   rank: number;
   /** Centre cell, 15-hex-digit H3 id. */
   cell: string;
-  /** Centre (the centre cell's centroid) latitude, degrees. */
+  /** Centre latitude, degrees: the mean position of the centre cell's trip ends (its centroid below 5 trip ends). */
   centerLat: number;
   /** Centre longitude, degrees. */
   centerLng: number;
@@ -72,13 +72,13 @@ export interface ZoneSummary {
   upperBoundTrips: number | null;
   /** `coveredTrips / upperBoundTrips`: the proposal covers at least this share of the best possible; null without a bound. */
   shareOfBound: number | null;
-  /** Trip-weighted median distance from a served trip end's cell centroid to its zone centre, metres; null without zones. */
+  /** Trip-weighted median walk from a served cell's trip ends (their mean position) to its zone centre, metres; null without zones. */
   medianWalkM: number | null;
   /** Demand cells in the input. */
   demandCells: number;
   /** Demand cells that may host a zone (not excluded). */
   candidateCells: number;
-  /** Demand cells whose centroid lies in an exclusion polygon. */
+  /** Demand cells whose point (see `centerLat`) lies in an exclusion polygon. */
   excludedCells: number;
   /** Why zone selection stopped. */
   stop: GreedyStop;
@@ -152,11 +152,12 @@ export async function proposeZonesFromDemand(
   }
 
   progress(STAGE_START.candidates, 'candidates');
-  const excluded = excludedMask(parseExclusions(opts.exclude), d.lat, d.lng, d.count);
+  const points = demandPoints(d);
+  const excluded = excludedMask(parseExclusions(opts.exclude), points.lat, points.lng, d.count);
   const candidate = new Uint8Array(d.count);
   let candidateCells = 0;
   for (let i = 0; i < d.count; i++) if (!excluded[i]) (candidate[i] = 1), candidateCells++;
-  const index = CellNeighbourIndex.build(d, { gridDisk: hooks.gridDisk, mode: hooks.neighbourMode });
+  const index = CellNeighbourIndex.build(points, { gridDisk: hooks.gridDisk, mode: hooks.neighbourMode, maxOffsetM: points.maxOffsetM });
   const graphSpan = STAGE_START.solve - STAGE_START.candidates;
   const graph = buildCoverageGraph(index, opts.walkRadiusM, (f) => progress(STAGE_START.candidates + graphSpan * f, 'candidates'));
   lap('graph');
@@ -169,7 +170,7 @@ export async function proposeZonesFromDemand(
   } else {
     const eps = opts.dbscanEpsM ?? opts.walkRadiusM;
     const epsGraph: CoverageGraph = eps === opts.walkRadiusM ? graph : buildCoverageGraph(index, eps);
-    selection = selectDbscan(d, epsGraph, index, candidate, opts);
+    selection = selectDbscan(d, points, epsGraph, index, candidate, opts);
   }
   lap('solve');
 
@@ -184,7 +185,7 @@ export async function proposeZonesFromDemand(
   lap('capacity');
 
   progress(STAGE_START.zones, 'zones');
-  const proposal = assemble(d, opts, selection, peaks, { excluded, candidateCells, capacitySized, neighbourMode: index.mode });
+  const proposal = assemble(d, points, opts, selection, peaks, { excluded, candidateCells, capacitySized, neighbourMode: index.mode });
   lap('zones');
   proposal.timingsMs = timingsMs;
   progress(1, 'done');
@@ -240,6 +241,7 @@ export function storePeaks(store: Store): PeaksFn {
 /** Builds zone records and the summary from a selection and the zones' percentile peaks. */
 function assemble(
   d: ZoneDemand,
+  points: DemandPoints,
   opts: ResolvedZoneOptions,
   selection: ZoneSelection,
   peaks: Float64Array,
@@ -282,8 +284,8 @@ function assemble(
       zoneId: hex,
       rank: z + 1,
       cell: hex,
-      centerLat: d.lat[c]!,
-      centerLng: d.lng[c]!,
+      centerLat: points.lat[c]!,
+      centerLng: points.lng[c]!,
       capacity,
       peakParked: peaks[z]!,
       coveredTrips: trips,

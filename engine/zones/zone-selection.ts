@@ -1,7 +1,7 @@
 import type { CellNeighbourIndex } from './cell-neighbours.ts';
 import type { CoverageGraph } from './coverage-graph.ts';
 import { dbscanCells } from './dbscan.ts';
-import type { ZoneDemand } from './demand.ts';
+import type { DemandPoints, ZoneDemand } from './demand.ts';
 import { haversineM } from './geo.ts';
 import { mclpGreedy, type GreedyStop } from './mclp-greedy.ts';
 import { lagrangianSearch } from './mclp-lagrangian.ts';
@@ -14,7 +14,7 @@ export interface ZoneSelection {
   centre: Int32Array;
   /** Zone of each demand cell (index into `centre`), or -1 when no zone serves it. */
   group: Int32Array;
-  /** Distance from each demand cell's centroid to its zone's centre, metres (NaN when none). */
+  /** Distance from each demand cell's point (mean trip-end position) to its zone's centre, metres (NaN when none). */
   distM: Float64Array;
   /** Covered share of trip ends after 1, 2, … zones. */
   curve: Float64Array;
@@ -105,6 +105,7 @@ export function selectMclp(
  */
 export function selectDbscan(
   demand: ZoneDemand,
+  points: DemandPoints,
   graph: CoverageGraph,
   index: CellNeighbourIndex,
   candidate: Uint8Array,
@@ -121,15 +122,15 @@ export function selectDbscan(
     if (l < 0) continue;
     const w = demand.trips[c]!;
     trips[l] += w;
-    sLat[l] += w * demand.lat[c]!;
-    sLng[l] += w * demand.lng[c]!;
+    sLat[l] += w * points.lat[c]!;
+    sLng[l] += w * points.lng[c]!;
   }
   const centreOf = new Int32Array(m).fill(-1);
   const bestD = new Float64Array(m).fill(Infinity);
   for (let c = 0; c < n; c++) {
     const l = clusters.label[c]!;
     if (l < 0 || !candidate[c] || !(trips[l]! > 0)) continue;
-    const d = haversineM(sLat[l]! / trips[l]!, sLng[l]! / trips[l]!, demand.lat[c]!, demand.lng[c]!);
+    const d = haversineM(sLat[l]! / trips[l]!, sLng[l]! / trips[l]!, points.lat[c]!, points.lng[c]!);
     if (d < bestD[l]!) {
       bestD[l] = d;
       centreOf[l] = c;
@@ -195,7 +196,7 @@ export function selectDbscan(
     if (z < 0) continue;
     const centre = centres[z]!;
     group[c] = z;
-    distM[c] = c === centre ? 0 : haversineM(demand.lat[centre]!, demand.lng[centre]!, demand.lat[c]!, demand.lng[c]!);
+    distM[c] = c === centre ? 0 : haversineM(points.lat[centre]!, points.lng[centre]!, points.lat[c]!, points.lng[c]!);
   }
   return {
     centre: Int32Array.from(centres),
