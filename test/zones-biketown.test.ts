@@ -54,7 +54,7 @@ for (const month of ['2018-07', '2018-08']) {
     let ctx: Awaited<ReturnType<typeof tempStore>>;
     let stations: Hub[];
     const runs = new Map<string, ZoneProposal>();
-    const variants: [string, ZoneOptions][] = [['defaults', {}]];
+    const variants: [string, ZoneOptions][] = [['defaults', {}], ['objective coverage', { objective: 'coverage' }]];
 
     beforeAll(async () => {
       ctx = await tempStore();

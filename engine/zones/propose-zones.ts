@@ -9,7 +9,8 @@ import { excludedMask, parseExclusions } from './exclusions.ts';
 import { hexHull, hexOutline, type FootprintGeometry } from './footprint.ts';
 import { weightedMedian } from './geo.ts';
 import type { GreedyStop } from './mclp-greedy.ts';
-import { resolveZoneOptions, type ResolvedZoneOptions, type ZoneFilter, type ZoneOptions } from './options.ts';
+import { decayWeight } from './mclp-decay.ts';
+import { decayScaleOf, resolveZoneOptions, type ResolvedZoneOptions, type ZoneFilter, type ZoneOptions } from './options.ts';
 import { selectDbscan, selectMclp, type ZoneSelection } from './zone-selection.ts';
 
 /** Stages reported to a progress callback, in order. */
@@ -65,6 +66,13 @@ export interface ZoneSummary {
   coveredTrips: number;
   /** `coveredTrips / totalTrips` (0 when there are none). */
   coveredShare: number;
+  /**
+   * Served trip ends weighted by walking-distance decay (engine/zones/mclp-decay.ts `decayWeight` of the walk to their
+   * zone, at the run's decay scale): what the `decay` objective maximises. Reported for every run.
+   */
+  decayedTrips: number;
+  /** `decayedTrips / totalTrips` (0 when there are none). */
+  decayedShare: number;
   /**
    * mclp with `optimize: 'lagrangian'` (or `auto` on smaller inputs): an upper bound on the trip ends any set of this
    * many zones could cover (Lagrangian relaxation); null when not computed.
@@ -302,6 +310,9 @@ function assemble(
     weight[m] = d.trips[members[m]!]!;
   }
   const median = weightedMedian(walk, weight);
+  const scaleM = decayScaleOf(opts);
+  let decayedTrips = 0;
+  for (let m = 0; m < members.length; m++) decayedTrips += weight[m]! * decayWeight(walk[m]!, opts.walkRadiusM, scaleM);
   let excludedCells = 0;
   for (let c = 0; c < n; c++) excludedCells += info.excluded[c]!;
   return {
@@ -315,6 +326,8 @@ function assemble(
       totalTrips,
       coveredTrips,
       coveredShare: totalTrips > 0 ? coveredTrips / totalTrips : 0,
+      decayedTrips: Math.round(decayedTrips * 1000) / 1000,
+      decayedShare: totalTrips > 0 ? decayedTrips / totalTrips : 0,
       upperBoundTrips: selection.detail.upperBoundTrips ?? null,
       shareOfBound: selection.detail.upperBoundTrips ? coveredTrips / selection.detail.upperBoundTrips : null,
       medianWalkM: Number.isNaN(median) ? null : Math.round(median * 10) / 10,

@@ -6,7 +6,8 @@ import { haversineM } from './geo.ts';
 import { mclpGreedy, type GreedyStop } from './mclp-greedy.ts';
 import { lagrangianSearch } from './mclp-lagrangian.ts';
 import { improveZones } from './mclp-local-search.ts';
-import { AUTO_LAGRANGIAN_MAX_ENTRIES, type ResolvedZoneOptions } from './options.ts';
+import { decayGreedy, decayValues, improveDecay } from './mclp-decay.ts';
+import { AUTO_LAGRANGIAN_MAX_ENTRIES, decayScaleOf, type ResolvedZoneOptions } from './options.ts';
 
 /** Where zones go, before they are sized and drawn: the common output of both methods. */
 export interface ZoneSelection {
@@ -39,6 +40,7 @@ export function selectMclp(
   options: ResolvedZoneOptions,
   onProgress?: (fraction: number) => void,
 ): ZoneSelection {
+  if (options.objective === 'decay') return selectDecay(demand, graph, index, candidate, options, onProgress);
   const spacing = options.minSpacingM > 0 ? { index, minSpacingM: options.minSpacingM } : null;
   const greedy = mclpGreedy(graph, demand.trips, { k: options.k, coverage: options.coverage, minGain: options.minTrips, candidate, spacing });
   let result = greedy;
@@ -69,12 +71,17 @@ export function selectMclp(
   }
   if (upperBound !== null) detail.upperBoundTrips = upperBound;
   const stop: GreedyStop = result === greedy || result.stop === 'k' || result.stop === 'exhausted' ? greedy.stop : result.stop;
-  const n = demand.count;
+  return { centre: result.selected, ...nearestZone(graph, result.selected), curve: result.curve, stop, detail };
+}
+
+/** Every covered cell served by its nearest zone (ties: better rank). */
+function nearestZone(graph: CoverageGraph, centres: Int32Array): { group: Int32Array; distM: Float64Array } {
+  const n = graph.count;
   const group = new Int32Array(n).fill(-1);
   const distM = new Float64Array(n).fill(NaN);
   const { offsets, targets } = graph;
-  for (let z = 0; z < result.selected.length; z++) {
-    const c = result.selected[z]!;
+  for (let z = 0; z < centres.length; z++) {
+    const c = centres[z]!;
     for (let e = offsets[c]!; e < offsets[c + 1]!; e++) {
       const t = targets[e]!;
       const d = graph.distM[e]!;
@@ -84,14 +91,34 @@ export function selectMclp(
       }
     }
   }
-  return {
-    centre: result.selected,
-    group,
-    distM,
-    curve: result.curve,
-    stop,
-    detail,
-  };
+  return { group, distM };
+}
+
+/** mclp with the walking-distance decay objective: CELF greedy, then moves (`optimize` ≠ greedy), ranked by greedy order. */
+function selectDecay(
+  demand: ZoneDemand,
+  graph: CoverageGraph,
+  index: CellNeighbourIndex,
+  candidate: Uint8Array,
+  options: ResolvedZoneOptions,
+  onProgress?: (fraction: number) => void,
+): ZoneSelection {
+  const spacing = options.minSpacingM > 0 ? { index, minSpacingM: options.minSpacingM } : null;
+  const value = decayValues(graph, decayScaleOf(options));
+  const base = { coverage: options.coverage, minGain: options.minTrips, candidate, spacing };
+  const greedy = decayGreedy(graph, demand.trips, value, { k: options.k, ...base });
+  const detail: Record<string, number> = { evaluations: greedy.evaluations, graphEntries: graph.targets.length, greedyDecayedTrips: greedy.decayedWeight };
+  onProgress?.(0.2);
+  let result = greedy;
+  if (options.optimize !== 'greedy' && greedy.selected.length > 0) {
+    const improved = improveDecay(graph, demand.trips, value, greedy.selected, { candidate, spacing });
+    detail.moves = improved.moves;
+    const inSet = new Uint8Array(demand.count);
+    for (const s of improved.selected) inSet[s] = 1;
+    result = decayGreedy(graph, demand.trips, value, { ...base, k: improved.selected.length, candidate: inSet, spacing: null });
+  }
+  const stop: GreedyStop = result === greedy || result.stop === 'k' || result.stop === 'exhausted' ? greedy.stop : result.stop;
+  return { centre: result.selected, ...nearestZone(graph, result.selected), curve: result.curve, stop, detail };
 }
 
 /**
