@@ -69,6 +69,12 @@ export interface DemandSqlParts {
 }
 
 /**
+ * Sum of a coordinate in units of 1e-7 degree (≈ 1 cm) as an exact integer: the same mean whatever order DuckDB's
+ * threads add in, so a run recomputes bit for bit (a floating-point avg() does not).
+ */
+const E7_SUM = (col: string): string => `sum(round(${col} * 1e7)::HUGEINT)`;
+
+/**
  * The binning SQL: one row per H3 cell of trip ends, sorted by cell. Local hour, day and weekday come from integer
  * arithmetic on local seconds (no per-row time-zone lookups). Parameters: $res and those of `where`.
  */
@@ -86,11 +92,11 @@ export function demandCellsSql(parts: DemandSqlParts): string {
     // as much as this small second aggregate (bench/pipeline.bench.ts).
     const hours = Array.from({ length: 24 }, (_, h) => `coalesce(sum(n) FILTER (WHERE h = ${h}), 0)::DOUBLE AS h${h}`).join(', ');
     return `
-    WITH k AS (SELECT cell, h, dow <= 5 AS weekday, count(*) AS n, sum(end_lat) AS slat, sum(end_lng) AS slng
+    WITH k AS (SELECT cell, h, dow <= 5 AS weekday, count(*) AS n, ${E7_SUM('end_lat')} AS slat, ${E7_SUM('end_lng')} AS slng
                FROM (${rows}) WHERE cell IS NOT NULL GROUP BY ALL)
     SELECT cell, sum(n)::DOUBLE AS trips, 0::DOUBLE AS devices, 0::DOUBLE AS days,
            coalesce(sum(n) FILTER (WHERE weekday), 0)::DOUBLE AS weekday_trips, NULL::DOUBLE AS median_parked_s, ${hours},
-           (sum(slat) / sum(n))::DOUBLE AS end_lat, (sum(slng) / sum(n))::DOUBLE AS end_lng
+           (sum(slat)::DOUBLE / sum(n) / 1e7) AS end_lat, (sum(slng)::DOUBLE / sum(n) / 1e7) AS end_lng
     FROM k GROUP BY cell ORDER BY cell`;
   }
   const hours = Array.from({ length: 24 }, (_, h) => `count(*) FILTER (WHERE h = ${h})::DOUBLE AS h${h}`).join(', ');
@@ -99,7 +105,7 @@ export function demandCellsSql(parts: DemandSqlParts): string {
     SELECT cell, count(*)::DOUBLE AS trips,
            ${parts.distinct === false ? '0::DOUBLE AS devices, 0::DOUBLE AS days' : 'count(DISTINCT device_id)::DOUBLE AS devices, count(DISTINCT day)::DOUBLE AS days'},
            (count(*) FILTER (WHERE dow <= 5))::DOUBLE AS weekday_trips, median(parked_s)::DOUBLE AS median_parked_s, ${hours},
-           avg(end_lat)::DOUBLE AS end_lat, avg(end_lng)::DOUBLE AS end_lng
+           (${E7_SUM('end_lat')}::DOUBLE / count(*) / 1e7) AS end_lat, (${E7_SUM('end_lng')}::DOUBLE / count(*) / 1e7) AS end_lng
     FROM t WHERE cell IS NOT NULL GROUP BY cell ORDER BY cell`;
 }
 

@@ -11,7 +11,7 @@ import type { GreedyStop } from './mclp-greedy.ts';
  * The negative exponential is the form that fits observed walking distances best in Iacono, Krizek & El-Geneidy
  * (2008), "Access to Destinations: How Close is Close Enough? Estimating Accurate Distance Decay Functions for
  * Multiple Modes and Different Purposes", Minnesota DOT report MN/RC 2008-11; the truncation at R keeps "covered"
- * meaning within the radius. With the default s = R / 2 and R = 100 m: g(10) = 0.78, g(25) = 0.53, g(50) = 0.27.
+ * meaning within the radius. With the default s = R / 2 and R = 100 m: g(10) = 0.79, g(25) = 0.54, g(50) = 0.27.
  * @param dM walking distance, metres
  * @param radiusM walking radius R, metres
  * @param scaleM decay scale s, metres (> 0)
@@ -181,11 +181,15 @@ export interface DecayLocalSearchOptions {
   spacing?: { index: CellNeighbourIndex; minSpacingM: number } | null;
   /** Passes over the zones at most; a pass without improvement ends early. Default 10. */
   maxRounds?: number;
+  /** Neighbour index: with it a zone may move to any site within `reachM`; without, only within its own graph row. */
+  index?: CellNeighbourIndex | null;
+  /** How far a zone may move in one step, metres. Default 2 × the graph radius. */
+  reachM?: number;
 }
 
 /**
  * Improves a zone set for the decayed objective by moves (vertex substitution restricted to the neighbourhood): each
- * zone in turn is replaced by the site within the walking radius of it that raises the objective most, if any does.
+ * zone in turn is replaced by the site within `reachM` of it that raises the objective most, if any does.
  * Keeps, per cell, the best and second-best decay weight over the set, so a move is evaluated over two graph rows.
  * Deterministic (zones in order, ties to the lower index); every move strictly raises the objective.
  * @returns the improved set, same length, positions kept (`curve`/`stop` are not meaningful: rank it again with the greedy)
@@ -237,6 +241,10 @@ export function improveDecay(
     for (let q = 0; q < m; q++) if (sDist![q]! < spacing.minSpacingM && isSel[sIdx![q]!] && sIdx![q] !== without) return false;
     return true;
   };
+  const index = options.index ?? null;
+  const reachM = options.reachM ?? 2 * graph.radiusM;
+  const near = index ? new Int32Array(index.maxResults(reachM)) : null;
+  const nearD = near ? new Float64Array(near.length) : null;
   let moves = 0;
   for (let round = 0; round < maxRounds; round++) {
     let improved = false;
@@ -250,8 +258,9 @@ export function improveDecay(
       }
       let bestT = -1;
       let bestDelta = 1e-9 * (1 + loss);
-      for (let e = offsets[s]!; e < offsets[s + 1]!; e++) {
-        const t = targets[e]!;
+      const m = index ? index.within(s, reachM, near!, nearD!) : offsets[s + 1]! - offsets[s]!;
+      for (let q = 0; q < m; q++) {
+        const t = index ? near![q]! : targets[offsets[s]! + q]!;
         if (t === s || isSel[t] || (candidate && !candidate[t])) continue;
         let g = 0;
         for (let f = offsets[t]!; f < offsets[t + 1]!; f++) {

@@ -37,7 +37,10 @@ export interface ZoneOptions {
   coverage?: number | null;
   /** Minimum great-circle distance between two zone centres, metres. */
   minSpacingM?: number;
-  /** Minimum trip ends a zone must cover (mclp: trip ends it adds to coverage; dbscan: trip ends in its cluster). */
+  /**
+   * Minimum trip ends a zone must cover (mclp: what it adds to the objective — trip ends newly covered, or with
+   * `objective: 'decay'` decayed trip ends; dbscan: trip ends in its cluster).
+   */
   minTrips?: number;
   /** Areas where no zone centre may fall: GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection of them. */
   exclude?: unknown;

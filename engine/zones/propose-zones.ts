@@ -160,14 +160,16 @@ export async function proposeZonesFromDemand(
   }
 
   progress(STAGE_START.candidates, 'candidates');
-  const points = demandPoints(d);
+  const graphSpan = STAGE_START.solve - STAGE_START.candidates;
+  const { points, index, graph } = buildZoneModel(d, opts.walkRadiusM, {
+    gridDisk: hooks.gridDisk,
+    mode: hooks.neighbourMode,
+    onRow: (f) => progress(STAGE_START.candidates + graphSpan * f, 'candidates'),
+  });
   const excluded = excludedMask(parseExclusions(opts.exclude), points.lat, points.lng, d.count);
   const candidate = new Uint8Array(d.count);
   let candidateCells = 0;
   for (let i = 0; i < d.count; i++) if (!excluded[i]) (candidate[i] = 1), candidateCells++;
-  const index = CellNeighbourIndex.build(points, { gridDisk: hooks.gridDisk, mode: hooks.neighbourMode, maxOffsetM: points.maxOffsetM });
-  const graphSpan = STAGE_START.solve - STAGE_START.candidates;
-  const graph = buildCoverageGraph(index, opts.walkRadiusM, (f) => progress(STAGE_START.candidates + graphSpan * f, 'candidates'));
   lap('graph');
 
   progress(STAGE_START.solve, 'solve');
@@ -198,6 +200,23 @@ export async function proposeZonesFromDemand(
   proposal.timingsMs = timingsMs;
   progress(1, 'done');
   return proposal;
+}
+
+/**
+ * The zone model of a demand set: each cell's point (its mean trip-end position, {@link demandPoints}), the neighbour
+ * index over those points and the coverage graph at the walking radius — what both methods solve on, and what the
+ * exact-optimum comparison (bench/zones-ilp.ts) must use too.
+ * @param demand demand cells in cell-id order
+ * @param radiusM walking radius, metres
+ */
+export function buildZoneModel(
+  demand: ZoneDemand,
+  radiusM: number,
+  options: { gridDisk?: GridDiskFn; mode?: NeighbourMode; onRow?: (fraction: number) => void } = {},
+): { points: DemandPoints; index: CellNeighbourIndex; graph: CoverageGraph } {
+  const points = demandPoints(demand);
+  const index = CellNeighbourIndex.build(points, { gridDisk: options.gridDisk, mode: options.mode, maxOffsetM: points.maxOffsetM });
+  return { points, index, graph: buildCoverageGraph(index, radiusM, options.onRow) };
 }
 
 /** Hooks of {@link proposeZones}. */

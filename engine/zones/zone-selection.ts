@@ -111,7 +111,7 @@ function selectDecay(
   onProgress?.(0.2);
   let result = greedy;
   if (options.optimize !== 'greedy' && greedy.selected.length > 0) {
-    const improved = improveDecay(graph, demand.trips, value, greedy.selected, { candidate, spacing });
+    const improved = improveDecay(graph, demand.trips, value, greedy.selected, { candidate, spacing, index });
     detail.moves = improved.moves;
     const inSet = new Uint8Array(demand.count);
     for (const s of improved.selected) inSet[s] = 1;
