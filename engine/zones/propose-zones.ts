@@ -45,7 +45,7 @@ export interface ZoneRecord {
   coveredTrips: number;
   /** `coveredTrips` / all trip ends of the input. */
   share: number;
-  /** Catchment outline: the convex hull of the catchment hexagons (mclp) or the cluster's hexagons (dbscan). */
+  /** Catchment outline: the convex hull of the catchment hexagons (mclp) or the catchment's hexagons (dbscan). */
   footprint: FootprintGeometry;
   /** Cells served by this zone, hex ids in ascending id order. */
   catchment: string[];
@@ -180,7 +180,7 @@ export async function proposeZonesFromDemand(
   } else {
     const eps = opts.dbscanEpsM ?? opts.walkRadiusM;
     const epsGraph: CoverageGraph = eps === opts.walkRadiusM ? graph : buildCoverageGraph(index, eps);
-    selection = selectDbscan(d, points, epsGraph, index, candidate, opts);
+    selection = selectDbscan(d, epsGraph, graph, index, candidate, opts);
   }
   lap('solve');
 
