@@ -78,6 +78,8 @@ export function syntheticDemand(options: SyntheticDemandOptions): { demand: Zone
   const index = new Map<string, number>();
   const hexes: string[] = [];
   const tripsList: number[] = [];
+  const sumLat: number[] = [];
+  const sumLng: number[] = [];
   const limit = options.cells * 50;
   for (let sample = 0; hexes.length < options.cells && sample < limit; sample++) {
     let lat: number;
@@ -99,11 +101,15 @@ export function syntheticDemand(options: SyntheticDemandOptions): { demand: Zone
       index.set(hex, hexes.length);
       hexes.push(hex);
       tripsList.push(w);
+      sumLat.push(w * lat);
+      sumLng.push(w * lng);
     } else {
       tripsList[i]! += w;
+      sumLat[i]! += w * lat;
+      sumLng[i]! += w * lng;
     }
   }
-  return { demand: buildDemand(hexes, tripsList, res, rnd), hotspots };
+  return { demand: buildDemand(hexes, tripsList, res, rnd, undefined, { lat: sumLat, lng: sumLng }), hotspots };
 }
 
 /**
@@ -115,6 +121,8 @@ export function demandFromPoints(points: Iterable<{ lat: number; lng: number; ho
   const hexes: string[] = [];
   const trips: number[] = [];
   const profiles: number[][] = [];
+  const sumLat: number[] = [];
+  const sumLng: number[] = [];
   for (const p of points) {
     const hex = latLngToCell(p.lat, p.lng, res);
     let i = index.get(hex);
@@ -124,11 +132,15 @@ export function demandFromPoints(points: Iterable<{ lat: number; lng: number; ho
       hexes.push(hex);
       trips.push(0);
       profiles.push(new Array<number>(24).fill(0));
+      sumLat.push(0);
+      sumLng.push(0);
     }
     trips[i]! += 1;
     profiles[i]![p.hour]! += 1;
+    sumLat[i]! += p.lat;
+    sumLng[i]! += p.lng;
   }
-  return buildDemand(hexes, trips, res, null, profiles);
+  return buildDemand(hexes, trips, res, null, profiles, { lat: sumLat, lng: sumLng });
 }
 
 /**
@@ -146,7 +158,15 @@ export function demandFromCells(cells: readonly { hex: string; trips: number }[]
   );
 }
 
-function buildDemand(hexes: string[], tripsList: number[], res: number, rnd: Random | null, profiles?: number[][]): ZoneDemand {
+/** `sums`: trip-weighted sums of trip-end latitudes and longitudes per cell, for the mean positions (absent: centroids only). */
+function buildDemand(
+  hexes: string[],
+  tripsList: number[],
+  res: number,
+  rnd: Random | null,
+  profiles?: number[][],
+  sums?: { lat: number[]; lng: number[] },
+): ZoneDemand {
   const order = hexes.map((_, i) => i);
   const ids = hexes.map((h) => BigInt('0x' + h));
   order.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
@@ -162,9 +182,14 @@ function buildDemand(hexes: string[], tripsList: number[], res: number, rnd: Ran
     days: new Float64Array(n),
     profile: new Float64Array(n * 24),
     totalTrips: 0,
+    ...(sums ? { endLat: new Float64Array(n), endLng: new Float64Array(n) } : {}),
   };
   for (let r = 0; r < n; r++) {
     const i = order[r]!;
+    if (sums) {
+      demand.endLat![r] = sums.lat[i]! / tripsList[i]!;
+      demand.endLng![r] = sums.lng[i]! / tripsList[i]!;
+    }
     const [lat, lng] = cellToLatLng(hexes[i]!);
     const t = tripsList[i]!;
     demand.cell[r] = ids[i]!;

@@ -313,6 +313,7 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
           properties: {
             res: { type: 'integer', minimum: 7, maximum: 12 }, walkRadiusM: { type: 'number' }, k: { type: ['integer', 'null'] }, coverage: { type: ['number', 'null'] },
             minSpacingM: { type: 'number' }, minTrips: { type: 'number' }, exclude: {}, method: { type: 'string', enum: ['mclp', 'dbscan'] },
+            optimize: { type: 'string', enum: ['auto', 'greedy', 'local', 'lagrangian'] }, objective: { type: 'string', enum: ['decay', 'coverage'] }, decayScaleM: { type: ['number', 'null'] },
             capacityPercentile: { type: 'number' }, safetyFactor: { type: 'number' }, minCapacity: { type: 'integer' }, maxCapacity: { type: ['integer', 'null'] },
             slotMinutes: { type: 'integer' }, parkedCapHours: { type: 'number' }, dbscanEpsM: { type: ['number', 'null'] }, dbscanMinTrips: { type: ['number', 'null'] },
             filter: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, hours: { type: 'array', items: { type: 'integer' } }, days: { type: 'string' }, providers: { type: 'array', items: { type: 'string' } }, tz: { type: 'string' } } },

@@ -31,10 +31,11 @@ beforeAll(async () => {
 describe('parkzones propose', () => {
   it('proposes zones, prints a summary and progress, and writes GeoJSON with each centre', async () => {
     const out = path.join(dir, 'zones.geojson');
-    const r = await parkzones('propose', '--k', '12', '--radius', '120', '--out', out);
+    const r = await parkzones('propose', '--k', '12', '--radius', '120', '--objective', 'coverage', '--out', out);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^run 1: 12 zones, \d+ slots, \d+\.\d % of 3000 trip ends within 120 m \(median walk [\d.]+ m\)\n/);
     expect(r.stdout).toMatch(/optimality: covers at least \d+\.\d % of what the best 12 zones could/);
+    expect(r.stdout).toMatch(/\ndecayed by walking distance: \d+\.\d % of trip ends\n/);
     expect(r.stderr).toMatch(/proposing 100% done/);
     const fc = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(fc.type).toBe('FeatureCollection');

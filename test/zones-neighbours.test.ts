@@ -74,6 +74,37 @@ describe('CellNeighbourIndex', () => {
     );
   });
 
+  it('finds exactly the points within the radius when points stand off their centroids (maxOffsetM)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ res: fc.integer({ min: 10, max: 12 }), radiusM: fc.integer({ min: 20, max: 300 }), seed: fc.integer({ min: 1, max: 1e6 }) }),
+        ({ res, radiusM, seed }) => {
+          const p = scatter(45.52, -122.68, radiusM * 3, 250, res, seed);
+          // Move each point to a random spot of its own cell (up to its circumradius from the centroid).
+          const rnd = new Random(seed + 1);
+          let maxOffsetM = 0;
+          for (let c = 0; c < p.count; c++) {
+            const hex = p.cell[c]!.toString(16);
+            for (;;) {
+              const lat = p.lat[c]! + ((rnd.next() - 0.5) * 2 * 60 * 0.5 ** (res - 10)) / 111_320;
+              const lng = p.lng[c]! + ((rnd.next() - 0.5) * 2 * 60 * 0.5 ** (res - 10)) / 78_000;
+              if (latLngToCell(lat, lng, res) !== hex) continue;
+              maxOffsetM = Math.max(maxOffsetM, haversineM(p.lat[c]!, p.lng[c]!, lat, lng));
+              p.lat[c] = lat;
+              p.lng[c] = lng;
+              break;
+            }
+          }
+          const g = buildCoverageGraph(CellNeighbourIndex.build(p, { maxOffsetM }), radiusM);
+          const rows: number[][] = [];
+          for (let c = 0; c < g.count; c++) rows.push(Array.from(g.targets.subarray(g.offsets[c]!, g.offsets[c + 1]!)).sort((x, y) => x - y));
+          expect(rows).toEqual(bruteRows(p, radiusM));
+        },
+      ),
+      { numRuns: 15, seed: 5 },
+    );
+  });
+
   it('uses local IJ in an ordinary city', () => {
     const p = scatter(45.52, -122.68, 800, 400, 11, 1);
     expect(CellNeighbourIndex.build(p).mode).toBe('local-ij');

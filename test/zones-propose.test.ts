@@ -23,7 +23,8 @@ function reversed(d: ZoneDemand): ZoneDemand {
   const rev = <T extends Float64Array | BigUint64Array>(a: T): T => a.slice().reverse() as T;
   const profile = new Float64Array(n * 24);
   for (let i = 0; i < n; i++) profile.set(d.profile.subarray((n - 1 - i) * 24, (n - i) * 24), i * 24);
-  return { ...d, cell: rev(d.cell), lat: rev(d.lat), lng: rev(d.lng), trips: rev(d.trips), devices: rev(d.devices), days: rev(d.days), profile };
+  const ends = d.endLat && d.endLng ? { endLat: rev(d.endLat), endLng: rev(d.endLng) } : {};
+  return { ...d, cell: rev(d.cell), lat: rev(d.lat), lng: rev(d.lng), trips: rev(d.trips), devices: rev(d.devices), days: rev(d.days), profile, ...ends };
 }
 
 /** JSON with one level of indentation per object and arrays of numbers on one line (readable diffs, small files). */
@@ -116,9 +117,9 @@ describe('proposeZonesFromDemand on the synthetic city', () => {
   });
 
   it('covers at least as much after local search and the Lagrangian phase as the plain greedy, and bounds the optimum', async () => {
-    const greedy = await proposeZonesFromDemand(cityDemand, { k: 25, optimize: 'greedy' });
-    const local = await proposeZonesFromDemand(cityDemand, { k: 25, optimize: 'local' });
-    const lagrangian = await proposeZonesFromDemand(cityDemand, { k: 25, optimize: 'lagrangian' });
+    const greedy = await proposeZonesFromDemand(cityDemand, { k: 25, optimize: 'greedy', objective: 'coverage' });
+    const local = await proposeZonesFromDemand(cityDemand, { k: 25, optimize: 'local', objective: 'coverage' });
+    const lagrangian = await proposeZonesFromDemand(cityDemand, { k: 25, optimize: 'lagrangian', objective: 'coverage' });
     expect(local.summary.coveredTrips).toBeGreaterThanOrEqual(greedy.summary.coveredTrips);
     expect(lagrangian.summary.coveredTrips).toBeGreaterThanOrEqual(local.summary.coveredTrips);
     expect(lagrangian.summary.upperBoundTrips!).toBeGreaterThanOrEqual(lagrangian.summary.coveredTrips);
@@ -137,7 +138,7 @@ describe('proposeZonesFromDemand on the synthetic city', () => {
   });
 
   it('refuses zones that would cover fewer than minTrips trip ends, and says so', async () => {
-    const p = await proposeZonesFromDemand(cityDemand, { k: 10_000, coverage: 1, minTrips: 20 });
+    const p = await proposeZonesFromDemand(cityDemand, { k: 10_000, coverage: 1, minTrips: 20, objective: 'coverage' });
     expect(p.summary.stop).toBe('min-trips');
     expect(p.summary.reason).toMatch(/minTrips \(20\)/);
     for (let i = 1; i < p.curve.length; i++) expect((p.curve[i]! - p.curve[i - 1]!) * p.summary.totalTrips).toBeGreaterThanOrEqual(20 - 1e-9);
@@ -253,14 +254,14 @@ describe('proposeZonesFromDemand on empty input', () => {
 });
 
 describe('dbscan', () => {
-  it('makes one zone per dense cluster, with an outline footprint over its cells', async () => {
+  it('makes zones of dense clusters, with an outline footprint over their catchments', async () => {
     const p: ZoneProposal = await proposeZonesFromDemand(cityDemand, { method: 'dbscan', k: 12 });
     expect(p.zones.length).toBeGreaterThan(0);
     for (const z of p.zones) {
       expect(z.footprint.type).toBe('MultiPolygon');
       expect(z.catchment).toContain(z.cell);
     }
-    expect(p.summary.detail.clusters).toBeGreaterThanOrEqual(p.zones.length);
+    expect(p.summary.detail.clusters).toBeGreaterThan(0);
   });
 
   it('finds the synthetic hotspots as clusters', async () => {
@@ -271,11 +272,11 @@ describe('dbscan', () => {
     }
   });
 
-  it('ranks clusters by trip ends and is deterministic', async () => {
+  it('is deterministic whatever the order of the cells', async () => {
     const a = await proposeZonesFromDemand(cityDemand, { method: 'dbscan', k: 8 });
     const b = await proposeZonesFromDemand(reversed(cityDemand), { method: 'dbscan', k: 8 });
     expect(b.zones).toEqual(a.zones);
-    for (let i = 1; i < a.zones.length; i++) expect(a.zones[i]!.coveredTrips).toBeLessThanOrEqual(a.zones[i - 1]!.coveredTrips);
+    expect(b.summary).toEqual(a.summary);
   });
 
   it('writes the golden GeoJSON of a small dbscan proposal', async () => {

@@ -79,6 +79,14 @@ export function pickCells(cells: DemandColumns, indices: ArrayLike<number>, coun
     out.profile.set(cells.profile.subarray(i * 24, i * 24 + 24), j * 24);
     out.totalTrips += cells.trips[i]!;
   }
+  if (cells.endLat && cells.endLng) {
+    out.endLat = new Float64Array(count);
+    out.endLng = new Float64Array(count);
+    for (let j = 0; j < count; j++) {
+      out.endLat[j] = cells.endLat[indices[j]!]!;
+      out.endLng[j] = cells.endLng[indices[j]!]!;
+    }
+  }
   return out;
 }
 

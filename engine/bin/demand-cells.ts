@@ -15,6 +15,12 @@ export interface DemandColumns {
   /** Cell centroids, degrees. */
   lat: Float64Array;
   lng: Float64Array;
+  /**
+   * Mean position of the cell's trip ends (each trip end counts once), degrees; absent when the source had only cells.
+   * Zone proposal measures walks from and to these points, not the centroids.
+   */
+  endLat?: Float64Array;
+  endLng?: Float64Array;
   /** Trip ends in the cell. */
   trips: Float64Array;
   /** Distinct devices that ended a trip in the cell. */
@@ -69,15 +75,21 @@ export interface DemandSqlParts {
 }
 
 /**
+ * Sum of a coordinate in units of 1e-7 degree (≈ 1 cm) as an exact integer: the same mean whatever order DuckDB's
+ * threads add in, so a run recomputes bit for bit (a floating-point avg() does not).
+ */
+const E7_SUM = (col: string): string => `sum(round(${col} * 1e7)::HUGEINT)`;
+
+/**
  * The binning SQL: one row per H3 cell of trip ends, sorted by cell. Local hour, day and weekday come from integer
  * arithmetic on local seconds (no per-row time-zone lookups). Parameters: $res and those of `where`.
  */
 export function demandCellsSql(parts: DemandSqlParts): string {
   const local = parts.localSeconds ?? 'end_s';
   const rows = `
-      SELECT cell, device_id, parked_s, loc // 86400 AS day, (loc % 86400) // 3600 AS h, ${isoDowSql('loc')} AS dow
+      SELECT cell, device_id, parked_s, end_lat, end_lng, loc // 86400 AS day, (loc % 86400) // 3600 AS h, ${isoDowSql('loc')} AS dow
       FROM (
-        SELECT ${parts.cell ?? 'h3_cell(end_lat, end_lng, $res::INTEGER)'} AS cell, device_id, ${parts.parked ? 'parked_s' : 'NULL::DOUBLE AS parked_s'},
+        SELECT ${parts.cell ?? 'h3_cell(end_lat, end_lng, $res::INTEGER)'} AS cell, device_id, end_lat, end_lng, ${parts.parked ? 'parked_s' : 'NULL::DOUBLE AS parked_s'},
                ${local.replaceAll('end_s', '(epoch_ms(end_time) // 1000)')} AS loc
         FROM ${parts.source} WHERE ${parts.where ?? 'TRUE'}
       )`;
@@ -86,9 +98,11 @@ export function demandCellsSql(parts: DemandSqlParts): string {
     // as much as this small second aggregate (bench/pipeline.bench.ts).
     const hours = Array.from({ length: 24 }, (_, h) => `coalesce(sum(n) FILTER (WHERE h = ${h}), 0)::DOUBLE AS h${h}`).join(', ');
     return `
-    WITH k AS (SELECT cell, h, dow <= 5 AS weekday, count(*) AS n FROM (${rows}) WHERE cell IS NOT NULL GROUP BY ALL)
+    WITH k AS (SELECT cell, h, dow <= 5 AS weekday, count(*) AS n, ${E7_SUM('end_lat')} AS slat, ${E7_SUM('end_lng')} AS slng
+               FROM (${rows}) WHERE cell IS NOT NULL GROUP BY ALL)
     SELECT cell, sum(n)::DOUBLE AS trips, 0::DOUBLE AS devices, 0::DOUBLE AS days,
-           coalesce(sum(n) FILTER (WHERE weekday), 0)::DOUBLE AS weekday_trips, NULL::DOUBLE AS median_parked_s, ${hours}
+           coalesce(sum(n) FILTER (WHERE weekday), 0)::DOUBLE AS weekday_trips, NULL::DOUBLE AS median_parked_s, ${hours},
+           (sum(slat)::DOUBLE / sum(n) / 1e7) AS end_lat, (sum(slng)::DOUBLE / sum(n) / 1e7) AS end_lng
     FROM k GROUP BY cell ORDER BY cell`;
   }
   const hours = Array.from({ length: 24 }, (_, h) => `count(*) FILTER (WHERE h = ${h})::DOUBLE AS h${h}`).join(', ');
@@ -96,7 +110,8 @@ export function demandCellsSql(parts: DemandSqlParts): string {
     WITH t AS (${rows})
     SELECT cell, count(*)::DOUBLE AS trips,
            ${parts.distinct === false ? '0::DOUBLE AS devices, 0::DOUBLE AS days' : 'count(DISTINCT device_id)::DOUBLE AS devices, count(DISTINCT day)::DOUBLE AS days'},
-           (count(*) FILTER (WHERE dow <= 5))::DOUBLE AS weekday_trips, median(parked_s)::DOUBLE AS median_parked_s, ${hours}
+           (count(*) FILTER (WHERE dow <= 5))::DOUBLE AS weekday_trips, median(parked_s)::DOUBLE AS median_parked_s, ${hours},
+           (${E7_SUM('end_lat')}::DOUBLE / count(*) / 1e7) AS end_lat, (${E7_SUM('end_lng')}::DOUBLE / count(*) / 1e7) AS end_lng
     FROM t WHERE cell IS NOT NULL GROUP BY cell ORDER BY cell`;
 }
 
@@ -115,7 +130,7 @@ export function validateRes(res: number, option = 'res'): void {
 
 /**
  * Bins trip ends into H3 cells with DuckDB (a GROUP BY on the trips' stored cell column) and returns each cell's demand:
- * trip ends, devices, days, weekday share, median parked time and 24-hour profile.
+ * trip ends, devices, days, weekday share, median parked time, 24-hour profile and the mean position of its trip ends.
  * @example
  * const d = await demandCells(store, { res: 10, filter: { days: 'weekday', tz: 'America/New_York' } });
  */
@@ -133,7 +148,7 @@ export async function demandCells(store: Store, options: DemandOptions): Promise
   });
   const reader = await store.conn.runAndReadAll(sql, f.params);
   const n = reader.currentRowCount;
-  const cols = n > 0 ? reader.getColumns() : Array.from({ length: 30 }, () => []);
+  const cols = n > 0 ? reader.getColumns() : Array.from({ length: 32 }, () => []);
   const out: DemandCells = {
     res: options.res,
     count: n,
@@ -145,6 +160,8 @@ export async function demandCells(store: Store, options: DemandOptions): Promise
     days: Float64Array.from(cols[3] as number[]),
     weekdayTrips: Float64Array.from(cols[4] as number[]),
     medianParkedS: Float64Array.from(cols[5] as (number | null)[], (v) => (v === null ? NaN : v)),
+    endLat: Float64Array.from(cols[30] as number[]),
+    endLng: Float64Array.from(cols[31] as number[]),
     profile: new Float64Array(n * 24),
     totalTrips: 0,
   };

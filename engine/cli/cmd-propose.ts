@@ -19,12 +19,16 @@ usage: parkzones propose --out zones.geojson [--k N] [--coverage 0.8] [--radius 
   --k N               zone budget (at most N zones)
   --coverage S        stop once this share of trip ends is within the radius, 0–1
                       (default 0.8 when --k is not given; with both, whichever comes first)
-  --radius M          walking radius, metres, great-circle between cell centroids (default 100)
+  --radius M          walking radius, metres, great-circle from a zone to where a cell's trip ends
+                      are on average (default 100)
   --res N             H3 resolution of demand and candidate cells, 7–12 (default 11, ≈ 50 m apart)
   --method M          mclp: maximal covering location (default); dbscan: density clusters of hot cells
   --exclude FILE      GeoJSON polygons (parks, pedestrian streets) where no zone centre may be
   --min-spacing M     minimum distance between zone centres, metres (default 0)
-  --min-trips N       trip ends a zone must add to coverage (default 1)
+  --min-trips N       trip ends a zone must add to the objective (default 1; decay: decayed trip ends)
+  --objective O       mclp: decay (default: trip ends count less the further they are from a zone, 0 at the
+                      radius) or coverage (every trip end within the radius counts alike)
+  --decay-scale M     scale of the walking-distance decay, metres (default radius / 2)
   --optimize E        mclp effort after the greedy: greedy, local (swap and pair moves), lagrangian
                       (+ restarts and an upper bound on the best possible), auto (default: lagrangian
                       up to ${'300,000'} coverage pairs, else local)
@@ -45,6 +49,8 @@ const FLAG_OF: Record<string, string> = {
   res: '--res',
   method: '--method',
   optimize: '--optimize',
+  objective: '--objective',
+  decayScaleM: '--decay-scale',
   exclude: '--exclude',
   minSpacingM: '--min-spacing',
   minTrips: '--min-trips',
@@ -70,6 +76,8 @@ const FLAGS = {
   'min-spacing': { type: 'string' },
   'min-trips': { type: 'string' },
   optimize: { type: 'string' },
+  objective: { type: 'string' },
+  'decay-scale': { type: 'string' },
   percentile: { type: 'string' },
   safety: { type: 'string' },
   'min-capacity': { type: 'string' },
@@ -102,6 +110,7 @@ export function describeSummary(runId: number, s: ZoneSummary, radiusM: number):
   const lines = [
     `run ${runId}: ${s.zones} zones, ${s.totalSlots} slots, ${pct(s.coveredShare)} of ${s.totalTrips} trip ends within ${radiusM} m` +
       (s.medianWalkM === null ? '' : ` (median walk ${s.medianWalkM} m)`),
+    `decayed by walking distance: ${pct(s.decayedShare)} of trip ends`,
     `method ${s.method}; ${s.demandCells} demand cells, ${s.excludedCells} excluded; stopped: ${s.stop}`,
   ];
   if (s.shareOfBound !== null) lines.push(`optimality: covers at least ${pct(s.shareOfBound)} of what the best ${s.zones} zones could (upper bound ${Math.round(s.upperBoundTrips!)} trip ends)`);
@@ -132,6 +141,8 @@ export async function runPropose(argv: string[]): Promise<number> {
     minSpacingM: numberOption(values['min-spacing'], 'min-spacing'),
     minTrips: numberOption(values['min-trips'], 'min-trips'),
     optimize: values.optimize as ZoneOptions['optimize'],
+    objective: values.objective as ZoneOptions['objective'],
+    decayScaleM: numberOption(values['decay-scale'], 'decay-scale'),
     capacityPercentile: numberOption(values.percentile, 'percentile'),
     safetyFactor: numberOption(values.safety, 'safety'),
     minCapacity: numberOption(values['min-capacity'], 'min-capacity'),

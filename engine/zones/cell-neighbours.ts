@@ -2,7 +2,10 @@ import { cellToLatLng, cellToLocalIj, getRes0Cells, getBaseCellNumber, gridDisk,
 import { gridDisk as fastGridDisk } from '../h3/index.ts';
 import { haversineM, haversineRadM } from './geo.ts';
 
-/** A set of H3 cells of one resolution with their centroids, index-aligned. */
+/**
+ * A set of H3 cells of one resolution with one point each, index-aligned: the centroid, or a point inside or near the
+ * cell (the mean position of its trip ends) when the index is built with `maxOffsetM`.
+ */
 export interface CellPoints {
   /** Number of cells. */
   count: number;
@@ -10,9 +13,9 @@ export interface CellPoints {
   res: number;
   /** Cell ids (64-bit H3 indexes). */
   cell: BigUint64Array;
-  /** Centroid latitudes, degrees. */
+  /** Point latitudes, degrees. */
   lat: Float64Array;
-  /** Centroid longitudes, degrees. */
+  /** Point longitudes, degrees. */
   lng: Float64Array;
 }
 
@@ -28,6 +31,11 @@ export interface NeighbourIndexOptions {
   mode?: NeighbourMode;
   /** Grid disk function for the `grid-disk` mode; default engine/h3 `gridDisk` (same cells as h3-js). */
   gridDisk?: GridDiskFn;
+  /**
+   * Largest distance of a point from its cell's centroid, metres (default 0: the points are centroids). Disks grow
+   * by twice this, so that two points within a radius are found however far their centroids are apart.
+   */
+  maxOffsetM?: number;
 }
 
 const SQRT3_2 = Math.sqrt(3) / 2;
@@ -35,11 +43,11 @@ const RAD = Math.PI / 180;
 const SAMPLE = 64;
 
 /**
- * Finds, for a cell of the set, the other cells of the set whose centroids lie within a great-circle radius.
+ * Finds, for a cell of the set, the other cells of the set whose points lie within a great-circle radius.
  *
  * Candidates come from H3 grid disks of `k` rings, where `k` is the smallest ring count that can hold every cell
- * within the radius (from the sampled spacing of neighbouring centroids, with a 5 % margin), then each candidate is
- * kept only if its centroid is within the radius by haversine.
+ * within the radius (from the sampled spacing of neighbouring centroids, with a 5 % margin, plus twice the largest
+ * offset of a point from its centroid), then each candidate is kept only if its point is within the radius by haversine.
  *
  * Fast path (`local-ij`): every cell gets H3 local IJ coordinates relative to one anchor cell, and a grid disk is the
  * fixed list of IJ offsets `max(|di|, |dj|, |di − dj|) ≤ k` looked up in an open-addressing hash of the set's
@@ -70,6 +78,8 @@ export class CellNeighbourIndex {
     readonly mode: NeighbourMode,
     ij: { i: Int32Array; j: Int32Array } | null,
     disk: GridDiskFn,
+    /** Largest distance of a point from its cell's centroid, metres. */
+    readonly maxOffsetM: number,
   ) {
     const n = points.count;
     this.diskFn = disk;
@@ -106,21 +116,22 @@ export class CellNeighbourIndex {
     let mode: NeighbourMode = options.mode ?? 'local-ij';
     const ij = mode === 'local-ij' ? localIj(points) : null;
     if (!ij) mode = 'grid-disk';
-    const index = new CellNeighbourIndex(points, mode, ij, disk);
+    const offset = options.maxOffsetM ?? 0;
+    const index = new CellNeighbourIndex(points, mode, ij, disk, offset);
     if (mode === 'local-ij' && options.mode === undefined && !index.agreesWithGridDisk()) {
-      return new CellNeighbourIndex(points, 'grid-disk', null, disk);
+      return new CellNeighbourIndex(points, 'grid-disk', null, disk, offset);
     }
     return index;
   }
 
-  /** Great-circle distance between the centroids of cells `a` and `b`, metres. */
+  /** Great-circle distance between the points of cells `a` and `b`, metres. */
   distanceM(a: number, b: number): number {
     return a === b ? 0 : haversineRadM(this.latRad[a]!, this.lngRad[a]!, this.cosLat[a]!, this.latRad[b]!, this.lngRad[b]!, this.cosLat[b]!);
   }
 
-  /** Grid rings needed so that a disk holds every cell whose centroid is within `radiusM`. */
+  /** Grid rings needed so that a disk holds every cell whose point is within `radiusM`. */
   ringsFor(radiusM: number): number {
-    return Math.max(1, Math.ceil(radiusM / (this.spacingM * SQRT3_2 * 0.95)));
+    return Math.max(1, Math.ceil((radiusM + 2 * this.maxOffsetM) / (this.spacingM * SQRT3_2 * 0.95)));
   }
 
   /** Upper bound on the number of results of {@link within} for `radiusM` (size of scratch buffers). */
@@ -139,7 +150,7 @@ export class CellNeighbourIndex {
   }
 
   /**
-   * The cells of the set within `radiusM` of cell `c` (itself included), in a fixed order.
+   * The cells of the set whose points lie within `radiusM` of cell `c`'s point (itself included), in a fixed order.
    * @param c index of the query cell
    * @param radiusM great-circle radius, metres (inclusive)
    * @param outIndex receives neighbour indexes; length ≥ {@link maxResults}

@@ -6,6 +6,7 @@
 export {
   proposeZones,
   proposeZonesFromDemand,
+  buildZoneModel,
   storePeaks,
   demandDigest,
   type ZoneProposal,
@@ -22,6 +23,8 @@ export {
   DEFAULT_ZONE_OPTIONS,
   DEFAULT_COVERAGE,
   AUTO_LAGRANGIAN_MAX_ENTRIES,
+  decayScaleOf,
+  type ZoneObjective,
   type ZoneOptimize,
   type ZoneOptions,
   type ResolvedZoneOptions,
@@ -59,7 +62,7 @@ export { lagrangianSearch, type LagrangianOptions, type LagrangianResult } from 
 export { CoverState } from './cover-state.ts';
 export { dbscanCells, densityQuantile, type CellClusters } from './dbscan.ts';
 export { hexHull, hexOutline, type FootprintGeometry, type PolygonGeometry, type MultiPolygonGeometry } from './footprint.ts';
-export { emptyDemand, sortDemandByCell, type ZoneDemand } from './demand.ts';
+export { emptyDemand, sortDemandByCell, demandPoints, MEAN_POSITION_MIN_TRIPS, type DemandPoints, type ZoneDemand } from './demand.ts';
 export { evaluateZoneSet, type ZoneSite, type ZoneSetEvaluation, type ZoneSetFigures, type EvaluateZoneSetHooks } from './evaluate-zone-set.ts';
 export {
   createPlan,
@@ -75,3 +78,4 @@ export {
   type PlanStats,
   type RunLabel,
 } from './plans.ts';
+export { decayWeight, decayValues, decayGreedy, improveDecay, type DecayGreedyOptions, type DecayResult, type DecayLocalSearchOptions } from './mclp-decay.ts';

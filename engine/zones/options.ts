@@ -15,6 +15,13 @@ export type ZoneOptimize = 'auto' | 'greedy' | 'local' | 'lagrangian';
 /** `optimize: 'auto'` runs the Lagrangian phase up to this many coverage-graph entries (≈ 15,000 cells at 100 m, res 11). */
 export const AUTO_LAGRANGIAN_MAX_ENTRIES = 300_000;
 
+/**
+ * What mclp maximises: `coverage`, the trip ends within the walking radius of a zone (all count alike), or `decay`,
+ * each trip end weighted by how near its nearest zone is (engine/zones/mclp-decay.ts `decayWeight`: 1 at the zone,
+ * 0 at the radius).
+ */
+export type ZoneObjective = 'coverage' | 'decay';
+
 /** Which trips count as demand: engine/bin's filter. */
 export type ZoneFilter = DemandFilter;
 
@@ -22,7 +29,7 @@ export type ZoneFilter = DemandFilter;
 export interface ZoneOptions {
   /** H3 resolution of demand and candidate cells, 7–12. */
   res?: number;
-  /** Walking radius in metres (great-circle, cell centroid to cell centroid) within which a zone covers a trip end. */
+  /** Walking radius in metres (great-circle, zone centre to a cell's mean trip-end position) within which a zone covers a trip end. */
   walkRadiusM?: number;
   /** Zone budget: at most this many zones. null = no budget. */
   k?: number | null;
@@ -30,7 +37,10 @@ export interface ZoneOptions {
   coverage?: number | null;
   /** Minimum great-circle distance between two zone centres, metres. */
   minSpacingM?: number;
-  /** Minimum trip ends a zone must cover (mclp: trip ends it adds to coverage; dbscan: trip ends in its cluster). */
+  /**
+   * Minimum trip ends a zone must cover (mclp: what it adds to the objective — trip ends newly covered, or with
+   * `objective: 'decay'` decayed trip ends; dbscan: trip ends of its cluster it newly covers).
+   */
   minTrips?: number;
   /** Areas where no zone centre may fall: GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection of them. */
   exclude?: unknown;
@@ -38,6 +48,10 @@ export interface ZoneOptions {
   method?: ZoneMethod;
   /** mclp: how hard to work after the greedy (see {@link ZoneOptimize}). */
   optimize?: ZoneOptimize;
+  /** mclp: what to maximise (see {@link ZoneObjective}). */
+  objective?: ZoneObjective;
+  /** Scale of the walking-distance decay, metres. null = half the walking radius. */
+  decayScaleM?: number | null;
   /** Percentile of daily parked-vehicle peaks that sizes a zone, in (0, 1]. */
   capacityPercentile?: number;
   /** Multiplier on the percentile peak before rounding up to whole slots. */
@@ -69,6 +83,8 @@ export interface ResolvedZoneOptions {
   exclude: unknown;
   method: ZoneMethod;
   optimize: ZoneOptimize;
+  objective: ZoneObjective;
+  decayScaleM: number | null;
   capacityPercentile: number;
   safetyFactor: number;
   minCapacity: number;
@@ -86,7 +102,7 @@ export const DEFAULT_COVERAGE = 0.8;
 /** Defaults of {@link ZoneOptions}. */
 export const DEFAULT_ZONE_OPTIONS: Readonly<ResolvedZoneOptions> = Object.freeze({
   res: 11, // H3 resolution (edge ≈ 29 m, centroid spacing ≈ 50 m)
-  walkRadiusM: 100, // metres, great-circle between cell centroids
+  walkRadiusM: 100, // metres, great-circle from a zone centre to a cell's mean trip-end position
   k: null, // zones; null = no budget
   coverage: null, // share of trip ends 0–1; null = none, or 0.8 when k is null too
   minSpacingM: 0, // metres between zone centres
@@ -94,6 +110,8 @@ export const DEFAULT_ZONE_OPTIONS: Readonly<ResolvedZoneOptions> = Object.freeze
   exclude: null, // GeoJSON polygons; null = none
   method: 'mclp' as ZoneMethod, // 'mclp' | 'dbscan'
   optimize: 'auto' as ZoneOptimize, // 'auto' | 'greedy' | 'local' | 'lagrangian'
+  objective: 'decay' as ZoneObjective, // 'decay' | 'coverage'; decay puts zones where riders park (README)
+  decayScaleM: null, // metres; null = walkRadiusM / 2
   capacityPercentile: 0.85, // of daily peaks of vehicles parked at once
   safetyFactor: 1.2, // × percentile peak
   minCapacity: 2, // slots
@@ -140,6 +158,10 @@ export function resolveZoneOptions(options: ZoneOptions = {}): ResolvedZoneOptio
     'optimize',
     `must be 'auto', 'greedy', 'local' or 'lagrangian', got ${show(o.optimize)}`,
   );
+  requireOption(o.objective === 'coverage' || o.objective === 'decay', 'objective', `must be 'coverage' or 'decay', got ${show(o.objective)}`);
+  if (o.decayScaleM !== null) {
+    requireOption(isNum(o.decayScaleM) && o.decayScaleM > 0 && o.decayScaleM <= 5000, 'decayScaleM', `must be a number of metres in (0, 5000], got ${show(o.decayScaleM)}`);
+  }
   requireOption(
     isNum(o.capacityPercentile) && o.capacityPercentile > 0 && o.capacityPercentile <= 1,
     'capacityPercentile',
@@ -200,4 +222,9 @@ function checkFilter(filter: unknown): ZoneFilter {
     throw new ParkzonesError('BAD_OPTION', `filter.${e.message}`, { option });
   }
   return f;
+}
+
+/** The decay scale a run uses, metres: `decayScaleM`, or half the walking radius. */
+export function decayScaleOf(options: ResolvedZoneOptions): number {
+  return options.decayScaleM ?? options.walkRadiusM / 2;
 }

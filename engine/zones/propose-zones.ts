@@ -4,13 +4,14 @@ import type { Store } from '../store/open-store.ts';
 import { capacityFromPeak } from './capacity.ts';
 import { CellNeighbourIndex, type GridDiskFn, type NeighbourMode } from './cell-neighbours.ts';
 import { buildCoverageGraph, type CoverageGraph } from './coverage-graph.ts';
-import { sortDemandByCell, type ZoneDemand } from './demand.ts';
+import { demandPoints, sortDemandByCell, type DemandPoints, type ZoneDemand } from './demand.ts';
 import { excludedMask, parseExclusions } from './exclusions.ts';
 import { hexHull, hexOutline, type FootprintGeometry } from './footprint.ts';
 import { weightedMedian } from './geo.ts';
 import type { GreedyStop } from './mclp-greedy.ts';
 import { proposeZonesOffThread } from './propose-off-thread.ts';
-import { resolveZoneOptions, type ResolvedZoneOptions, type ZoneFilter, type ZoneOptions } from './options.ts';
+import { decayWeight } from './mclp-decay.ts';
+import { decayScaleOf, resolveZoneOptions, type ResolvedZoneOptions, type ZoneFilter, type ZoneOptions } from './options.ts';
 import { selectDbscan, selectMclp, type ZoneSelection } from './zone-selection.ts';
 
 /** Stages reported to a progress callback, in order. */
@@ -33,7 +34,7 @@ export interface ZoneRecord {
   rank: number;
   /** Centre cell, 15-hex-digit H3 id. */
   cell: string;
-  /** Centre (the centre cell's centroid) latitude, degrees. */
+  /** Centre latitude, degrees: the mean position of the centre cell's trip ends (its centroid below 5 trip ends). */
   centerLat: number;
   /** Centre longitude, degrees. */
   centerLng: number;
@@ -45,7 +46,7 @@ export interface ZoneRecord {
   coveredTrips: number;
   /** `coveredTrips` / all trip ends of the input. */
   share: number;
-  /** Catchment outline: the convex hull of the catchment hexagons (mclp) or the cluster's hexagons (dbscan). */
+  /** Catchment outline: the convex hull of the catchment hexagons (mclp) or the catchment's hexagons (dbscan). */
   footprint: FootprintGeometry;
   /** Cells served by this zone, hex ids in ascending id order. */
   catchment: string[];
@@ -67,19 +68,26 @@ export interface ZoneSummary {
   /** `coveredTrips / totalTrips` (0 when there are none). */
   coveredShare: number;
   /**
+   * Served trip ends weighted by walking-distance decay (engine/zones/mclp-decay.ts `decayWeight` of the walk to their
+   * zone, at the run's decay scale): what the `decay` objective maximises. Reported for every run.
+   */
+  decayedTrips: number;
+  /** `decayedTrips / totalTrips` (0 when there are none). */
+  decayedShare: number;
+  /**
    * mclp with `optimize: 'lagrangian'` (or `auto` on smaller inputs): an upper bound on the trip ends any set of this
    * many zones could cover (Lagrangian relaxation); null when not computed.
    */
   upperBoundTrips: number | null;
   /** `coveredTrips / upperBoundTrips`: the proposal covers at least this share of the best possible; null without a bound. */
   shareOfBound: number | null;
-  /** Trip-weighted median distance from a served trip end's cell centroid to its zone centre, metres; null without zones. */
+  /** Trip-weighted median walk from a served cell's trip ends (their mean position) to its zone centre, metres; null without zones. */
   medianWalkM: number | null;
   /** Demand cells in the input. */
   demandCells: number;
   /** Demand cells that may host a zone (not excluded). */
   candidateCells: number;
-  /** Demand cells whose centroid lies in an exclusion polygon. */
+  /** Demand cells whose point (see `centerLat`) lies in an exclusion polygon. */
   excludedCells: number;
   /** Why zone selection stopped. */
   stop: GreedyStop;
@@ -153,13 +161,16 @@ export async function proposeZonesFromDemand(
   }
 
   progress(STAGE_START.candidates, 'candidates');
-  const excluded = excludedMask(parseExclusions(opts.exclude), d.lat, d.lng, d.count);
+  const graphSpan = STAGE_START.solve - STAGE_START.candidates;
+  const { points, index, graph } = buildZoneModel(d, opts.walkRadiusM, {
+    gridDisk: hooks.gridDisk,
+    mode: hooks.neighbourMode,
+    onRow: (f) => progress(STAGE_START.candidates + graphSpan * f, 'candidates'),
+  });
+  const excluded = excludedMask(parseExclusions(opts.exclude), points.lat, points.lng, d.count);
   const candidate = new Uint8Array(d.count);
   let candidateCells = 0;
   for (let i = 0; i < d.count; i++) if (!excluded[i]) (candidate[i] = 1), candidateCells++;
-  const index = CellNeighbourIndex.build(d, { gridDisk: hooks.gridDisk, mode: hooks.neighbourMode });
-  const graphSpan = STAGE_START.solve - STAGE_START.candidates;
-  const graph = buildCoverageGraph(index, opts.walkRadiusM, (f) => progress(STAGE_START.candidates + graphSpan * f, 'candidates'));
   lap('graph');
 
   progress(STAGE_START.solve, 'solve');
@@ -170,7 +181,7 @@ export async function proposeZonesFromDemand(
   } else {
     const eps = opts.dbscanEpsM ?? opts.walkRadiusM;
     const epsGraph: CoverageGraph = eps === opts.walkRadiusM ? graph : buildCoverageGraph(index, eps);
-    selection = selectDbscan(d, epsGraph, index, candidate, opts);
+    selection = selectDbscan(d, epsGraph, graph, index, candidate, opts);
   }
   lap('solve');
 
@@ -185,11 +196,28 @@ export async function proposeZonesFromDemand(
   lap('capacity');
 
   progress(STAGE_START.zones, 'zones');
-  const proposal = assemble(d, opts, selection, peaks, { excluded, candidateCells, capacitySized, neighbourMode: index.mode });
+  const proposal = assemble(d, points, opts, selection, peaks, { excluded, candidateCells, capacitySized, neighbourMode: index.mode });
   lap('zones');
   proposal.timingsMs = timingsMs;
   progress(1, 'done');
   return proposal;
+}
+
+/**
+ * The zone model of a demand set: each cell's point (its mean trip-end position, {@link demandPoints}), the neighbour
+ * index over those points and the coverage graph at the walking radius — what both methods solve on, and what the
+ * exact-optimum comparison (bench/zones-ilp.ts) must use too.
+ * @param demand demand cells in cell-id order
+ * @param radiusM walking radius, metres
+ */
+export function buildZoneModel(
+  demand: ZoneDemand,
+  radiusM: number,
+  options: { gridDisk?: GridDiskFn; mode?: NeighbourMode; onRow?: (fraction: number) => void } = {},
+): { points: DemandPoints; index: CellNeighbourIndex; graph: CoverageGraph } {
+  const points = demandPoints(demand);
+  const index = CellNeighbourIndex.build(points, { gridDisk: options.gridDisk, mode: options.mode, maxOffsetM: points.maxOffsetM });
+  return { points, index, graph: buildCoverageGraph(index, radiusM, options.onRow) };
 }
 
 /** Hooks of {@link proposeZones}. */
@@ -244,6 +272,7 @@ export function storePeaks(store: Store): PeaksFn {
 /** Builds zone records and the summary from a selection and the zones' percentile peaks. */
 function assemble(
   d: ZoneDemand,
+  points: DemandPoints,
   opts: ResolvedZoneOptions,
   selection: ZoneSelection,
   peaks: Float64Array,
@@ -286,8 +315,8 @@ function assemble(
       zoneId: hex,
       rank: z + 1,
       cell: hex,
-      centerLat: d.lat[c]!,
-      centerLng: d.lng[c]!,
+      centerLat: points.lat[c]!,
+      centerLng: points.lng[c]!,
       capacity,
       peakParked: peaks[z]!,
       coveredTrips: trips,
@@ -304,6 +333,9 @@ function assemble(
     weight[m] = d.trips[members[m]!]!;
   }
   const median = weightedMedian(walk, weight);
+  const scaleM = decayScaleOf(opts);
+  let decayedTrips = 0;
+  for (let m = 0; m < members.length; m++) decayedTrips += weight[m]! * decayWeight(walk[m]!, opts.walkRadiusM, scaleM);
   let excludedCells = 0;
   for (let c = 0; c < n; c++) excludedCells += info.excluded[c]!;
   return {
@@ -317,6 +349,8 @@ function assemble(
       totalTrips,
       coveredTrips,
       coveredShare: totalTrips > 0 ? coveredTrips / totalTrips : 0,
+      decayedTrips: Math.round(decayedTrips * 1000) / 1000,
+      decayedShare: totalTrips > 0 ? decayedTrips / totalTrips : 0,
       upperBoundTrips: selection.detail.upperBoundTrips ?? null,
       shareOfBound: selection.detail.upperBoundTrips ? coveredTrips / selection.detail.upperBoundTrips : null,
       medianWalkM: Number.isNaN(median) ? null : Math.round(median * 10) / 10,

@@ -2,11 +2,11 @@ import type { CellNeighbourIndex } from './cell-neighbours.ts';
 import type { CoverageGraph } from './coverage-graph.ts';
 import { dbscanCells } from './dbscan.ts';
 import type { ZoneDemand } from './demand.ts';
-import { haversineM } from './geo.ts';
 import { mclpGreedy, type GreedyStop } from './mclp-greedy.ts';
 import { lagrangianSearch } from './mclp-lagrangian.ts';
 import { improveZones } from './mclp-local-search.ts';
-import { AUTO_LAGRANGIAN_MAX_ENTRIES, type ResolvedZoneOptions } from './options.ts';
+import { decayGreedy, decayValues, improveDecay } from './mclp-decay.ts';
+import { AUTO_LAGRANGIAN_MAX_ENTRIES, decayScaleOf, type ResolvedZoneOptions } from './options.ts';
 
 /** Where zones go, before they are sized and drawn: the common output of both methods. */
 export interface ZoneSelection {
@@ -14,7 +14,7 @@ export interface ZoneSelection {
   centre: Int32Array;
   /** Zone of each demand cell (index into `centre`), or -1 when no zone serves it. */
   group: Int32Array;
-  /** Distance from each demand cell's centroid to its zone's centre, metres (NaN when none). */
+  /** Distance from each demand cell's point (mean trip-end position) to its zone's centre, metres (NaN when none). */
   distM: Float64Array;
   /** Covered share of trip ends after 1, 2, … zones. */
   curve: Float64Array;
@@ -39,6 +39,7 @@ export function selectMclp(
   options: ResolvedZoneOptions,
   onProgress?: (fraction: number) => void,
 ): ZoneSelection {
+  if (options.objective === 'decay') return selectDecay(demand, graph, index, candidate, options, onProgress);
   const spacing = options.minSpacingM > 0 ? { index, minSpacingM: options.minSpacingM } : null;
   const greedy = mclpGreedy(graph, demand.trips, { k: options.k, coverage: options.coverage, minGain: options.minTrips, candidate, spacing });
   let result = greedy;
@@ -69,12 +70,17 @@ export function selectMclp(
   }
   if (upperBound !== null) detail.upperBoundTrips = upperBound;
   const stop: GreedyStop = result === greedy || result.stop === 'k' || result.stop === 'exhausted' ? greedy.stop : result.stop;
-  const n = demand.count;
+  return { centre: result.selected, ...nearestZone(graph, result.selected), curve: result.curve, stop, detail };
+}
+
+/** Every covered cell served by its nearest zone (ties: better rank). */
+function nearestZone(graph: CoverageGraph, centres: Int32Array): { group: Int32Array; distM: Float64Array } {
+  const n = graph.count;
   const group = new Int32Array(n).fill(-1);
   const distM = new Float64Array(n).fill(NaN);
   const { offsets, targets } = graph;
-  for (let z = 0; z < result.selected.length; z++) {
-    const c = result.selected[z]!;
+  for (let z = 0; z < centres.length; z++) {
+    const c = centres[z]!;
     for (let e = offsets[c]!; e < offsets[c + 1]!; e++) {
       const t = targets[e]!;
       const d = graph.distM[e]!;
@@ -84,129 +90,171 @@ export function selectMclp(
       }
     }
   }
-  return {
-    centre: result.selected,
-    group,
-    distM,
-    curve: result.curve,
-    stop,
-    detail,
-  };
+  return { group, distM };
+}
+
+/** mclp with the walking-distance decay objective: CELF greedy, then moves (`optimize` ≠ greedy), ranked by greedy order. */
+function selectDecay(
+  demand: ZoneDemand,
+  graph: CoverageGraph,
+  index: CellNeighbourIndex,
+  candidate: Uint8Array,
+  options: ResolvedZoneOptions,
+  onProgress?: (fraction: number) => void,
+): ZoneSelection {
+  const spacing = options.minSpacingM > 0 ? { index, minSpacingM: options.minSpacingM } : null;
+  const value = decayValues(graph, decayScaleOf(options));
+  const base = { coverage: options.coverage, minGain: options.minTrips, candidate, spacing };
+  const greedy = decayGreedy(graph, demand.trips, value, { k: options.k, ...base });
+  const detail: Record<string, number> = { evaluations: greedy.evaluations, graphEntries: graph.targets.length, greedyDecayedTrips: greedy.decayedWeight };
+  onProgress?.(0.2);
+  let result = greedy;
+  if (options.optimize !== 'greedy' && greedy.selected.length > 0) {
+    const improved = improveDecay(graph, demand.trips, value, greedy.selected, { candidate, spacing, index });
+    detail.moves = improved.moves;
+    const inSet = new Uint8Array(demand.count);
+    for (const s of improved.selected) inSet[s] = 1;
+    result = decayGreedy(graph, demand.trips, value, { ...base, k: improved.selected.length, candidate: inSet, spacing: null });
+  }
+  const stop: GreedyStop = result === greedy || result.stop === 'k' || result.stop === 'exhausted' ? greedy.stop : result.stop;
+  return { centre: result.selected, ...nearestZone(graph, result.selected), curve: result.curve, stop, detail };
 }
 
 /**
- * Zones from DBSCAN clusters of hot cells: one zone per cluster, centred on the allowed member cell nearest the
- * cluster's trip-weighted centroid, ranked by the cluster's trip ends; clusters are taken in rank order until the zone
- * budget or coverage target is met. Clusters below `minTrips`, with no allowed centre, or whose centre is closer than
- * `minSpacingM` to an earlier zone are skipped.
+ * Zones from DBSCAN clusters of hot cells, with the same meaning of "covered" as mclp: trip ends within the walking
+ * radius of a zone. Clusters are taken in order of their trip ends; each becomes as many zones as it takes to cover
+ * its cells within the radius (a cluster wider than the radius is split): greedily, the allowed member cell covering
+ * most of the cluster's trip ends no zone covers yet, until every member an allowed member can reach is covered. Zones are added
+ * in that order until the zone budget or coverage target (plain coverage) is met. A zone covering fewer than
+ * `minTrips` of its cluster's trip ends, or closer than `minSpacingM` to an earlier zone, is skipped. Every covered
+ * cell is then served by its nearest zone, as with mclp, so covered share, curve and median walk mean the same.
  * @param demand demand cells in cell-id order
- * @param graph neighbourhood graph at the DBSCAN radius
+ * @param epsGraph neighbourhood graph at the DBSCAN radius
+ * @param graph coverage graph at the walking radius
  * @param candidate 1 where a zone centre may go
  */
 export function selectDbscan(
   demand: ZoneDemand,
+  epsGraph: CoverageGraph,
   graph: CoverageGraph,
   index: CellNeighbourIndex,
   candidate: Uint8Array,
   options: ResolvedZoneOptions,
 ): ZoneSelection {
   const n = demand.count;
-  const clusters = dbscanCells(graph, demand.trips, options.dbscanMinTrips);
+  const w = demand.trips;
+  const clusters = dbscanCells(epsGraph, w, options.dbscanMinTrips);
   const m = clusters.clusterCount;
   const trips = new Float64Array(m);
-  const sLat = new Float64Array(m);
-  const sLng = new Float64Array(m);
+  const firstCell = new Int32Array(m).fill(-1);
+  // Members of each cluster, in cell order (counting sort).
+  const start = new Int32Array(m + 1);
   for (let c = 0; c < n; c++) {
     const l = clusters.label[c]!;
     if (l < 0) continue;
-    const w = demand.trips[c]!;
-    trips[l] += w;
-    sLat[l] += w * demand.lat[c]!;
-    sLng[l] += w * demand.lng[c]!;
+    trips[l] += w[c]!;
+    start[l + 1]++;
+    if (firstCell[l] < 0) firstCell[l] = c;
   }
-  const centreOf = new Int32Array(m).fill(-1);
-  const bestD = new Float64Array(m).fill(Infinity);
+  for (let l = 0; l < m; l++) start[l + 1] += start[l]!;
+  const members = new Int32Array(start[m]!);
+  const fill = start.slice(0, m);
   for (let c = 0; c < n; c++) {
     const l = clusters.label[c]!;
-    if (l < 0 || !candidate[c] || !(trips[l]! > 0)) continue;
-    const d = haversineM(sLat[l]! / trips[l]!, sLng[l]! / trips[l]!, demand.lat[c]!, demand.lng[c]!);
-    if (d < bestD[l]!) {
-      bestD[l] = d;
-      centreOf[l] = c;
-    }
+    if (l >= 0) members[fill[l]!++] = c;
   }
-  const order = Array.from({ length: m }, (_, l) => l).sort((a, b) => trips[b]! - trips[a]! || centreOf[a]! - centreOf[b]!);
+  const order = Array.from({ length: m }, (_, l) => l).sort((a, b) => trips[b]! - trips[a]! || firstCell[a]! - firstCell[b]!);
 
   let total = 0;
-  for (let c = 0; c < n; c++) total += demand.trips[c]!;
+  for (let c = 0; c < n; c++) total += w[c]!;
   const kLimit = options.k ?? Infinity;
   const target = options.coverage === null ? Infinity : options.coverage * total * (1 - 1e-12);
   const blocked = new Uint8Array(n);
   const scratch = options.minSpacingM > 0 ? new Int32Array(index.maxResults(options.minSpacingM)) : null;
   const scratchD = scratch ? new Float64Array(scratch.length) : null;
-  const zoneOfCluster = new Int32Array(m).fill(-1);
+  const covered = new Uint8Array(n); // within the radius of a chosen zone
+  const inCluster = new Int32Array(n).fill(-1);
   const centres: number[] = [];
   const curve: number[] = [];
-  let covered = 0;
+  let plain = 0;
   let stop: GreedyStop = n === 0 || total === 0 ? 'empty' : 'exhausted';
   let skippedMin = 0;
   let skippedExcluded = 0;
   let skippedSpacing = 0;
-  for (const l of order) {
+  let splitClusters = 0;
+  const { offsets, targets } = graph;
+  outer: for (const l of order) {
     if (stop === 'empty') break;
-    if (centres.length >= kLimit) {
-      stop = 'k';
-      break;
+    for (let q = start[l]!; q < start[l + 1]!; q++) inCluster[members[q]!] = l;
+    let zonesHere = 0;
+    let anyAllowed = false;
+    for (;;) {
+      if (centres.length >= kLimit) {
+        stop = 'k';
+        break outer;
+      }
+      if (plain >= target) {
+        stop = 'coverage';
+        break outer;
+      }
+      // The allowed member covering most of the cluster's uncovered trip ends (ties: lower index).
+      let best = -1;
+      let bestGain = 0;
+      for (let q = start[l]!; q < start[l + 1]!; q++) {
+        const c = members[q]!;
+        if (!candidate[c] || blocked[c]) continue;
+        anyAllowed = true;
+        let g = 0;
+        for (let e = offsets[c]!; e < offsets[c + 1]!; e++) {
+          const t = targets[e]!;
+          if (inCluster[t] === l && !covered[t]) g += w[t]!;
+        }
+        if (g > bestGain) {
+          bestGain = g;
+          best = c;
+        }
+      }
+      if (best < 0) break;
+      if (!(bestGain >= options.minTrips)) {
+        skippedMin++;
+        break;
+      }
+      centres.push(best);
+      if (++zonesHere === 2) splitClusters++;
+      for (let e = offsets[best]!; e < offsets[best + 1]!; e++) {
+        const t = targets[e]!;
+        if (!covered[t]) {
+          covered[t] = 1;
+          plain += w[t]!;
+        }
+      }
+      curve.push(plain / total);
+      if (scratch) {
+        const k = index.within(best, options.minSpacingM, scratch, scratchD!);
+        for (let q = 0; q < k; q++) if (scratchD![q]! < options.minSpacingM) blocked[scratch[q]!] = 1;
+      }
     }
-    if (covered >= target) {
-      stop = 'coverage';
-      break;
-    }
-    if (!(trips[l]! >= options.minTrips && trips[l]! > 0)) {
-      skippedMin++;
-      continue;
-    }
-    const c = centreOf[l]!;
-    if (c < 0) {
-      skippedExcluded++;
-      continue;
-    }
-    if (blocked[c]) {
-      skippedSpacing++;
-      continue;
-    }
-    zoneOfCluster[l] = centres.length;
-    centres.push(c);
-    covered += trips[l]!;
-    curve.push(covered / total);
-    if (scratch) {
-      const k = index.within(c, options.minSpacingM, scratch, scratchD!);
-      for (let q = 0; q < k; q++) if (scratchD![q]! < options.minSpacingM) blocked[scratch[q]!] = 1;
+    if (zonesHere === 0) {
+      if (!anyAllowed) {
+        let allowedAtAll = false;
+        for (let q = start[l]!; q < start[l + 1]!; q++) if (candidate[members[q]!]) allowedAtAll = true;
+        if (allowedAtAll) skippedSpacing++;
+        else skippedExcluded++;
+      }
     }
   }
   if (stop === 'exhausted' && skippedMin > 0) stop = 'min-trips';
-
-  const group = new Int32Array(n).fill(-1);
-  const distM = new Float64Array(n).fill(NaN);
-  for (let c = 0; c < n; c++) {
-    const l = clusters.label[c]!;
-    if (l < 0) continue;
-    const z = zoneOfCluster[l]!;
-    if (z < 0) continue;
-    const centre = centres[z]!;
-    group[c] = z;
-    distM[c] = c === centre ? 0 : haversineM(demand.lat[centre]!, demand.lng[centre]!, demand.lat[c]!, demand.lng[c]!);
-  }
+  const centre = Int32Array.from(centres);
   return {
-    centre: Int32Array.from(centres),
-    group,
-    distM,
+    centre,
+    ...nearestZone(graph, centre),
     curve: Float64Array.from(curve),
     stop,
     detail: {
       clusters: m,
       coreCells: clusters.core.reduce((a, b) => a + b, 0),
       coreMinTrips: clusters.minWeight,
+      splitClusters,
       skippedSmall: skippedMin,
       skippedExcluded,
       skippedSpacing,

@@ -1,0 +1,292 @@
+import type { CellNeighbourIndex } from './cell-neighbours.ts';
+import type { CoverageGraph } from './coverage-graph.ts';
+import type { GreedyStop } from './mclp-greedy.ts';
+
+/**
+ * How much a trip end at walking distance `dM` from its nearest zone counts: 1 at the zone, falling off as a negative
+ * exponential with scale `scaleM`, shifted and rescaled to reach exactly 0 at the walking radius (nothing beyond):
+ *
+ *   g(d) = (e^(−d/s) − e^(−R/s)) / (1 − e^(−R/s))  for 0 ≤ d ≤ R, else 0.
+ *
+ * The negative exponential is the form that fits observed walking distances best in Iacono, Krizek & El-Geneidy
+ * (2008), "Access to Destinations: How Close is Close Enough? Estimating Accurate Distance Decay Functions for
+ * Multiple Modes and Different Purposes", Minnesota DOT report MN/RC 2008-11; the truncation at R keeps "covered"
+ * meaning within the radius. With the default s = R / 2 and R = 100 m: g(10) = 0.79, g(25) = 0.54, g(50) = 0.27.
+ * @param dM walking distance, metres
+ * @param radiusM walking radius R, metres
+ * @param scaleM decay scale s, metres (> 0)
+ */
+export function decayWeight(dM: number, radiusM: number, scaleM: number): number {
+  if (!(dM <= radiusM)) return 0;
+  const floor = Math.exp(-radiusM / scaleM);
+  return Math.max(0, (Math.exp(-Math.max(0, dM) / scaleM) - floor) / (1 - floor));
+}
+
+/** The decay weight of every entry of a coverage graph (aligned with `graph.targets`). */
+export function decayValues(graph: CoverageGraph, scaleM: number): Float64Array {
+  const v = new Float64Array(graph.targets.length);
+  for (let e = 0; e < v.length; e++) v[e] = decayWeight(graph.distM[e]!, graph.radiusM, scaleM);
+  return v;
+}
+
+/** Options of {@link decayGreedy}. */
+export interface DecayGreedyOptions {
+  /** Zone budget; null = none. */
+  k: number | null;
+  /** Stop once this share of the total weight is within the radius of a zone (plain coverage); null = none. */
+  coverage: number | null;
+  /** A zone must add at least this much decayed weight (and always more than 0). */
+  minGain: number;
+  /** Cells that may host a zone (1) or not (0); null = all. */
+  candidate?: Uint8Array | null;
+  /** Zone centres closer than `minSpacingM` to a chosen one are barred. */
+  spacing?: { index: CellNeighbourIndex; minSpacingM: number } | null;
+}
+
+/** Result of {@link decayGreedy} and {@link improveDecay}. */
+export interface DecayResult {
+  /** Chosen sites in rank order. */
+  selected: Int32Array;
+  /** Decayed weight served: Σ weight × decay weight of the nearest zone. */
+  decayedWeight: number;
+  /** Plain covered weight (within the radius of some zone). */
+  coveredWeight: number;
+  /** Plain covered share after 1, 2, … zones. */
+  curve: Float64Array;
+  stop: GreedyStop;
+  /** Marginal-gain evaluations. */
+  evaluations: number;
+}
+
+/**
+ * Greedy with lazy re-evaluation (CELF) for the decayed objective Σ_j w_j · max over zones z of v(z, j), where v is the
+ * decay weight of the graph entry. The objective is monotone submodular (a facility-location function), so stale gains
+ * are upper bounds, as for plain coverage. Ties go to the lower cell index.
+ * @param graph symmetric coverage graph
+ * @param weight weight per cell
+ * @param value decay weight per graph entry ({@link decayValues})
+ */
+export function decayGreedy(graph: CoverageGraph, weight: Float64Array, value: Float64Array, options: DecayGreedyOptions): DecayResult {
+  const n = graph.count;
+  const { offsets, targets } = graph;
+  const candidate = options.candidate ?? null;
+  const kLimit = options.k ?? Infinity;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += weight[i]!;
+  const target = options.coverage === null ? Infinity : options.coverage * total * (1 - 1e-12);
+  const best = new Float64Array(n);
+  const covered = new Uint8Array(n);
+  const blocked = new Uint8Array(n);
+  const gain = new Float64Array(n);
+  const stamp = new Int32Array(n);
+  const heap = new Int32Array(n);
+  let size = 0;
+  let evaluations = 0;
+  let belowMin = false;
+  const above = (a: number, b: number): boolean => gain[a]! > gain[b]! || (gain[a] === gain[b] && a < b);
+  const siftDown = (pos: number): void => {
+    const item = heap[pos]!;
+    for (;;) {
+      let child = 2 * pos + 1;
+      if (child >= size) break;
+      if (child + 1 < size && above(heap[child + 1]!, heap[child]!)) child++;
+      if (!above(heap[child]!, item)) break;
+      heap[pos] = heap[child]!;
+      pos = child;
+    }
+    heap[pos] = item;
+  };
+  const popTop = (): void => {
+    heap[0] = heap[--size]!;
+    if (size > 0) siftDown(0);
+  };
+  const evaluate = (c: number): number => {
+    let g = 0;
+    for (let e = offsets[c]!; e < offsets[c + 1]!; e++) {
+      const d = value[e]! - best[targets[e]!]!;
+      if (d > 0) g += weight[targets[e]!]! * d;
+    }
+    evaluations++;
+    return g;
+  };
+  for (let c = 0; c < n; c++) {
+    if (candidate && !candidate[c]) continue;
+    const g = evaluate(c);
+    gain[c] = g;
+    if (g > 0 && g >= options.minGain) heap[size++] = c;
+    else if (g > 0) belowMin = true;
+  }
+  for (let pos = (size >> 1) - 1; pos >= 0; pos--) siftDown(pos);
+  const spacing = options.spacing && options.spacing.minSpacingM > 0 ? options.spacing : null;
+  const sIdx = spacing ? new Int32Array(spacing.index.maxResults(spacing.minSpacingM)) : null;
+  const sDist = sIdx ? new Float64Array(sIdx.length) : null;
+  const selected: number[] = [];
+  const curve: number[] = [];
+  let decayed = 0;
+  let plain = 0;
+  let round = 0;
+  let stop: GreedyStop = n === 0 || total === 0 ? 'empty' : 'exhausted';
+  while (stop !== 'empty') {
+    if (selected.length >= kLimit) {
+      stop = 'k';
+      break;
+    }
+    if (plain >= target) {
+      stop = 'coverage';
+      break;
+    }
+    if (size === 0) {
+      stop = belowMin ? 'min-trips' : 'exhausted';
+      break;
+    }
+    const c = heap[0]!;
+    if (blocked[c]) {
+      popTop();
+      continue;
+    }
+    if (stamp[c] !== round) {
+      const g = evaluate(c);
+      gain[c] = g;
+      stamp[c] = round;
+      if (!(g > 0 && g >= options.minGain)) {
+        if (g > 0) belowMin = true;
+        popTop();
+      } else siftDown(0);
+      continue;
+    }
+    popTop();
+    selected.push(c);
+    decayed += gain[c]!;
+    for (let e = offsets[c]!; e < offsets[c + 1]!; e++) {
+      const t = targets[e]!;
+      if (value[e]! > best[t]!) best[t] = value[e]!;
+      if (!covered[t]) {
+        covered[t] = 1;
+        plain += weight[t]!;
+      }
+    }
+    curve.push(total > 0 ? plain / total : 0);
+    if (spacing) {
+      const m = spacing.index.within(c, spacing.minSpacingM, sIdx!, sDist!);
+      for (let q = 0; q < m; q++) if (sDist![q]! < spacing.minSpacingM) blocked[sIdx![q]!] = 1;
+    }
+    round++;
+  }
+  return { selected: Int32Array.from(selected), decayedWeight: decayed, coveredWeight: plain, curve: Float64Array.from(curve), stop, evaluations };
+}
+
+/** Options of {@link improveDecay}. */
+export interface DecayLocalSearchOptions {
+  candidate?: Uint8Array | null;
+  spacing?: { index: CellNeighbourIndex; minSpacingM: number } | null;
+  /** Passes over the zones at most; a pass without improvement ends early. Default 10. */
+  maxRounds?: number;
+  /** Neighbour index: with it a zone may move to any site within `reachM`; without, only within its own graph row. */
+  index?: CellNeighbourIndex | null;
+  /** How far a zone may move in one step, metres. Default 2 × the graph radius. */
+  reachM?: number;
+}
+
+/**
+ * Improves a zone set for the decayed objective by moves (vertex substitution restricted to the neighbourhood): each
+ * zone in turn is replaced by the site within `reachM` of it that raises the objective most, if any does.
+ * Keeps, per cell, the best and second-best decay weight over the set, so a move is evaluated over two graph rows.
+ * Deterministic (zones in order, ties to the lower index); every move strictly raises the objective.
+ * @returns the improved set, same length, positions kept (`curve`/`stop` are not meaningful: rank it again with the greedy)
+ */
+export function improveDecay(
+  graph: CoverageGraph,
+  weight: Float64Array,
+  value: Float64Array,
+  initial: Int32Array,
+  options: DecayLocalSearchOptions = {},
+): { selected: Int32Array; decayedWeight: number; moves: number } {
+  const n = graph.count;
+  const { offsets, targets } = graph;
+  const candidate = options.candidate ?? null;
+  const spacing = options.spacing && options.spacing.minSpacingM > 0 ? options.spacing : null;
+  const maxRounds = options.maxRounds ?? 10;
+  const selected = Int32Array.from(initial);
+  const isSel = new Uint8Array(n);
+  for (const s of selected) isSel[s] = 1;
+  const b1 = new Float64Array(n); // best decay weight over the set
+  const z1 = new Int32Array(n).fill(-1); // site giving it
+  const b2 = new Float64Array(n); // second best
+  const recompute = (j: number): void => {
+    // Row j lists the sites within the radius of j (the graph is symmetric); find the two best selected ones.
+    let v1 = 0;
+    let s1 = -1;
+    let v2 = 0;
+    for (let e = offsets[j]!; e < offsets[j + 1]!; e++) {
+      const s = targets[e]!;
+      if (!isSel[s]) continue;
+      const v = value[e]!;
+      if (v > v1 || (v === v1 && s1 >= 0 && s < s1)) {
+        v2 = v1;
+        v1 = v;
+        s1 = s;
+      } else if (v > v2) v2 = v;
+    }
+    b1[j] = v1;
+    z1[j] = s1;
+    b2[j] = v2;
+  };
+  for (let j = 0; j < n; j++) recompute(j);
+  const sIdx = spacing ? new Int32Array(spacing.index.maxResults(spacing.minSpacingM)) : null;
+  const sDist = sIdx ? new Float64Array(sIdx.length) : null;
+  const allowed = (t: number, without: number): boolean => {
+    if (isSel[t] || (candidate && !candidate[t])) return false;
+    if (!spacing) return true;
+    const m = spacing.index.within(t, spacing.minSpacingM, sIdx!, sDist!);
+    for (let q = 0; q < m; q++) if (sDist![q]! < spacing.minSpacingM && isSel[sIdx![q]!] && sIdx![q] !== without) return false;
+    return true;
+  };
+  const index = options.index ?? null;
+  const reachM = options.reachM ?? 2 * graph.radiusM;
+  const near = index ? new Int32Array(index.maxResults(reachM)) : null;
+  const nearD = near ? new Float64Array(near.length) : null;
+  let moves = 0;
+  for (let round = 0; round < maxRounds; round++) {
+    let improved = false;
+    for (let p = 0; p < selected.length; p++) {
+      const s = selected[p]!;
+      // Loss of taking s out: the cells for which s is the best zone fall back to their second best.
+      let loss = 0;
+      for (let e = offsets[s]!; e < offsets[s + 1]!; e++) {
+        const j = targets[e]!;
+        if (z1[j] === s) loss += weight[j]! * (b1[j]! - b2[j]!);
+      }
+      let bestT = -1;
+      let bestDelta = 1e-9 * (1 + loss);
+      const m = index ? index.within(s, reachM, near!, nearD!) : offsets[s + 1]! - offsets[s]!;
+      for (let q = 0; q < m; q++) {
+        const t = index ? near![q]! : targets[offsets[s]! + q]!;
+        if (t === s || isSel[t] || (candidate && !candidate[t])) continue;
+        let g = 0;
+        for (let f = offsets[t]!; f < offsets[t + 1]!; f++) {
+          const j = targets[f]!;
+          const cur = z1[j] === s ? b2[j]! : b1[j]!;
+          const d = value[f]! - cur;
+          if (d > 0) g += weight[j]! * d;
+        }
+        const delta = g - loss;
+        if ((delta > bestDelta || (delta === bestDelta && t < bestT)) && allowed(t, s)) {
+          bestDelta = delta;
+          bestT = t;
+        }
+      }
+      if (bestT < 0) continue;
+      isSel[s] = 0;
+      isSel[bestT] = 1;
+      selected[p] = bestT;
+      for (let e = offsets[s]!; e < offsets[s + 1]!; e++) recompute(targets[e]!);
+      for (let e = offsets[bestT]!; e < offsets[bestT + 1]!; e++) recompute(targets[e]!);
+      moves++;
+      improved = true;
+    }
+    if (!improved) break;
+  }
+  let decayed = 0;
+  for (let j = 0; j < n; j++) decayed += weight[j]! * b1[j]!;
+  return { selected, decayedWeight: decayed, moves };
+}
