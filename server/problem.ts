@@ -19,6 +19,7 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, { status: number; title:
   CONFLICT: { status: 409, title: 'Conflict' },
   EMPTY_INPUT: { status: 422, title: 'Nothing to work on' },
   INTERNAL: { status: 500, title: 'Internal error' },
+  STORE_INCONSISTENT: { status: 500, title: 'Store inconsistent' },
 };
 
 /** Media type of problem responses. */

@@ -17,6 +17,8 @@ import { isValidTimeZone } from './parse-time.ts';
 import { isCsvField, type ColumnUse } from './csv-mapping.ts';
 import { RAW_MAX_CHARS, type StagingRow } from './staging-row.ts';
 import { listRejects, type RejectRow } from './uploads.ts';
+import { clearUploadInFlight, markUploadInFlight } from '../store/check-store.ts';
+import { faultPoint } from '../fault-point.ts';
 
 /** Options of {@link ingestFile}. */
 export interface IngestOptions {
@@ -108,6 +110,8 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
   const conn = await store.connect();
   const staging = `staging_${process.pid}_${Date.now() % 1e9}`;
   let tmpDir: string | null = null;
+  // True while the upload is marked in flight.
+  let inFlight = false;
   try {
     let columns: IngestReport['columns'] = [];
     let formatName: string = reader;
@@ -120,8 +124,13 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     const csvHash = reader === 'csv' && csvReader === 'auto' && sniffed.size > 1 << 20 ? sha256File(file) : null;
     csvHash?.catch(() => {});
     const csvLoad = reader === 'csv' && csvReader === 'auto' ? await loadCsvWithDuckDb(conn, `${staging}_csv`, file, sniffed.gzip, name, csvOptions) : null;
-    await conn.run('BEGIN TRANSACTION');
     const uploadId = Number((await conn.runAndReadAll("SELECT nextval('upload_id_seq')")).getRows()[0]![0]);
+    // Committed on its own before the upload's transaction: a crash that cuts the commit leaves this mark, and the
+    // next open rolls the upload back unless it is whole (check-store.ts says why DuckDB needs this).
+    await markUploadInFlight(conn, uploadId);
+    inFlight = true;
+    faultPoint('after-mark');
+    await conn.run('BEGIN TRANSACTION');
     // Parquet is staged as a view over the file (stageParquet); the other readers fill a staging table.
     const stagedAsView = reader === 'parquet';
     if (!stagedAsView) await createStaging(conn, staging);
@@ -195,7 +204,13 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
         dup: totals.duplicate, rejected: totals.rejected, columns: JSON.stringify(columns),
       },
     );
+    faultPoint('before-commit');
     await conn.run('COMMIT');
+    faultPoint('after-commit');
+    inFlight = false;
+    // Left behind, the mark is harmless: the next open finds the upload whole and keeps it.
+    await clearUploadInFlight(conn).catch(() => {});
+    faultPoint('after-clear');
     const firstRejects = (await listRejects(store, uploadId, { limit: 20 })).rows;
     return {
       uploadId, providerId, fileName: name, format: formatName, sha256, rowsRead: totals.read, rowsStored: totals.stored,
@@ -205,6 +220,8 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     };
   } catch (e) {
     await conn.run('ROLLBACK').catch(() => {});
+    // Nothing of the upload was committed: its mark goes (left behind, the next open would find nothing to undo).
+    if (inFlight) await clearUploadInFlight(conn).catch(() => {});
     throw e;
   } finally {
     await conn.run(`DROP ${reader === 'parquet' ? 'VIEW' : 'TABLE'} IF EXISTS temp.${staging}`).catch(() => {});

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { SCHEMA_SQL } from './schema.ts';
 import { registerH3Functions } from '../bin/register-h3.ts';
+import { checkStore, type StoreCheck } from './check-store.ts';
 
 /** Options of {@link openStore}. */
 export interface StoreOptions {
@@ -29,6 +30,9 @@ export type Row = Record<string, unknown>;
 export class Store {
   /** The connection for short statements. Long transactions (ingest) take their own via {@link Store.connect}. */
   readonly conn: DuckDBConnection;
+
+  /** What the check on open found and repaired (see check-store.ts); nothing for ':memory:'. */
+  openCheck: StoreCheck = { rolledBack: null, keptInFlight: null };
 
   constructor(
     readonly instance: DuckDBInstance,
@@ -77,7 +81,10 @@ export class Store {
 }
 
 /**
- * Opens (creating if needed) the store file, applies the schema and registers the H3 SQL functions.
+ * Opens (creating if needed) the store file, applies the schema, registers the H3 SQL functions and checks the
+ * store's invariants ({@link checkStore}): an upload a crash cut during its commit is rolled back, anything else
+ * that does not add up refuses the store.
+ * @throws ParkzonesError STORE_INCONSISTENT (see check-store.ts)
  * @example
  * const store = await openStore({ path: ':memory:' });
  * await store.query('SELECT count(*) AS n FROM trips');
@@ -88,10 +95,18 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const config: Record<string, string> = {};
   if (options.threads) config.threads = String(options.threads);
   config.memory_limit = options.memoryLimit ?? (process.env.PARKZONES_MEMORY_LIMIT || '1GB');
+  const walReplayed = file !== ':memory:' && fs.existsSync(`${file}.wal`);
   const instance = await DuckDBInstance.create(file, config);
   const conn = await instance.connect();
-  registerH3Functions(conn);
-  await conn.run("SET TimeZone = 'UTC'");
-  await conn.run(SCHEMA_SQL);
-  return new Store(instance, conn, file);
+  const store = new Store(instance, conn, file);
+  try {
+    registerH3Functions(conn);
+    await conn.run("SET TimeZone = 'UTC'");
+    await conn.run(SCHEMA_SQL);
+    if (file !== ':memory:') store.openCheck = await checkStore(conn, file, walReplayed);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  return store;
 }
