@@ -19,6 +19,7 @@ import { RAW_MAX_CHARS, type StagingRow } from './staging-row.ts';
 import { listRejects, type RejectRow } from './uploads.ts';
 import { clearUploadInFlight, markUploadInFlight } from '../store/check-store.ts';
 import { faultPoint } from '../fault-point.ts';
+import { decideEncoding, ENCODING_CHOICES, type EncodingChoice, type EncodingDecision, type TextEncoding } from './decide-encoding.ts';
 
 /** Options of {@link ingestFile}. */
 export interface IngestOptions {
@@ -41,6 +42,12 @@ export interface IngestOptions {
    * (see stage-csv-duckdb.ts), else with the JavaScript reader; 'js' always uses the JavaScript reader.
    */
   csvReader?: 'auto' | 'js';
+  /**
+   * Text encoding of a CSV or JSON file: 'auto' (default) checks every byte and reads the file as UTF-8 when all of it
+   * is, else as windows-1252 (Latin-1); 'utf-8' refuses a file that is not; 'windows-1252' / 'latin1' read it so.
+   * Decided once for the whole file (decide-encoding.ts); the report says what and why.
+   */
+  encoding?: EncodingChoice;
   /** Progress callback, called at most every 64k rows and once at the end. */
   onProgress?: (p: { bytes: number; totalBytes: number; rows: number }) => void;
 }
@@ -65,6 +72,8 @@ export interface IngestReport {
   sameAsUploadId: number | null;
   /** For CSV: which reader split the records ('duckdb' or 'javascript'). */
   csvReader?: 'duckdb' | 'javascript';
+  /** For CSV and JSON: the encoding the file was read in, and how that was decided. */
+  encoding?: EncodingDecision;
 }
 
 const MDS_COLUMNS = [
@@ -98,6 +107,8 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
   }
   const csvReader = options.csvReader ?? 'auto';
   requireOption(csvReader === 'auto' || csvReader === 'js', 'csvReader', `must be auto or js, got "${csvReader}"`);
+  const encodingChoice = options.encoding ?? 'auto';
+  requireOption((ENCODING_CHOICES as readonly string[]).includes(encodingChoice), 'encoding', `must be ${ENCODING_CHOICES.join(', ')}, got "${encodingChoice}"`);
   const batchRows = options.batchRows ?? 32768;
   requireOption(Number.isInteger(batchRows) && batchRows > 0, 'batchRows', 'must be a whole number > 0');
   const name = options.fileName ?? path.basename(file);
@@ -107,6 +118,8 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     throw new ParkzonesError('BAD_FORMAT', `${name}: format parquet was asked for, but the file does not start with PAR1`, { file: name });
   }
   const provider = options.provider ?? null;
+  const encoding = reader === 'parquet' ? null : await decideEncoding(file, sniffed.gzip, name, encodingChoice);
+  const textEncoding = encoding?.name ?? 'utf-8';
   const conn = await store.connect();
   const staging = `staging_${process.pid}_${Date.now() % 1e9}`;
   let tmpDir: string | null = null;
@@ -121,9 +134,11 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     const csvOptions = { provider, tz, mapping: options.mapping ?? {}, onColumns: (c: ColumnUse[]) => (columns = c.map(describeUse)) };
     // Before the transaction: when DuckDB cannot read the file, only that statement fails. The file's hash is
     // taken meanwhile, on this thread, while DuckDB reads on its own.
-    const csvHash = reader === 'csv' && csvReader === 'auto' && sniffed.size > 1 << 20 ? sha256File(file) : null;
+    // DuckDB's reader takes UTF-8 only: other encodings go through the JavaScript reader.
+    const duckCsv = reader === 'csv' && csvReader === 'auto' && textEncoding === 'utf-8';
+    const csvHash = duckCsv && sniffed.size > 1 << 20 ? sha256File(file) : null;
     csvHash?.catch(() => {});
-    const csvLoad = reader === 'csv' && csvReader === 'auto' ? await loadCsvWithDuckDb(conn, `${staging}_csv`, file, sniffed.gzip, name, csvOptions) : null;
+    const csvLoad = duckCsv ? await loadCsvWithDuckDb(conn, `${staging}_csv`, file, sniffed.gzip, name, csvOptions) : null;
     const uploadId = Number((await conn.runAndReadAll("SELECT nextval('upload_id_seq')")).getRows()[0]![0]);
     // Committed on its own before the upload's transaction: a crash that cuts the commit leaves this mark, and the
     // next open rolls the upload back unless it is whole (check-store.ts says why DuckDB needs this).
@@ -158,7 +173,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       fillRaw = () => fillParquetRaw(conn, parquetFile, uploadId);
       sha256 = await sha256File(file);
     } else {
-      const input = openInput(file, sniffed.gzip, name);
+      const input = openInput(file, sniffed.gzip, name, textEncoding);
       let batch: StagingRow[] = [];
       let staged = 0;
       let lastReport = 0;
@@ -189,7 +204,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       }
       sha256 = input.sha256();
       const hash = sha256;
-      fillRaw = () => fillTextRaw(conn, file, sniffed.gzip, name, reader, uploadId, hash);
+      fillRaw = () => fillTextRaw(conn, file, sniffed.gzip, name, reader, uploadId, hash, textEncoding);
     }
     const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? null, stagedAsView);
     if (totals.rejected > 0) await fillRaw();
@@ -217,6 +232,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       rowsDuplicate: totals.duplicate, rowsRejected: totals.rejected, status: 'stored', columns, firstRejects,
       sameAsUploadId: sameAs === null ? null : Number(sameAs),
       ...(readBy ? { csvReader: readBy } : {}),
+      ...(encoding ? { encoding } : {}),
     };
   } catch (e) {
     await conn.run('ROLLBACK').catch(() => {});
@@ -283,10 +299,10 @@ async function fillParquetRaw(conn: import('@duckdb/node-api').DuckDBConnection,
  */
 async function fillTextRaw(
   conn: import('@duckdb/node-api').DuckDBConnection, file: string, gzip: boolean, name: string, reader: 'csv' | 'mds',
-  uploadId: number, sha256: string,
+  uploadId: number, sha256: string, encoding: TextEncoding = 'utf-8',
 ): Promise<void> {
   const wanted = new Set(await rejectedRows(conn, uploadId));
-  const input = openInput(file, gzip, name);
+  const input = openInput(file, gzip, name, encoding);
   const found: { row: number; raw: string }[] = [];
   const keep = (row: number, text: string) => {
     if (wanted.has(row)) found.push({ row, raw: text.length > RAW_MAX_CHARS ? text.slice(0, RAW_MAX_CHARS) : text });
