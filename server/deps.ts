@@ -1,8 +1,7 @@
-import os from 'node:os';
-import path from 'node:path';
 import { DEFAULT_K, checkK, isValidTimeZone, requireOption, type Store } from '../engine/index.ts';
 import { DemandCache } from './demand-cache.ts';
 import { JobQueue, Lane } from './jobs.ts';
+import { GracefulStop } from './graceful-stop.ts';
 
 /** What the app needs; {@link resolveDeps} fills in everything but the store. */
 export interface AppDeps {
@@ -13,7 +12,7 @@ export interface AppDeps {
   tz?: string;
   /** Largest upload body, bytes. Default 512 MiB. */
   uploadLimitBytes?: number;
-  /** Where upload bodies are spooled before ingest. Default: a folder in the OS temp dir. */
+  /** Where upload bodies are spooled before ingest. Default: the store's spool folder (Store.spoolDir), emptied on open. */
   uploadDir?: string;
   /** MapLibre style the page should use; null = the page's built-in offline style. */
   basemapStyleUrl?: string | null;
@@ -27,6 +26,8 @@ export interface AppDeps {
   cache?: DemandCache;
   /** Where unexpected errors are written. Default console.error. */
   log?: (message: string) => void;
+  /** The app's orderly stop (requests in flight, 503 once stopping). Default: a new one. */
+  stop?: GracefulStop;
 }
 
 /** {@link AppDeps} with every field present. */
@@ -101,12 +102,13 @@ export function resolveDeps(deps: AppDeps): ResolvedDeps {
     kAnonymity: k,
     tz,
     uploadLimitBytes: limit,
-    uploadDir: deps.uploadDir ?? path.join(os.tmpdir(), `parkzones-uploads-${process.pid}`),
+    uploadDir: deps.uploadDir ?? deps.store.spoolDir,
     basemapStyleUrl: deps.basemapStyleUrl ?? null,
     staticDir: deps.staticDir ?? null,
     jobs: deps.jobs ?? shared().jobs,
     uploadLane: deps.uploadLane ?? shared().uploadLane,
     cache: deps.cache ?? shared().cache,
     log: deps.log ?? ((m) => console.error(m)),
+    stop: deps.stop ?? new GracefulStop(),
   };
 }

@@ -3,7 +3,7 @@
  * seeds a demo city and a first run on first start, prints an admin key once, and serves the page (web/dist) at /
  * and the API at /api on $HOST:$PORT (default 127.0.0.1:8080).
  * Environment: PARKZONES_DB, HOST, PORT, BASEMAP_STYLE_URL, PARKZONES_K (k-anonymity), PARKZONES_TZ (the city's time
- * zone), PARKZONES_UPLOAD_LIMIT_MB, PARKZONES_DEMO=0 (do not seed).
+ * zone), PARKZONES_UPLOAD_LIMIT_MB, PARKZONES_DEMO=0 (do not seed), PARKZONES_SHUTDOWN_GRACE_S.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,6 +41,8 @@ Configuration is by environment:
   PARKZONES_TZ               the city's IANA time zone: hours of day on the page are local to it (default UTC)
   PARKZONES_UPLOAD_LIMIT_MB  largest upload (default 512)
   PARKZONES_DEMO=0           do not seed the demo city into an empty store
+  PARKZONES_SHUTDOWN_GRACE_S on SIGTERM/SIGINT, how long uploads in flight may take to finish before they are rolled
+                             back and answered 503 (default 30); new requests get 503 at once
 
 On a store without uploads the first start generates and ingests a demo city and computes a first run; a store
 without an admin key gets one, printed once.
@@ -65,13 +67,14 @@ export async function runServe(argv: string[] = []): Promise<number> {
       port: intEnv('PORT', 8080, 0, 65535),
       kAnonymity: intEnv('PARKZONES_K', undefined, 1, 1_000_000),
       tz: tzEnv('PARKZONES_TZ', 'UTC'),
+      graceS: intEnv('PARKZONES_SHUTDOWN_GRACE_S', 30, 0, 86_400),
     };
   } catch (e) {
     if (!(e instanceof EnvError)) throw e;
     process.stderr.write(`parkzones serve: ${e.message}\n`);
     return 2;
   }
-  const { limitMb, port, kAnonymity, tz } = env;
+  const { limitMb, port, kAnonymity, tz, graceS } = env;
   const log = (m: string) => process.stderr.write(`parkzones: ${m}\n`);
   if (!fs.existsSync(path.join(webDist, 'index.html'))) log(`no built page in ${webDist} (build it with the web package); serving the API only`);
   const server = await startServer({
@@ -85,6 +88,7 @@ export async function runServe(argv: string[] = []): Promise<number> {
     staticDir: webDist,
     seedDemo: process.env.PARKZONES_DEMO !== '0',
     log,
+    shutdownGraceMs: graceS! * 1000,
   });
   log(`store ${path.resolve(dbPath)}`);
   if (server.adminKey) {

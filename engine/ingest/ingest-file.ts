@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
@@ -48,6 +47,11 @@ export interface IngestOptions {
    * Decided once for the whole file (decide-encoding.ts); the report says what and why.
    */
   encoding?: EncodingChoice;
+  /**
+   * Stops the ingest when aborted before its commit: DuckDB's work is interrupted, the transaction rolled back, and
+   * the ingest throws UNAVAILABLE (nothing stored). Once the commit has begun it runs to its end. Default: none.
+   */
+  signal?: AbortSignal;
   /** Progress callback, called at most every 64k rows and once at the end. */
   onProgress?: (p: { bytes: number; totalBytes: number; rows: number }) => void;
 }
@@ -118,6 +122,8 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     throw new ParkzonesError('BAD_FORMAT', `${name}: format parquet was asked for, but the file does not start with PAR1`, { file: name });
   }
   const provider = options.provider ?? null;
+  const stopped = () => new ParkzonesError('UNAVAILABLE', `${name}: the ingest was stopped before its commit (the server is shutting down); nothing of the file was stored`, { file: name });
+  if (options.signal?.aborted) throw stopped();
   const encoding = reader === 'parquet' ? null : await decideEncoding(file, sniffed.gzip, name, encodingChoice);
   const textEncoding = encoding?.name ?? 'utf-8';
   const conn = await store.connect();
@@ -125,6 +131,13 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
   let tmpDir: string | null = null;
   // True while the upload is marked in flight.
   let inFlight = false;
+  // Past this point an abort no longer interrupts: the commit runs to its end.
+  let committing = false;
+  let committed = false;
+  const onAbort = () => {
+    if (!committing) conn.interrupt();
+  };
+  options.signal?.addEventListener('abort', onAbort);
   try {
     let columns: IngestReport['columns'] = [];
     let formatName: string = reader;
@@ -164,7 +177,8 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     } else if (reader === 'parquet') {
       let parquetFile = file;
       if (sniffed.gzip) {
-        tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pz-ingest-'));
+        tmpDir = store.spoolPath('ingest-');
+        fs.mkdirSync(tmpDir);
         parquetFile = path.join(tmpDir, 'input.parquet');
         await gunzipTo(file, parquetFile, name);
       }
@@ -178,6 +192,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       let staged = 0;
       let lastReport = 0;
       const flush = async () => {
+        if (options.signal?.aborted) throw stopped();
         await appendRows(conn, staging, batch);
         staged += batch.length;
         batch = [];
@@ -219,8 +234,11 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
         dup: totals.duplicate, rejected: totals.rejected, columns: JSON.stringify(columns),
       },
     );
+    committing = true;
+    if (options.signal?.aborted) throw stopped();
     faultPoint('before-commit');
     await conn.run('COMMIT');
+    committed = true;
     faultPoint('after-commit');
     inFlight = false;
     // Left behind, the mark is harmless: the next open finds the upload whole and keeps it.
@@ -238,8 +256,9 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     await conn.run('ROLLBACK').catch(() => {});
     // Nothing of the upload was committed: its mark goes (left behind, the next open would find nothing to undo).
     if (inFlight) await clearUploadInFlight(conn).catch(() => {});
-    throw e;
+    throw options.signal?.aborted && !committed ? stopped() : e;
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     await conn.run(`DROP ${reader === 'parquet' ? 'VIEW' : 'TABLE'} IF EXISTS temp.${staging}`).catch(() => {});
     await conn.run(`DROP TABLE IF EXISTS temp.${staging}_csv`).catch(() => {});
     conn.closeSync();

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { SCHEMA_SQL } from './schema.ts';
@@ -14,6 +15,8 @@ export interface StoreOptions {
   /** DuckDB memory limit, e.g. '1GB'; past it DuckDB spills to disk. Default: $PARKZONES_MEMORY_LIMIT, else 1GB. */
   memoryLimit?: string;
 }
+
+let spoolCounter = 0;
 
 /** The store's default file: $PARKZONES_DB, else ./data/parkzones.duckdb (relative to the working directory). */
 export function defaultStorePath(): string {
@@ -33,6 +36,24 @@ export class Store {
 
   /** What the check on open found and repaired (see check-store.ts); nothing for ':memory:'. */
   openCheck: StoreCheck = { rolledBack: null, keptInFlight: null };
+  /** Temporary files a crash left in {@link Store.spoolDir}, removed on open. */
+  spoolFilesRemoved = 0;
+
+  /**
+   * The folder parkzones owns for an upload's temporary files (spooled request bodies, decompressed inputs): beside a
+   * store file, `<store>.spool/`, emptied whenever the store is opened (the file's lock keeps other processes out, so
+   * anything there is left by a process that died); for ':memory:', a folder of this process in the OS temp dir.
+   * Created on first use ({@link Store.spoolPath}).
+   */
+  get spoolDir(): string {
+    return this.path === ':memory:' ? path.join(os.tmpdir(), `parkzones-spool-${process.pid}`) : `${path.resolve(this.path)}.spool`;
+  }
+
+  /** A new, unused path in {@link Store.spoolDir} (the folder is created), named `prefix` plus a unique suffix. */
+  spoolPath(prefix: string): string {
+    fs.mkdirSync(this.spoolDir, { recursive: true });
+    return path.join(this.spoolDir, `${prefix}${Date.now()}-${process.pid}-${++spoolCounter}`);
+  }
 
   constructor(
     readonly instance: DuckDBInstance,
@@ -103,10 +124,25 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     registerH3Functions(conn);
     await conn.run("SET TimeZone = 'UTC'");
     await conn.run(SCHEMA_SQL);
-    if (file !== ':memory:') store.openCheck = await checkStore(conn, file, walReplayed);
+    if (file !== ':memory:') {
+      store.openCheck = await checkStore(conn, file, walReplayed);
+      store.spoolFilesRemoved = emptyFolder(store.spoolDir);
+    }
   } catch (e) {
     store.close();
     throw e;
   }
   return store;
+}
+
+/** Removes everything inside `dir` (kept itself); returns how many entries there were. A missing folder is empty. */
+function emptyFolder(dir: string): number {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const e of entries) fs.rmSync(path.join(dir, e), { recursive: true, force: true });
+  return entries.length;
 }

@@ -59,9 +59,10 @@ export function registerUploads(app: Express, deps: ResolvedDeps): void {
       options.provider = p.providerId!;
       options.onlyProvider = p.providerId!;
     } else if (provider) options.provider = provider;
-    const file = await receiveUpload(req, res, deps.uploadDir, deps.uploadLimitBytes);
+    const file = await receiveUpload(req, res, deps.uploadDir, deps.uploadLimitBytes, deps.stop.signal);
     try {
-      const report = await deps.uploadLane.run(() => ingestFile(deps.store, file, options));
+      // A stopping server lets the ingest finish within its grace period, then rolls it back and answers 503.
+      const report = await deps.uploadLane.run(() => ingestFile(deps.store, file, { ...options, signal: deps.stop.signal }));
       deps.cache.invalidate();
       // An operator learns of an identical earlier upload only when it was its own.
       let sameAs = report.sameAsUploadId;
