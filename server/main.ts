@@ -114,7 +114,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     (code) => (process.exitCode = code),
     (e) => {
       const msg = String((e as Error)?.message ?? e);
-      process.stderr.write(/lock/i.test(msg) ? `parkzones: the store is open in another process: ${msg.split('\n')[0]}\n` : `parkzones: ${(e as Error)?.stack ?? msg}\n`);
+      process.stderr.write(/lock/i.test(msg) ? `parkzones: the store is open in another process: ${msg.split('\n')[0]}\n` : `parkzones: ${(e as Error)?.name === 'ParkzonesError' ? msg : ((e as Error)?.stack ?? msg)}\n`);
       process.exitCode = 1;
     },
   );
