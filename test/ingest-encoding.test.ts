@@ -134,3 +134,23 @@ describe('invalidUtf8Offset', () => {
     expect(at([0x61, 0x62, 0xe2, 0x82])).toBe(2);
   });
 });
+
+describe('POST /api/uploads?encoding=', () => {
+  it('answers what was decided, and refuses a Latin-1 body asked to be UTF-8 with 400 naming the byte', async () => {
+    const { startTestServer, api } = await import('./server-helpers.ts');
+    const t = await startTestServer({ operator: 'acme', otherOperator: 'bird' });
+    try {
+      const bytes = csv((x) => Buffer.from(x, 'latin1'), 10);
+      const refused = await api(t, '/api/uploads?filename=l.csv&encoding=utf-8', { key: t.keys.admin, body: new Uint8Array(bytes), headers: { 'Content-Type': 'text/csv' } });
+      expect(refused.status).toBe(400);
+      expect(refused.json).toMatchObject({ code: 'BAD_FILE', position: bytes.indexOf(0xe9) });
+      const stored = await api(t, '/api/uploads?filename=l.csv', { key: t.keys.admin, body: new Uint8Array(bytes), headers: { 'Content-Type': 'text/csv' } });
+      expect(stored.status).toBe(201);
+      expect(stored.json).toMatchObject({ rowsStored: 16, encoding: { name: 'windows-1252' } });
+      const bad = await api(t, '/api/uploads?encoding=koi8', { key: t.keys.admin, body: new Uint8Array(bytes), headers: { 'Content-Type': 'text/csv' } });
+      expect(bad.status).toBe(400);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+});
