@@ -11,7 +11,7 @@ if (process.argv[2] === 'serve') {
     process.exitCode = await runServe(process.argv.slice(3));
   } catch (e) {
     const msg = String(e?.message ?? e);
-    process.stderr.write(/lock/i.test(msg) ? `parkzones: the store is open in another process: ${msg.split('\n')[0]}\n` : `parkzones: ${e?.stack ?? msg}\n`);
+    process.stderr.write(/lock/i.test(msg) ? `parkzones: the store is open in another process: ${msg.split('\n')[0]}\n` : `parkzones: ${e?.name === 'ParkzonesError' ? msg : (e?.stack ?? msg)}\n`);
     process.exitCode = 1;
   }
 } else {

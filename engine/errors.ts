@@ -15,7 +15,9 @@ export type ErrorCode =
   | 'TOO_LARGE' // an upload exceeds the configured size limit
   | 'CONFLICT' // the store is busy or in a state that forbids the operation
   | 'EMPTY_INPUT' // nothing to work on (no trips match a filter)
-  | 'INTERNAL'; // a bug: never expected
+  | 'INTERNAL' // a bug: never expected
+  | 'STORE_INCONSISTENT' // the store breaks an invariant (an upload's counts against its rows) that parkzones cannot repair alone
+  | 'UNAVAILABLE'; // the server is stopping: the request was not carried out (send it again later)
 
 /** Where in an input an error sits; every part is optional. Rows are 1-based data rows (the header is row 0). */
 export interface ErrorLocation {

@@ -40,6 +40,7 @@ export function createApp(input: AppDeps): CreatedApp {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  app.use(deps.stop.middleware);
   app.use(securityHeaders);
 
   app.get('/api/openapi.json', (_req, res) => {

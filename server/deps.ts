@@ -1,9 +1,8 @@
-import os from 'node:os';
-import path from 'node:path';
 import { DEFAULT_K, checkK, isValidTimeZone, requireOption, type Store } from '../engine/index.ts';
 import { DemandCache } from './demand-cache.ts';
 import { JobQueue, Lane } from './jobs.ts';
 import type { BasemapService } from './basemap-service.ts';
+import { GracefulStop } from './graceful-stop.ts';
 
 /** What the app needs; {@link resolveDeps} fills in everything but the store. */
 export interface AppDeps {
@@ -14,7 +13,7 @@ export interface AppDeps {
   tz?: string;
   /** Largest upload body, bytes. Default 512 MiB. */
   uploadLimitBytes?: number;
-  /** Where upload bodies are spooled before ingest. Default: a folder in the OS temp dir. */
+  /** Where upload bodies are spooled before ingest. Default: the store's spool folder (Store.spoolDir), emptied on open. */
   uploadDir?: string;
   /** MapLibre style the page should use; null = the page's built-in offline style. */
   basemapStyleUrl?: string | null;
@@ -32,6 +31,8 @@ export interface AppDeps {
   plannerRecompute?: boolean;
   /** Where unexpected errors are written. Default console.error. */
   log?: (message: string) => void;
+  /** The app's orderly stop (requests in flight, 503 once stopping). Default: a new one. */
+  stop?: GracefulStop;
 }
 
 /** {@link AppDeps} with every field present. */
@@ -106,7 +107,7 @@ export function resolveDeps(deps: AppDeps): ResolvedDeps {
     kAnonymity: k,
     tz,
     uploadLimitBytes: limit,
-    uploadDir: deps.uploadDir ?? path.join(os.tmpdir(), `parkzones-uploads-${process.pid}`),
+    uploadDir: deps.uploadDir ?? deps.store.spoolDir,
     basemapStyleUrl: deps.basemapStyleUrl ?? null,
     basemap: deps.basemap ?? null,
     staticDir: deps.staticDir ?? null,
@@ -115,5 +116,6 @@ export function resolveDeps(deps: AppDeps): ResolvedDeps {
     cache: deps.cache ?? shared().cache,
     plannerRecompute: deps.plannerRecompute ?? false,
     log: deps.log ?? ((m) => console.error(m)),
+    stop: deps.stop ?? new GracefulStop(),
   };
 }

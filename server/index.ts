@@ -39,6 +39,11 @@ export interface StartServerOptions {
   plannerRecompute?: boolean;
   /** Progress messages (seeding). Default: none. */
   log?: (message: string) => void;
+  /**
+   * On close, how long requests in flight (uploads being received or ingested) may take to finish before they are
+   * stopped, rolled back and answered 503. Milliseconds; default 30,000.
+   */
+  shutdownGraceMs?: number;
 }
 
 /** A running server. */
@@ -48,7 +53,11 @@ export interface RunningServer {
   store: Store;
   /** The first admin key's token when this start created it (a store without admin keys); else null. */
   adminKey: string | null;
-  /** Stops listening, waits for the running job (queued runs are marked failed), and closes the store if this server opened it. */
+  /**
+   * Stops in order: stops listening and answers new requests 503; gives requests in flight the grace period
+   * (`shutdownGraceMs`) to finish, then stops the uploads still running (rolled back, answered 503); waits for the
+   * running job (queued runs are marked failed); closes the store if this server opened it.
+   */
   close(): Promise<void>;
 }
 
@@ -74,6 +83,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if ((await countAdminKeys(store)) === 0) {
       adminKey = (await createKey(store, { role: 'admin', label: 'first admin (created on first start)' })).token;
     }
+    if (store.spoolFilesRemoved) log(`removed ${store.spoolFilesRemoved} temporary upload file${store.spoolFilesRemoved === 1 ? '' : 's'} left by an earlier stop in ${store.spoolDir}`);
+    if (store.openCheck.rolledBack !== null) log(`upload ${store.openCheck.rolledBack} was cut by a crash during its commit: rolled back (send its file again)`);
     const shared = acquireStoreServices(store);
     // Runs left queued or running by a stopped process: no one will finish them. (Another server of this process
     // may share the store and its queue: its runs are live.)
@@ -121,11 +132,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       adminKey,
       close: () =>
         (closed ??= (async () => {
-          await new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeIdleConnections();
-            setTimeout(() => server.closeAllConnections(), 2_000).unref();
-          });
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          const left = await deps.stop.stop(options.shutdownGraceMs ?? 30_000);
+          if (left) log(`${left} request${left === 1 ? '' : 's'} still open at shutdown: their connections are closed`);
+          server.closeAllConnections();
+          await closed;
           // The last server of the store drops the runs still queued: mark them failed now rather than at the next start.
           if (await releaseStoreServices(store)) {
             await failInterruptedRuns(store).catch((e: unknown) => log(`marking queued runs failed: ${(e as Error).message}`));

@@ -3,7 +3,8 @@
  * seeds a demo city and a first run on first start, prints an admin key once, and serves the page (web/dist) at /
  * and the API at /api on $HOST:$PORT (default 127.0.0.1:8080).
  * Environment: PARKZONES_DB, HOST, PORT, PARKZONES_BASEMAP, BASEMAP_STYLE_URL, PARKZONES_K (k-anonymity), PARKZONES_TZ (the city's time
- * zone), PARKZONES_UPLOAD_LIMIT_MB, PARKZONES_DEMO=0 (do not seed), PARKZONES_PLANNER_RECOMPUTE=1 (planners may recompute).
+ * zone), PARKZONES_UPLOAD_LIMIT_MB, PARKZONES_DEMO=0 (do not seed), PARKZONES_PLANNER_RECOMPUTE=1 (planners may recompute),
+ * PARKZONES_SHUTDOWN_GRACE_S.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -49,6 +50,8 @@ Configuration is by environment:
   PARKZONES_UPLOAD_LIMIT_MB  largest upload (default 512)
   PARKZONES_DEMO=0           do not seed the demo city into an empty store
   PARKZONES_PLANNER_RECOMPUTE=1  planners may start recomputes (POST /api/runs); by default only analysts and admins
+  PARKZONES_SHUTDOWN_GRACE_S on SIGTERM/SIGINT, how long uploads in flight may take to finish before they are rolled
+                             back and answered 503 (default 30); new requests get 503 at once
 
 On a store without uploads the first start generates and ingests a demo city and computes a first run; a store
 without an admin key gets one, printed once.
@@ -73,13 +76,14 @@ export async function runServe(argv: string[] = []): Promise<number> {
       port: intEnv('PORT', 8080, 0, 65535),
       kAnonymity: intEnv('PARKZONES_K', undefined, 1, 1_000_000),
       tz: tzEnv('PARKZONES_TZ', 'UTC'),
+      graceS: intEnv('PARKZONES_SHUTDOWN_GRACE_S', 30, 0, 86_400),
     };
   } catch (e) {
     if (!(e instanceof EnvError)) throw e;
     process.stderr.write(`parkzones serve: ${e.message}\n`);
     return 2;
   }
-  const { limitMb, port, kAnonymity, tz } = env;
+  const { limitMb, port, kAnonymity, tz, graceS } = env;
   const log = (m: string) => process.stderr.write(`parkzones: ${m}\n`);
   if (!fs.existsSync(path.join(webDist, 'index.html'))) log(`no built page in ${webDist} (build it with the web package); serving the API only`);
   const server = await startServer({
@@ -95,6 +99,7 @@ export async function runServe(argv: string[] = []): Promise<number> {
     seedDemo: process.env.PARKZONES_DEMO !== '0',
     plannerRecompute: process.env.PARKZONES_PLANNER_RECOMPUTE === '1',
     log,
+    shutdownGraceMs: graceS! * 1000,
   });
   log(`store ${path.resolve(dbPath)}`);
   if (server.adminKey) {
@@ -120,7 +125,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     (code) => (process.exitCode = code),
     (e) => {
       const msg = String((e as Error)?.message ?? e);
-      process.stderr.write(/lock/i.test(msg) ? `parkzones: the store is open in another process: ${msg.split('\n')[0]}\n` : `parkzones: ${(e as Error)?.stack ?? msg}\n`);
+      process.stderr.write(/lock/i.test(msg) ? `parkzones: the store is open in another process: ${msg.split('\n')[0]}\n` : `parkzones: ${(e as Error)?.name === 'ParkzonesError' ? msg : ((e as Error)?.stack ?? msg)}\n`);
       process.exitCode = 1;
     },
   );

@@ -73,6 +73,7 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
             { name: 'provider', in: 'query', description: 'Provider id of rows whose file names none (operators: their own, implied)', schema: { type: 'string' } },
             { name: 'format', in: 'query', schema: { type: 'string', enum: ['auto', 'mds1', 'mds2', 'csv', 'parquet'], default: 'auto' } },
             { name: 'tz', in: 'query', description: 'IANA time zone of local times in CSV files (default UTC)', schema: { type: 'string' } },
+            { name: 'encoding', in: 'query', description: 'Text encoding of a CSV or JSON body: auto checks every byte (all valid UTF-8: utf-8, else windows-1252 / Latin-1); utf-8 refuses a body that is not', schema: { type: 'string', enum: ['auto', 'utf-8', 'windows-1252', 'latin1'], default: 'auto' } },
             { name: 'filename', in: 'query', description: 'Name to record for the upload', schema: { type: 'string' } },
             { name: 'map', in: 'query', description: 'Explicit CSV mapping, field=column[:unit] pairs, comma-separated (as the CLI --map)', schema: { type: 'string' }, example: 'end_lat=Lat_End,distance_m=Dist:mi' },
           ],
@@ -306,7 +307,7 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
         Reject: { type: 'object', properties: { uploadId: { type: 'integer' }, rowNumber: { type: 'integer' }, field: { type: 'string' }, reason: { type: 'string' }, raw: { type: ['string', 'null'] } } },
         UploadDetail: { type: 'object', properties: { upload: ref('Upload'), rejects: { type: 'object', properties: { total: { type: 'integer' }, offset: { type: 'integer' }, limit: { type: 'integer' }, rows: { type: 'array', items: ref('Reject') } } } } },
         IngestReport: {
-          allOf: [ref('Upload'), { type: 'object', properties: { sha256: { type: 'string' }, columns: { type: 'array', items: { type: 'object' } }, firstRejects: { type: 'array', items: ref('Reject') }, sameAsUploadId: { type: ['integer', 'null'] } } }],
+          allOf: [ref('Upload'), { type: 'object', properties: { sha256: { type: 'string' }, columns: { type: 'array', items: { type: 'object' } }, firstRejects: { type: 'array', items: ref('Reject') }, sameAsUploadId: { type: ['integer', 'null'] }, encoding: { type: 'object', description: 'CSV and JSON: the encoding the file was read in and how that was decided', properties: { name: { type: 'string', enum: ['utf-8', 'windows-1252'] }, how: { type: 'string' } } } } }],
         },
         ZoneOptions: {
           type: 'object', description: 'Zone proposal options (engine/zones DEFAULT_ZONE_OPTIONS); unknown keys are refused',

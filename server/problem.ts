@@ -19,6 +19,8 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, { status: number; title:
   CONFLICT: { status: 409, title: 'Conflict' },
   EMPTY_INPUT: { status: 422, title: 'Nothing to work on' },
   INTERNAL: { status: 500, title: 'Internal error' },
+  STORE_INCONSISTENT: { status: 500, title: 'Store inconsistent' },
+  UNAVAILABLE: { status: 503, title: 'Service unavailable' },
 };
 
 /** Media type of problem responses. */

@@ -16,9 +16,10 @@ const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
  * @returns the file's path (the caller deletes it)
  * @throws HttpProblem 415 for a content type we do not take; ParkzonesError TOO_LARGE past `limitBytes` (the partial
  *   file is deleted; the rest of the body is drained, up to a bound, so that the client reads the 413);
- *   BAD_FILE when the client aborts mid-body or sends nothing
+ *   BAD_FILE when the client aborts mid-body or sends nothing; UNAVAILABLE (503) when `signal` aborts (the server is
+ *   stopping) before the body arrived whole
  */
-export async function receiveUpload(req: Request, res: Response, dir: string, limitBytes: number): Promise<string> {
+export async function receiveUpload(req: Request, res: Response, dir: string, limitBytes: number, signal?: AbortSignal): Promise<string> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (!(UPLOAD_TYPES as readonly string[]).includes(type)) {
     throw new HttpProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type',
@@ -66,6 +67,13 @@ export async function receiveUpload(req: Request, res: Response, dir: string, li
         out.end(() => resolve());
       });
       req.once('aborted', () => fail(new ParkzonesError('BAD_FILE', `the upload was aborted after ${bytes} bytes`)));
+      const onStop = () => {
+        res.set({ Connection: 'close', 'Retry-After': '5' });
+        fail(new ParkzonesError('UNAVAILABLE', `the server is shutting down: the upload was cut after ${bytes} bytes, before it arrived whole; nothing was stored; send it again once the server is back`));
+      };
+      if (signal?.aborted) onStop();
+      signal?.addEventListener('abort', onStop, { once: true });
+      out.once('close', () => signal?.removeEventListener('abort', onStop));
       req.once('error', fail);
       out.once('error', fail);
     });

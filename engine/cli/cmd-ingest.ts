@@ -5,13 +5,15 @@ import { EXIT, parseCommandArgs, progressBar, reportError } from './cli-util.ts'
 
 const HELP = `parkzones ingest — load trip exports into the store
 
-usage: parkzones ingest FILE… [--provider ID] [--format auto|mds1|mds2|csv|parquet] [--tz ZONE] [--map field=column[:unit]]…
+usage: parkzones ingest FILE… [--provider ID] [--format auto|mds1|mds2|csv|parquet] [--tz ZONE] [--map field=column[:unit]]… [--encoding auto|utf-8|windows-1252|latin1]
 
   --provider ID   provider id for files that carry none (CSV without a provider column)
   --format F      force a reader (default: read off the content; gzip is always detected)
   --tz ZONE       IANA time zone of local times in CSV files (default UTC)
   --map F=C       take field F from column C, optionally with a unit (distance m|km|mi, duration s|min|h|ms|hms),
                   e.g. --map end_lat=Lat_End --map distance_m=Dist:mi
+  --encoding E    text encoding of CSV and JSON files: auto (default: all bytes valid UTF-8 → utf-8, else the
+                  whole file as windows-1252 / Latin-1), utf-8 (refuse a file that is not), windows-1252, latin1
   --rejects N     how many rejects to print per file (default 10)
 
 Each file is one transaction: it is stored whole or not at all. Every row is stored, a duplicate of a stored
@@ -33,7 +35,7 @@ export async function runIngest(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     argv,
     {
-      provider: { type: 'string' }, format: { type: 'string' }, tz: { type: 'string' }, map: { type: 'string', multiple: true },
+      provider: { type: 'string' }, format: { type: 'string' }, tz: { type: 'string' }, map: { type: 'string', multiple: true }, encoding: { type: 'string' },
       rejects: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -59,7 +61,7 @@ export async function runIngest(argv: string[]): Promise<number> {
       const bar = progressBar(`ingest ${file}`);
       try {
         const report = await ingestFile(store, file, {
-          provider: values.provider, format: values.format as never, tz: values.tz, mapping,
+          provider: values.provider, format: values.format as never, tz: values.tz, mapping, encoding: values.encoding as never,
           onProgress: (p) => bar.update(p.totalBytes ? p.bytes / p.totalBytes : 0, `${p.rows.toLocaleString('en')} rows`),
         });
         bar.done(`${report.rowsRead.toLocaleString('en')} rows`);
@@ -83,6 +85,7 @@ function printReport(r: IngestReport, showRejects: number): void {
     `${r.fileName}: upload ${r.uploadId}, format ${r.format}${r.csvReader ? ` (read by ${r.csvReader === 'duckdb' ? 'DuckDB' : 'JavaScript'})` : ''}, provider ${r.providerId ?? '(several)'}`,
     `  read ${r.rowsRead}, stored ${r.rowsStored}, duplicate ${r.rowsDuplicate}, rejected ${r.rowsRejected}`,
   ];
+  if (r.encoding) lines.push(`  encoding: ${r.encoding.name} (${r.encoding.how})`);
   if (r.sameAsUploadId !== null) lines.push(`  the same file as upload ${r.sameAsUploadId}: nothing new stored`);
   lines.push('  columns: ' + r.columns.map((c) => `${c.field}←${c.source}${c.unit ? ` [${c.unit}]` : ''}`).join(', '));
   for (const c of r.columns) if (c.how && c.how !== 'header') lines.push(`    ${c.field}: ${c.how}`);

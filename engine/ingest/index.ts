@@ -6,3 +6,4 @@ export { mapCsvHeader, type ColumnUse, type CsvField } from './csv-mapping.ts';
 export { parseTimestamp, isValidTimeZone } from './parse-time.ts';
 export type { InputFormat } from './open-input.ts';
 export { rejectGroups, rejectsCsv, type RejectGroup, type RejectGroupsOptions } from './reject-report.ts';
+export { ENCODING_CHOICES, type EncodingChoice, type EncodingDecision, type TextEncoding } from './decide-encoding.ts';

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
@@ -17,6 +16,9 @@ import { isValidTimeZone } from './parse-time.ts';
 import { isCsvField, type ColumnUse } from './csv-mapping.ts';
 import { RAW_MAX_CHARS, type StagingRow } from './staging-row.ts';
 import { listRejects, type RejectRow } from './uploads.ts';
+import { clearUploadInFlight, markUploadInFlight } from '../store/check-store.ts';
+import { faultPoint } from '../fault-point.ts';
+import { decideEncoding, ENCODING_CHOICES, type EncodingChoice, type EncodingDecision, type TextEncoding } from './decide-encoding.ts';
 
 /** Options of {@link ingestFile}. */
 export interface IngestOptions {
@@ -39,6 +41,17 @@ export interface IngestOptions {
    * (see stage-csv-duckdb.ts), else with the JavaScript reader; 'js' always uses the JavaScript reader.
    */
   csvReader?: 'auto' | 'js';
+  /**
+   * Text encoding of a CSV or JSON file: 'auto' (default) checks every byte and reads the file as UTF-8 when all of it
+   * is, else as windows-1252 (Latin-1); 'utf-8' refuses a file that is not; 'windows-1252' / 'latin1' read it so.
+   * Decided once for the whole file (decide-encoding.ts); the report says what and why.
+   */
+  encoding?: EncodingChoice;
+  /**
+   * Stops the ingest when aborted before its commit: DuckDB's work is interrupted, the transaction rolled back, and
+   * the ingest throws UNAVAILABLE (nothing stored). Once the commit has begun it runs to its end. Default: none.
+   */
+  signal?: AbortSignal;
   /** Progress callback, called at most every 64k rows and once at the end. */
   onProgress?: (p: { bytes: number; totalBytes: number; rows: number }) => void;
 }
@@ -63,6 +76,8 @@ export interface IngestReport {
   sameAsUploadId: number | null;
   /** For CSV: which reader split the records ('duckdb' or 'javascript'). */
   csvReader?: 'duckdb' | 'javascript';
+  /** For CSV and JSON: the encoding the file was read in, and how that was decided. */
+  encoding?: EncodingDecision;
 }
 
 const MDS_COLUMNS = [
@@ -96,6 +111,8 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
   }
   const csvReader = options.csvReader ?? 'auto';
   requireOption(csvReader === 'auto' || csvReader === 'js', 'csvReader', `must be auto or js, got "${csvReader}"`);
+  const encodingChoice = options.encoding ?? 'auto';
+  requireOption((ENCODING_CHOICES as readonly string[]).includes(encodingChoice), 'encoding', `must be ${ENCODING_CHOICES.join(', ')}, got "${encodingChoice}"`);
   const batchRows = options.batchRows ?? 32768;
   requireOption(Number.isInteger(batchRows) && batchRows > 0, 'batchRows', 'must be a whole number > 0');
   const name = options.fileName ?? path.basename(file);
@@ -105,9 +122,22 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     throw new ParkzonesError('BAD_FORMAT', `${name}: format parquet was asked for, but the file does not start with PAR1`, { file: name });
   }
   const provider = options.provider ?? null;
+  const stopped = () => new ParkzonesError('UNAVAILABLE', `${name}: the ingest was stopped before its commit (the server is shutting down); nothing of the file was stored`, { file: name });
+  if (options.signal?.aborted) throw stopped();
+  const encoding = reader === 'parquet' ? null : await decideEncoding(file, sniffed.gzip, name, encodingChoice);
+  const textEncoding = encoding?.name ?? 'utf-8';
   const conn = await store.connect();
   const staging = `staging_${process.pid}_${Date.now() % 1e9}`;
   let tmpDir: string | null = null;
+  // True while the upload is marked in flight.
+  let inFlight = false;
+  // Past this point an abort no longer interrupts: the commit runs to its end.
+  let committing = false;
+  let committed = false;
+  const onAbort = () => {
+    if (!committing) conn.interrupt();
+  };
+  options.signal?.addEventListener('abort', onAbort);
   try {
     let columns: IngestReport['columns'] = [];
     let formatName: string = reader;
@@ -117,11 +147,18 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     const csvOptions = { provider, tz, mapping: options.mapping ?? {}, onColumns: (c: ColumnUse[]) => (columns = c.map(describeUse)) };
     // Before the transaction: when DuckDB cannot read the file, only that statement fails. The file's hash is
     // taken meanwhile, on this thread, while DuckDB reads on its own.
-    const csvHash = reader === 'csv' && csvReader === 'auto' && sniffed.size > 1 << 20 ? sha256File(file) : null;
+    // DuckDB's reader takes UTF-8 only: other encodings go through the JavaScript reader.
+    const duckCsv = reader === 'csv' && csvReader === 'auto' && textEncoding === 'utf-8';
+    const csvHash = duckCsv && sniffed.size > 1 << 20 ? sha256File(file) : null;
     csvHash?.catch(() => {});
-    const csvLoad = reader === 'csv' && csvReader === 'auto' ? await loadCsvWithDuckDb(conn, `${staging}_csv`, file, sniffed.gzip, name, csvOptions) : null;
-    await conn.run('BEGIN TRANSACTION');
+    const csvLoad = duckCsv ? await loadCsvWithDuckDb(conn, `${staging}_csv`, file, sniffed.gzip, name, csvOptions) : null;
     const uploadId = Number((await conn.runAndReadAll("SELECT nextval('upload_id_seq')")).getRows()[0]![0]);
+    // Committed on its own before the upload's transaction: a crash that cuts the commit leaves this mark, and the
+    // next open rolls the upload back unless it is whole (check-store.ts says why DuckDB needs this).
+    await markUploadInFlight(conn, uploadId);
+    inFlight = true;
+    faultPoint('after-mark');
+    await conn.run('BEGIN TRANSACTION');
     // Parquet is staged as a view over the file (stageParquet); the other readers fill a staging table.
     const stagedAsView = reader === 'parquet';
     if (!stagedAsView) await createStaging(conn, staging);
@@ -140,7 +177,8 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     } else if (reader === 'parquet') {
       let parquetFile = file;
       if (sniffed.gzip) {
-        tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pz-ingest-'));
+        tmpDir = store.spoolPath('ingest-');
+        fs.mkdirSync(tmpDir);
         parquetFile = path.join(tmpDir, 'input.parquet');
         await gunzipTo(file, parquetFile, name);
       }
@@ -149,11 +187,12 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       fillRaw = () => fillParquetRaw(conn, parquetFile, uploadId);
       sha256 = await sha256File(file);
     } else {
-      const input = openInput(file, sniffed.gzip, name);
+      const input = openInput(file, sniffed.gzip, name, textEncoding);
       let batch: StagingRow[] = [];
       let staged = 0;
       let lastReport = 0;
       const flush = async () => {
+        if (options.signal?.aborted) throw stopped();
         await appendRows(conn, staging, batch);
         staged += batch.length;
         batch = [];
@@ -180,7 +219,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       }
       sha256 = input.sha256();
       const hash = sha256;
-      fillRaw = () => fillTextRaw(conn, file, sniffed.gzip, name, reader, uploadId, hash);
+      fillRaw = () => fillTextRaw(conn, file, sniffed.gzip, name, reader, uploadId, hash, textEncoding);
     }
     const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? null, stagedAsView);
     if (totals.rejected > 0) await fillRaw();
@@ -195,18 +234,31 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
         dup: totals.duplicate, rejected: totals.rejected, columns: JSON.stringify(columns),
       },
     );
+    committing = true;
+    if (options.signal?.aborted) throw stopped();
+    faultPoint('before-commit');
     await conn.run('COMMIT');
+    committed = true;
+    faultPoint('after-commit');
+    inFlight = false;
+    // Left behind, the mark is harmless: the next open finds the upload whole and keeps it.
+    await clearUploadInFlight(conn).catch(() => {});
+    faultPoint('after-clear');
     const firstRejects = (await listRejects(store, uploadId, { limit: 20 })).rows;
     return {
       uploadId, providerId, fileName: name, format: formatName, sha256, rowsRead: totals.read, rowsStored: totals.stored,
       rowsDuplicate: totals.duplicate, rowsRejected: totals.rejected, status: 'stored', columns, firstRejects,
       sameAsUploadId: sameAs === null ? null : Number(sameAs),
       ...(readBy ? { csvReader: readBy } : {}),
+      ...(encoding ? { encoding } : {}),
     };
   } catch (e) {
     await conn.run('ROLLBACK').catch(() => {});
-    throw e;
+    // Nothing of the upload was committed: its mark goes (left behind, the next open would find nothing to undo).
+    if (inFlight) await clearUploadInFlight(conn).catch(() => {});
+    throw options.signal?.aborted && !committed ? stopped() : e;
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     await conn.run(`DROP ${reader === 'parquet' ? 'VIEW' : 'TABLE'} IF EXISTS temp.${staging}`).catch(() => {});
     await conn.run(`DROP TABLE IF EXISTS temp.${staging}_csv`).catch(() => {});
     conn.closeSync();
@@ -266,10 +318,10 @@ async function fillParquetRaw(conn: import('@duckdb/node-api').DuckDBConnection,
  */
 async function fillTextRaw(
   conn: import('@duckdb/node-api').DuckDBConnection, file: string, gzip: boolean, name: string, reader: 'csv' | 'mds',
-  uploadId: number, sha256: string,
+  uploadId: number, sha256: string, encoding: TextEncoding = 'utf-8',
 ): Promise<void> {
   const wanted = new Set(await rejectedRows(conn, uploadId));
-  const input = openInput(file, gzip, name);
+  const input = openInput(file, gzip, name, encoding);
   const found: { row: number; raw: string }[] = [];
   const keep = (row: number, text: string) => {
     if (wanted.has(row)) found.push({ row, raw: text.length > RAW_MAX_CHARS ? text.slice(0, RAW_MAX_CHARS) : text });

@@ -54,16 +54,15 @@ export async function sniffInput(file: string, displayName: string): Promise<Sni
   return { gzip, format: first === '{' || first === '[' ? 'mds' : 'csv', size };
 }
 
-/** Offset of the first byte that text never holds (NUL and other C0 controls but tab, CR, LF, FF), or -1. */
+/**
+ * Offset of the first byte that text never holds (NUL and other C0 controls but tab, CR, LF, FF), or -1. Bytes that
+ * are not UTF-8 are text in another encoding (decide-encoding.ts decides which), not binary.
+ */
 function findBinary(b: Buffer): number {
   for (let i = 0; i < b.length; i++) {
     const c = b[i]!;
     if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) return i;
   }
-  const text = b.toString('utf8');
-  const replacement = text.indexOf('\uFFFD');
-  // A cut multi-byte character at the very end of the head is not junk.
-  if (replacement >= 0 && replacement < text.length - 2) return Buffer.byteLength(text.slice(0, replacement));
   return -1;
 }
 
@@ -76,8 +75,12 @@ export interface InputStream {
   bytesRead(): number;
 }
 
-/** Opens `file` for streaming: 1 MiB reads, gunzip when `gzip`; gzip errors become BAD_FILE with the position. */
-export function openInput(file: string, gzip: boolean, displayName: string): InputStream {
+/**
+ * Opens `file` for streaming: 1 MiB reads, gunzip when `gzip`; gzip errors become BAD_FILE with the position.
+ * With `encoding` 'windows-1252' the text is handed on transcoded to UTF-8 (one character per byte), so that every
+ * reader works on UTF-8 whatever the file's encoding (see decide-encoding.ts). Default 'utf-8': bytes as they are.
+ */
+export function openInput(file: string, gzip: boolean, displayName: string, encoding: 'utf-8' | 'windows-1252' = 'utf-8'): InputStream {
   const hash = crypto.createHash('sha256');
   let read = 0;
   let digest: string | null = null;
@@ -90,6 +93,10 @@ export function openInput(file: string, gzip: boolean, displayName: string): Inp
     },
   });
   const stages: NodeJS.ReadWriteStream[] = gzip ? [hasher, zlib.createGunzip({ chunkSize: 1 << 20 })] : [hasher];
+  if (encoding === 'windows-1252') {
+    const decoder = new TextDecoder('windows-1252');
+    stages.push(new Transform({ transform: (chunk: Buffer, _e, done) => done(null, Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8')) }));
+  }
   const stream = pipeline(source, ...(stages as [NodeJS.ReadWriteStream]), () => {}) as unknown as AsyncIterable<Buffer>;
   async function* chunks(): AsyncGenerator<Buffer> {
     let out = 0;

@@ -2,6 +2,7 @@ import { BIGINT, DOUBLE, VARCHAR, DuckDBDataChunk, type DuckDBConnection } from 
 import type { StagingRow } from './staging-row.ts';
 import { rejectColumnsSql } from './row-checks.ts';
 import { cellValuesSql } from '../store/cell-columns.ts';
+import { faultPoint } from '../fault-point.ts';
 
 /** Staging table columns, in order; the readers fill them through {@link appendRows} or SQL. */
 export const STAGING_COLUMNS = [
@@ -69,6 +70,7 @@ export async function checkAndStore(
       )
     ).getRows()[0]![0],
   );
+  faultPoint('after-insert-rejects');
   const good = read - rejected;
   // A staging table loses its rejected rows (usually few: a DELETE only marks them); a view over the file (Parquet)
   // is filtered by the checks again.
@@ -105,6 +107,7 @@ export async function checkAndStore(
       )
     ).getRows()[0]![0],
   );
+  faultPoint('after-insert-trips');
   await conn.run(
     `INSERT INTO providers
      SELECT provider_id, min(provider_name) FROM ${goodRows}

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { SCHEMA_SQL } from './schema.ts';
 import { registerH3Functions } from '../bin/register-h3.ts';
 import { migrateStore, type MigrationProgress } from './migrate.ts';
+import { checkStore, type StoreCheck } from './check-store.ts';
 
 /** Options of {@link openStore}. */
 export interface StoreOptions {
@@ -16,6 +18,8 @@ export interface StoreOptions {
   /** Progress of a schema migration of a store made by an earlier parkzones (store/migrate.ts). Default: none. */
   onMigrate?: MigrationProgress;
 }
+
+let spoolCounter = 0;
 
 /** The store's default file: $PARKZONES_DB, else ./data/parkzones.duckdb (relative to the working directory). */
 export function defaultStorePath(): string {
@@ -32,6 +36,27 @@ export type Row = Record<string, unknown>;
 export class Store {
   /** The connection for short statements. Long transactions (ingest) take their own via {@link Store.connect}. */
   readonly conn: DuckDBConnection;
+
+  /** What the check on open found and repaired (see check-store.ts); nothing for ':memory:'. */
+  openCheck: StoreCheck = { rolledBack: null, keptInFlight: null };
+  /** Temporary files a crash left in {@link Store.spoolDir}, removed on open. */
+  spoolFilesRemoved = 0;
+
+  /**
+   * The folder parkzones owns for an upload's temporary files (spooled request bodies, decompressed inputs): beside a
+   * store file, `<store>.spool/`, emptied whenever the store is opened (the file's lock keeps other processes out, so
+   * anything there is left by a process that died); for ':memory:', a folder of this process in the OS temp dir.
+   * Created on first use ({@link Store.spoolPath}).
+   */
+  get spoolDir(): string {
+    return this.path === ':memory:' ? path.join(os.tmpdir(), `parkzones-spool-${process.pid}`) : `${path.resolve(this.path)}.spool`;
+  }
+
+  /** A new, unused path in {@link Store.spoolDir} (the folder is created), named `prefix` plus a unique suffix. */
+  spoolPath(prefix: string): string {
+    fs.mkdirSync(this.spoolDir, { recursive: true });
+    return path.join(this.spoolDir, `${prefix}${Date.now()}-${process.pid}-${++spoolCounter}`);
+  }
 
   constructor(
     readonly instance: DuckDBInstance,
@@ -80,7 +105,10 @@ export class Store {
 }
 
 /**
- * Opens (creating if needed) the store file, applies the schema and registers the H3 SQL functions.
+ * Opens (creating if needed) the store file, applies the schema, registers the H3 SQL functions and checks the
+ * store's invariants ({@link checkStore}): an upload a crash cut during its commit is rolled back, anything else
+ * that does not add up refuses the store.
+ * @throws ParkzonesError STORE_INCONSISTENT (see check-store.ts)
  * @example
  * const store = await openStore({ path: ':memory:' });
  * await store.query('SELECT count(*) AS n FROM trips');
@@ -91,17 +119,34 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const config: Record<string, string> = {};
   if (options.threads) config.threads = String(options.threads);
   config.memory_limit = options.memoryLimit ?? (process.env.PARKZONES_MEMORY_LIMIT || '1GB');
+  const walReplayed = file !== ':memory:' && fs.existsSync(`${file}.wal`);
   const instance = await DuckDBInstance.create(file, config);
   const conn = await instance.connect();
-  registerH3Functions(conn);
-  await conn.run("SET TimeZone = 'UTC'");
-  await conn.run(SCHEMA_SQL);
+  const store = new Store(instance, conn, file);
   try {
+    registerH3Functions(conn);
+    await conn.run("SET TimeZone = 'UTC'");
+    await conn.run(SCHEMA_SQL);
+    if (file !== ':memory:') {
+      store.openCheck = await checkStore(conn, file, walReplayed);
+      store.spoolFilesRemoved = emptyFolder(store.spoolDir);
+    }
     await migrateStore(conn, options.onMigrate);
   } catch (e) {
-    conn.closeSync();
-    instance.closeSync();
+    store.close();
     throw e;
   }
-  return new Store(instance, conn, file);
+  return store;
+}
+
+/** Removes everything inside `dir` (kept itself); returns how many entries there were. A missing folder is empty. */
+function emptyFolder(dir: string): number {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const e of entries) fs.rmSync(path.join(dir, e), { recursive: true, force: true });
+  return entries.length;
 }

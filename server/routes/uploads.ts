@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Express, Request } from 'express';
-import { can, getUpload, ingestFile, listRejects, listUploads, ParkzonesError, type IngestOptions, type Principal, type RejectRow } from '../../engine/index.ts';
+import { can, ENCODING_CHOICES, getUpload, ingestFile, listRejects, listUploads, ParkzonesError, type IngestOptions, type Principal, type RejectRow } from '../../engine/index.ts';
 import { allow, principalOf } from '../auth.ts';
 import type { ResolvedDeps } from '../deps.ts';
 import { pathId, qChoice, qInt, qList, qString } from '../params.ts';
@@ -51,6 +51,7 @@ export function registerUploads(app: Express, deps: ResolvedDeps): void {
     const options: IngestOptions = {
       format: qChoice(req, 'format', FORMATS, 'auto'),
       fileName: fileNameOf(req),
+      encoding: qChoice(req, 'encoding', ENCODING_CHOICES, 'auto'),
       ...(qString(req, 'tz') ? { tz: qString(req, 'tz') } : {}),
       ...(mappingOf(req) ? { mapping: mappingOf(req) } : {}),
     };
@@ -58,9 +59,10 @@ export function registerUploads(app: Express, deps: ResolvedDeps): void {
       options.provider = p.providerId!;
       options.onlyProvider = p.providerId!;
     } else if (provider) options.provider = provider;
-    const file = await receiveUpload(req, res, deps.uploadDir, deps.uploadLimitBytes);
+    const file = await receiveUpload(req, res, deps.uploadDir, deps.uploadLimitBytes, deps.stop.signal);
     try {
-      const report = await deps.uploadLane.run(() => ingestFile(deps.store, file, options));
+      // A stopping server lets the ingest finish within its grace period, then rolls it back and answers 503.
+      const report = await deps.uploadLane.run(() => ingestFile(deps.store, file, { ...options, signal: deps.stop.signal }));
       deps.cache.invalidate();
       // An operator learns of an identical earlier upload only when it was its own.
       let sameAs = report.sameAsUploadId;
