@@ -12,3 +12,4 @@ export * from './export/index.ts';
 export * from './tiles/index.ts';
 export * from './bin/index.ts';
 export * from './zones/index.ts';
+export * from './publish/index.ts';

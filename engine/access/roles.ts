@@ -18,13 +18,18 @@ export type Action =
   | 'aggregates:read' // demand cells and tiles (an operator only its own provider's; all but admin k-suppressed)
   | 'aggregates:all-providers' // aggregates over any provider, not just one's own
   | 'runs:create' // start a recompute
-  | 'runs:read'; // read runs, their zones and exports, and compare runs
+  | 'runs:read' // read runs, their zones and exports, and compare runs
+  | 'publications:read' // a run's lifecycle state and history (an operator: proposed and published plans only)
+  | 'publications:propose' // move a draft to proposed (shown to operators for a check), or back to draft
+  | 'publications:publish' // publish a proposed plan with an effective date, retire a published one
+  | 'compliance:read'; // compliance, occupancy and reports (an operator only its own figures)
 
 const MATRIX: Record<Role, readonly Action[]> = {
-  admin: ['keys:manage', 'uploads:create', 'uploads:read', 'rows:raw', 'aggregates:read', 'aggregates:all-providers', 'runs:create', 'runs:read'],
-  analyst: ['aggregates:read', 'aggregates:all-providers', 'runs:create', 'runs:read'],
-  planner: ['aggregates:read', 'aggregates:all-providers', 'runs:read'],
-  operator: ['uploads:create', 'uploads:read', 'aggregates:read'],
+  admin: ['keys:manage', 'uploads:create', 'uploads:read', 'rows:raw', 'aggregates:read', 'aggregates:all-providers', 'runs:create', 'runs:read',
+    'publications:read', 'publications:propose', 'publications:publish', 'compliance:read'],
+  analyst: ['aggregates:read', 'aggregates:all-providers', 'runs:create', 'runs:read', 'publications:read', 'publications:propose', 'compliance:read'],
+  planner: ['aggregates:read', 'aggregates:all-providers', 'runs:read', 'publications:read', 'publications:propose', 'compliance:read'],
+  operator: ['uploads:create', 'uploads:read', 'aggregates:read', 'publications:read', 'compliance:read'],
 };
 
 /** The authenticated caller: a verified API key. */
