@@ -12,6 +12,8 @@ import { registerUploads } from './routes/uploads.ts';
 import { registerCells } from './routes/cells.ts';
 import { registerProviders } from './routes/providers.ts';
 import { registerRuns } from './routes/runs.ts';
+import { registerPublications } from './routes/publications.ts';
+import { registerMds } from './routes/mds.ts';
 
 /** The Express app and the dependencies it resolved (queue, cache …), for the caller to close. */
 export interface CreatedApp {
@@ -51,9 +53,12 @@ export function createApp(input: AppDeps): CreatedApp {
   registerProviders(app, deps);
   registerCells(app, deps);
   registerRuns(app, deps);
+  registerPublications(app, deps);
   app.use('/api', (req) => {
     throw new HttpProblem(404, 'NO_ROUTE', 'Not found', `no endpoint ${req.method} ${req.originalUrl.split('?')[0]}; see /api/openapi.json`);
   });
+
+  registerMds(app, deps); // public, no key: /mds, /gbfs, /ngsi-ld
 
   if (deps.staticDir && fs.existsSync(deps.staticDir)) {
     const dir = path.resolve(deps.staticDir);

@@ -1,5 +1,10 @@
-/** Publishing plans to operators: the lifecycle (draft → proposed → published → retired) and its history. */
+/** Publishing plans to operators: the lifecycle (draft → proposed → published → retired), its history, and the public documents of published plans. */
 export {
   getPublication, listPublications, publicationHistory, publicationInForce, transitionRun, PUBLICATION_STATES, TRANSITIONS,
   type Publication, type PublicationEvent, type PublicationState, type TransitionOptions,
 } from './lifecycle.ts';
+export {
+  loadPublishedPlans, planInForce, publishedGeographies, publishedPolicies, publishedStops, publishedGeofencingZones, publishedStationInformation,
+  type PublishedPlan, type PublishedPlansOptions, type GbfsGeofencingFeature,
+} from './published-documents.ts';
+export { planToKeyValues, toNormalized, fromNormalized, publishedEntityId, NGSI_LD_TYPES, type NgsiLdType, type KeyValuesEntity } from './ngsi-ld-entities.ts';
