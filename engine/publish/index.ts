@@ -8,3 +8,5 @@ export {
   type PublishedPlan, type PublishedPlansOptions, type GbfsGeofencingFeature,
 } from './published-documents.ts';
 export { planToKeyValues, toNormalized, fromNormalized, publishedEntityId, NGSI_LD_TYPES, type NgsiLdType, type KeyValuesEntity } from './ngsi-ld-entities.ts';
+export { complianceTable, complianceSql, serviceAreaBbox, type ComplianceOptions, type ComplianceRow } from './compliance.ts';
+export { occupancyTable, occupancyVerdict, localDateTime, type OccupancyOptions, type OccupancyRow, type OccupancyVerdict } from './occupancy.ts';
