@@ -14,6 +14,7 @@ import { registerProviders } from './routes/providers.ts';
 import { registerRuns } from './routes/runs.ts';
 import { registerPublications } from './routes/publications.ts';
 import { registerMds } from './routes/mds.ts';
+import { registerCompliance } from './routes/compliance.ts';
 
 /** The Express app and the dependencies it resolved (queue, cache …), for the caller to close. */
 export interface CreatedApp {
@@ -54,6 +55,7 @@ export function createApp(input: AppDeps): CreatedApp {
   registerCells(app, deps);
   registerRuns(app, deps);
   registerPublications(app, deps);
+  registerCompliance(app, deps);
   app.use('/api', (req) => {
     throw new HttpProblem(404, 'NO_ROUTE', 'Not found', `no endpoint ${req.method} ${req.originalUrl.split('?')[0]}; see /api/openapi.json`);
   });

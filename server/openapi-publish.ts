@@ -46,6 +46,18 @@ export function publishPaths(op: Op, errors: Errors): Record<string, unknown> {
         parameters: [runId], responses: { 200: { description: 'Zones', content: { 'application/geo+json': { schema: obj } } }, ...errors(400, 401, 403, 404, 409) },
       }),
     },
+    '/api/runs/{id}/compliance': {
+      get: op('Compliance of a published plan per operator and week (or day), before and after its effective date: trip ends in a zone, within walking radius, in the no-parking area (operators: their own; rows under k left out for all but admins)', PUB, {
+        parameters: [runId, { name: 'period', in: 'query', schema: { enum: ['week', 'day'], default: 'week' } }, { name: 'format', in: 'query', schema: { enum: ['json', 'csv'], default: 'json' } }],
+        responses: { 200: { description: 'Rows', content: { 'application/json': { schema: obj }, 'text/csv': { schema: { type: 'string' } } } }, ...errors(400, 401, 403, 404, 409) },
+      }),
+    },
+    '/api/runs/{id}/occupancy': {
+      get: op('Occupancy of a published plan’s zones since its effective date: peak and p85 of daily peaks of vehicles parked at once against slots; full, right-sized, under-used; suggested capacity (zones under k left out for all but admins)', PUB, {
+        parameters: [runId, { name: 'format', in: 'query', schema: { enum: ['json', 'csv'], default: 'json' } }],
+        responses: { 200: { description: 'Zones', content: { 'application/json': { schema: obj }, 'text/csv': { schema: { type: 'string' } } } }, ...errors(400, 401, 403, 404, 409) },
+      }),
+    },
     '/mds/geographies': {
       get: op('MDS 2.0 Geographies of every published plan (retired ones included), with effective, retire dates and prev_geographies', [], {
         responses: { 200: mds('{version, updated, geographies}'), ...errors(406) },

@@ -190,3 +190,43 @@ describe.skipIf(!haveSdm)('NGSI-LD entities as a context broker answers', () => 
     expect((await api(t, '/ngsi-ld/v1/entities?type=Car')).status).toBe(400);
   });
 });
+
+describe('compliance and occupancy endpoints', () => {
+  it('operators see their own figures only, each row with at least k trip ends', async () => {
+    const all = await api(t, `/api/runs/${first}/compliance?period=day`, { key: t.keys.admin });
+    expect(all.status).toBe(200);
+    expect(new Set(all.json.rows.map((r: { providerId: string }) => r.providerId)).size).toBeGreaterThan(1);
+    expect(all.json.rows.some((r: { phase: string }) => r.phase === 'before')).toBe(true);
+    expect(all.json.rows.some((r: { phase: string }) => r.phase === 'after')).toBe(true);
+    const own = await api(t, `/api/runs/${first}/compliance?period=day`, { key: t.keys.operator });
+    expect(own.json.rows.length).toBeGreaterThan(0);
+    for (const r of own.json.rows) {
+      expect(r.providerId).toBe(p0);
+      expect(r.tripEnds).toBeGreaterThanOrEqual(5);
+    }
+    const occ = await api(t, `/api/runs/${first}/occupancy`, { key: t.keys.otherOperator });
+    for (const z of occ.json.zones) expect(z.tripEnds).toBeGreaterThanOrEqual(5);
+    const occAdmin = await api(t, `/api/runs/${first}/occupancy`, { key: t.keys.admin });
+    expect(occAdmin.json.zones.length).toBeGreaterThanOrEqual(occ.json.zones.length);
+    expect((await api(t, `/api/runs/${first}/compliance`)).status).toBe(401);
+  });
+
+  it('the same k threshold hides small rows from analysts too', async () => {
+    const admin = (await api(t, `/api/runs/${first}/compliance?period=day`, { key: t.keys.admin })).json.rows;
+    const analyst = (await api(t, `/api/runs/${first}/compliance?period=day`, { key: t.keys.analyst })).json.rows;
+    expect(analyst).toEqual(admin.filter((r: { tripEnds: number }) => r.tripEnds >= 5));
+  });
+
+  it('CSV exports of both tables', async () => {
+    const c = await api(t, `/api/runs/${first}/compliance?format=csv`, { key: t.keys.analyst });
+    expect(c.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(c.text.split('\r\n')[0]).toBe('providerId,period,phase,tripEnds,inZone,nearZone,noParking,inZoneShare,nearZoneShare,noParkingShare');
+    const o = await api(t, `/api/runs/${first}/occupancy?format=csv`, { key: t.keys.analyst });
+    expect(o.text.split('\r\n')[0]).toBe('zoneId,rank,capacity,tripEnds,peak,percentilePeak,ratio,verdict,suggestedCapacity');
+  });
+
+  it('a plan never published has no compliance (409)', async () => {
+    const draft = await newRun({ k: 2, res: 10 });
+    expect((await api(t, `/api/runs/${draft}/compliance`, { key: t.keys.admin })).status).toBe(409);
+  });
+});
