@@ -222,7 +222,7 @@ describe('compliance and occupancy endpoints', () => {
     expect(c.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(c.text.split('\r\n')[0]).toBe('providerId,period,phase,tripEnds,inZone,nearZone,noParking,inZoneShare,nearZoneShare,noParkingShare');
     const o = await api(t, `/api/runs/${first}/occupancy?format=csv`, { key: t.keys.analyst });
-    expect(o.text.split('\r\n')[0]).toBe('zoneId,rank,capacity,tripEnds,peak,percentilePeak,ratio,verdict,suggestedCapacity');
+    expect(o.text.split('\r\n')[0]).toBe('zoneId,rank,centerLat,centerLng,capacity,tripEnds,peak,percentilePeak,ratio,verdict,suggestedCapacity');
   });
 
   it('a plan never published has no compliance (409)', async () => {

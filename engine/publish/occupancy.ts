@@ -29,6 +29,9 @@ export type OccupancyVerdict = 'full' | 'right-sized' | 'under-used';
 export interface OccupancyRow {
   zoneId: string;
   rank: number;
+  /** The zone's centre, degrees. */
+  centerLat: number;
+  centerLng: number;
   capacity: number;
   /** Trip ends in the zone's catchment since the effective date. */
   tripEnds: number;
@@ -94,7 +97,7 @@ export async function occupancyTable(store: Store, options: OccupancyOptions): P
     const pct = peaks.percentilePeak[i]!;
     const ratio = z.capacity > 0 ? pct / z.capacity : 0;
     out.push({
-      zoneId: z.zoneId, rank: z.rank, capacity: z.capacity, tripEnds, peak: peaks.peak[i]!, percentilePeak: pct, ratio,
+      zoneId: z.zoneId, rank: z.rank, centerLat: z.centerLat, centerLng: z.centerLng, capacity: z.capacity, tripEnds, peak: peaks.peak[i]!, percentilePeak: pct, ratio,
       verdict: occupancyVerdict(ratio, options.fullRatio, options.underUsedRatio),
       suggestedCapacity: capacityFromPeak(pct, run.params),
     });

@@ -30,7 +30,7 @@ function send(res: Response, format: 'json' | 'csv', name: string, key: string, 
 }
 
 const COMPLIANCE_COLUMNS = ['providerId', 'period', 'phase', 'tripEnds', 'inZone', 'nearZone', 'noParking', 'inZoneShare', 'nearZoneShare', 'noParkingShare'] as const;
-const OCCUPANCY_COLUMNS = ['zoneId', 'rank', 'capacity', 'tripEnds', 'peak', 'percentilePeak', 'ratio', 'verdict', 'suggestedCapacity'] as const;
+const OCCUPANCY_COLUMNS = ['zoneId', 'rank', 'centerLat', 'centerLng', 'capacity', 'tripEnds', 'peak', 'percentilePeak', 'ratio', 'verdict', 'suggestedCapacity'] as const;
 
 /** GET /api/runs/:id/compliance and /occupancy of a published plan (JSON or CSV); operators see their own figures only. */
 export function registerCompliance(app: Express, deps: ResolvedDeps): void {
