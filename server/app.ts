@@ -15,6 +15,7 @@ import { registerRuns } from './routes/runs.ts';
 import { registerPublications } from './routes/publications.ts';
 import { registerMds } from './routes/mds.ts';
 import { registerCompliance } from './routes/compliance.ts';
+import { registerReports } from './routes/reports.ts';
 
 /** The Express app and the dependencies it resolved (queue, cache …), for the caller to close. */
 export interface CreatedApp {
@@ -61,6 +62,7 @@ export function createApp(input: AppDeps): CreatedApp {
   });
 
   registerMds(app, deps); // public, no key: /mds, /gbfs, /ngsi-ld
+  registerReports(app, deps); // MDS monthly reports, with a key
 
   if (deps.staticDir && fs.existsSync(deps.staticDir)) {
     const dir = path.resolve(deps.staticDir);

@@ -58,6 +58,12 @@ export function publishPaths(op: Op, errors: Errors): Record<string, unknown> {
         responses: { 200: { description: 'Zones', content: { 'application/json': { schema: obj }, 'text/csv': { schema: { type: 'string' } } } }, ...errors(400, 401, 403, 404, 409) },
       }),
     },
+    '/reports/{filename}': {
+      get: op('MDS 2.0 monthly report (YYYY-MM.csv): trips ending in each published zone geography by provider and vehicle type; counts below max(10, k) are -1; rider_count is -1 (no rider ids are held); operators: their own rows', PUB, {
+        parameters: [{ name: 'filename', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}\\.csv$' } }],
+        responses: { 200: { description: 'Report', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors(400, 401, 403) },
+      }),
+    },
     '/mds/geographies': {
       get: op('MDS 2.0 Geographies of every published plan (retired ones included), with effective, retire dates and prev_geographies', [], {
         responses: { 200: mds('{version, updated, geographies}'), ...errors(406) },

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellToLatLng, gridDisk, latLngToCell } from 'h3-js';
-import { complianceTable, occupancyTable, occupancyVerdict, transitionRun } from '../engine/publish/index.ts';
+import { complianceTable, mdsMonthlyReport, MDS_REPORT_HEADER, occupancyTable, occupancyVerdict, transitionRun } from '../engine/publish/index.ts';
+import { zoneGeographyId } from '../engine/export/index.ts';
+import { haveModels, mdsAjv, validator } from './export-mds-schemas.ts';
 import { hexHull } from '../engine/zones/index.ts';
 import { isParkzonesError } from '../engine/errors.ts';
 import type { Store } from '../engine/store/open-store.ts';
@@ -151,5 +153,39 @@ describe('occupancy, hand-worked', () => {
 
   it('verdicts: full at or above the slots, under-used below half', () => {
     expect([1.2, 1, 0.99, 0.5, 0.49, 0].map((r) => occupancyVerdict(r))).toEqual(['full', 'full', 'right-sized', 'right-sized', 'under-used', 'under-used']);
+  });
+});
+
+describe('MDS monthly report, hand-worked', () => {
+  let ctx: Awaited<ReturnType<typeof tempStore>>;
+  beforeAll(async () => {
+    ctx = await planStore(4);
+    for (let i = 0; i < 12; i++) await trip(ctx.store, 'A', '2026-06-10T12:00:00Z', i % 2 ? SITE : RING); // in the zone's geography
+    for (let i = 0; i < 3; i++) await trip(ctx.store, 'B', '2026-06-10T12:00:00Z', SITE); // a small count
+    for (let i = 0; i < 20; i++) await trip(ctx.store, 'A', '2026-06-05T12:00:00Z', SITE); // before the plan took effect
+    await trip(ctx.store, 'A', '2026-06-10T12:00:00Z', FAR); // in no geography
+    await trip(ctx.store, 'A', '2026-07-01T12:00:00Z', SITE); // next month
+  });
+  afterAll(() => ctx.cleanup());
+
+  it('counts trips ending in each geography while it is in force, by provider and vehicle type; small counts are -1', async () => {
+    const { csv } = await mdsMonthlyReport(ctx.store, { month: '2026-06', k: 5 });
+    const g = zoneGeographyId(1, 'Z001');
+    expect(csv).toBe(`${MDS_REPORT_HEADER}\nA,2026-06-01,P1M,all_riders,${g},scooter_standing,12,-1\nB,2026-06-01,P1M,all_riders,${g},scooter_standing,-1,-1\n`);
+  });
+
+  it('a k above 10 raises the redaction threshold; an operator gets its own rows', async () => {
+    expect((await mdsMonthlyReport(ctx.store, { month: '2026-06', k: 13 })).csv).toContain(',scooter_standing,-1,-1\n');
+    expect((await mdsMonthlyReport(ctx.store, { month: '2026-06', providers: ['B'] })).rows.map((r) => r.providerId)).toEqual(['B']);
+  });
+
+  it.skipIf(!haveModels)('validates against models/report.yaml', async () => {
+    const v = validator(mdsAjv(['report.yaml']), 'report.yaml');
+    expect(v((await mdsMonthlyReport(ctx.store, { month: '2026-06' })).csv)).toBe(true);
+    expect(v('provider,start_date\n')).toBe(false);
+  });
+
+  it('a month not written YYYY-MM is a bad option', async () => {
+    await expect(mdsMonthlyReport(ctx.store, { month: '2026-6' })).rejects.toThrow(/month: must be YYYY-MM, got "2026-6"/);
   });
 });

@@ -230,3 +230,18 @@ describe('compliance and occupancy endpoints', () => {
     expect((await api(t, `/api/runs/${draft}/compliance`, { key: t.keys.admin })).status).toBe(409);
   });
 });
+
+describe('GET /reports/{YYYY-MM}.csv', () => {
+  it('needs a key; the city sees every operator, an operator its own rows', async () => {
+    expect((await api(t, '/reports/2026-06.csv')).status).toBe(401);
+    const all = await api(t, '/reports/2026-06.csv', { key: t.keys.admin });
+    expect(all.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = all.text.trimEnd().split('\n');
+    expect(lines[0]).toBe('provider_id,start_date,duration,special_group_type,geography_id,vehicle_type,trip_count,rider_count');
+    expect(new Set(lines.slice(1).map((l) => l.split(',')[0])).size).toBeGreaterThan(1);
+    const own = (await api(t, '/reports/2026-06.csv', { key: t.keys.operator })).text.trimEnd().split('\n').slice(1);
+    expect(own.length).toBeGreaterThan(0);
+    for (const l of own) expect(l.split(',')[0]).toBe(p0);
+    expect((await api(t, '/reports/june.csv', { key: t.keys.admin })).status).toBe(400);
+  });
+});

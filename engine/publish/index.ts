@@ -10,3 +10,4 @@ export {
 export { planToKeyValues, toNormalized, fromNormalized, publishedEntityId, NGSI_LD_TYPES, type NgsiLdType, type KeyValuesEntity } from './ngsi-ld-entities.ts';
 export { complianceTable, complianceSql, serviceAreaBbox, type ComplianceOptions, type ComplianceRow } from './compliance.ts';
 export { occupancyTable, occupancyVerdict, localDateTime, type OccupancyOptions, type OccupancyRow, type OccupancyVerdict } from './occupancy.ts';
+export { mdsMonthlyReport, MDS_REPORT_HEADER, MDS_REPORT_MIN_COUNT, type MdsReportOptions, type MdsReportRow } from './mds-report.ts';
