@@ -17,3 +17,4 @@ export * from './tiles/index.ts';
 export * from './bin/index.ts';
 export * from './zones/index.ts';
 export * from './basemap/index.ts';
+export * from './publish/index.ts';

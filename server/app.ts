@@ -14,6 +14,10 @@ import { registerProviders } from './routes/providers.ts';
 import { registerRuns } from './routes/runs.ts';
 import { registerPlans } from './routes/plans.ts';
 import { registerBasemap } from './routes/basemap.ts';
+import { registerPublications } from './routes/publications.ts';
+import { registerMds } from './routes/mds.ts';
+import { registerCompliance } from './routes/compliance.ts';
+import { registerReports } from './routes/reports.ts';
 
 /** The Express app and the dependencies it resolved (queue, cache …), for the caller to close. */
 export interface CreatedApp {
@@ -55,11 +59,16 @@ export function createApp(input: AppDeps): CreatedApp {
   registerCells(app, deps);
   registerPlans(app, deps); // before the runs routes: /api/runs/current is not a run id
   registerRuns(app, deps);
+  registerPublications(app, deps);
+  registerCompliance(app, deps);
   app.use('/api', (req) => {
     throw new HttpProblem(404, 'NO_ROUTE', 'Not found', `no endpoint ${req.method} ${req.originalUrl.split('?')[0]}; see /api/openapi.json`);
   });
 
   registerBasemap(app, deps);
+  registerMds(app, deps); // public, no key: /mds, /gbfs, /ngsi-ld
+  registerReports(app, deps); // MDS monthly reports, with a key
+
   if (deps.staticDir && fs.existsSync(deps.staticDir)) {
     const dir = path.resolve(deps.staticDir);
     app.use(express.static(dir, { index: 'index.html', maxAge: '1h', setHeaders: (res, file) => file.endsWith('index.html') && res.setHeader('Cache-Control', 'no-cache') }));

@@ -4,6 +4,7 @@ import { countAdminKeys, createKey, defaultStorePath, failInterruptedRuns, openS
 import { createApp } from './app.ts';
 import { acquireStoreServices, checkTimeZone, DEFAULT_TZ, releaseStoreServices } from './deps.ts';
 import { DEMO_FIRST_RUN, needsDemo, seedDemoCity } from './seed-demo.ts';
+import { seedDemoPublication } from './seed-demo-publication.ts';
 import { liveRunIds, startRun } from './routes/runs.ts';
 import { basemapService, BUILTIN_BASEMAP_ARCHIVE } from './basemap-service.ts';
 
@@ -111,6 +112,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         const tz = options.tz ?? DEFAULT_TZ;
         const run = await (await startRun(deps, { ...DEMO_FIRST_RUN, ...(tz === DEFAULT_TZ ? {} : { filter: { tz } }) })).done;
         log(`first run done: run ${run}`);
+        await seedDemoPublication(store, run, log);
+        deps.cache.invalidate();
       } catch (e) {
         // The demo is still usable without zones (the map shows demand; an analyst can recompute).
         log(`the first run failed: ${(e as Error).message}`);

@@ -3,6 +3,8 @@
  * paths and methods are exactly the routes the app registers.
  */
 
+import { publishPaths } from './openapi-publish.ts';
+
 const problem = { $ref: '#/components/responses/Problem' };
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), problem]));
 const json = (schema: object, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -232,6 +234,7 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
           responses: { 200: json(ref('Run'), 'Run'), ...errors(400, 401, 403, 404, 415) },
         }),
       },
+      ...publishPaths(op, errors),
       '/api/runs/{id}/zones': {
         get: op('The zones of a finished run, in one of several standard formats', ['admin', 'analyst', 'planner'], {
           parameters: [

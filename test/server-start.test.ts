@@ -62,8 +62,8 @@ describe('npm start (server/main.ts)', () => {
     expect(key).toBeDefined();
     const auth = { Authorization: `Bearer ${key}` };
     const uploads = await (await fetch(`${first.url}/api/uploads`, { headers: auth })).json();
-    expect(uploads.uploads).toHaveLength(1);
-    expect(uploads.uploads[0].rowsStored).toBeGreaterThan(50_000);
+    expect(uploads.uploads).toHaveLength(2); // the demo city, then its weeks after the publication
+    expect(Math.min(...uploads.uploads.map((u: { rowsStored: number }) => u.rowsStored))).toBeGreaterThan(40_000);
     const runs = await (await fetch(`${first.url}/api/runs`, { headers: auth })).json();
     expect(runs.runs).toHaveLength(1);
     expect(runs.runs[0].status).toBe('done');
@@ -73,13 +73,26 @@ describe('npm start (server/main.ts)', () => {
     expect(zones.features.length).toBeGreaterThan(5);
     for (const z of zones.features) expect(haversineM(z.properties.center_lat, z.properties.center_lng, ...PORTLAND_CENTER_LAT_LNG)).toBeLessThan(4000);
     expect((await (await fetch(`${first.url}/api/config`)).json()).basemapStyleUrl).toBe('/basemap/style.json');
+    const runId = runs.runs[0].runId;
+    const pub = await (await fetch(`${first.url}/api/runs/${runId}/publication`, { headers: auth })).json();
+    expect(pub.publication).toMatchObject({ state: 'published', effectiveDate: '2026-06-15T00:00:00.000Z', requiredParking: true });
+    expect((await (await fetch(`${first.url}/mds/geographies`)).json()).geographies.length).toBeGreaterThan(1);
+    // The loop shows: every operator parks a larger share of its trip ends in the zones after the publication.
+    const rows = (await (await fetch(`${first.url}/api/runs/${runId}/compliance`, { headers: auth })).json()).rows as { providerId: string; phase: string; tripEnds: number; inZone: number }[];
+    for (const p of new Set(rows.map((r) => r.providerId))) {
+      const share = (phase: string) => {
+        const rs = rows.filter((r) => r.providerId === p && r.phase === phase);
+        return rs.reduce((a, r) => a + r.inZone, 0) / rs.reduce((a, r) => a + r.tripEnds, 0);
+      };
+      expect(share('after')).toBeGreaterThan(share('before') + 0.1);
+    }
     expect((await fetch(`${first.url}/api/health`)).status).toBe(200);
     expect(await first.stop()).toBe(0);
 
     const second = await start();
     expect(second.stdout()).not.toContain('pzk_');
     const again = await (await fetch(`${second.url}/api/uploads`, { headers: auth })).json();
-    expect(again.uploads).toHaveLength(1);
+    expect(again.uploads).toHaveLength(2);
     const runsAgain = await (await fetch(`${second.url}/api/runs`, { headers: auth })).json();
     expect(runsAgain.runs).toHaveLength(1);
     expect(await second.stop()).toBe(0);

@@ -20,14 +20,19 @@ export type Action =
   | 'runs:create' // start a recompute
   | 'runs:read' // read runs, their zones and exports, and compare runs
   | 'plans:edit' // make a plan from a run (move, delete, add zones; areas to avoid), name and annotate runs
-  | 'runs:mark-current'; // mark the run or plan the city uses (the page opens on it)
+  | 'runs:mark-current' // mark the run or plan the city uses (the page opens on it)
+  | 'publications:read' // a run's lifecycle state and history (an operator: proposed and published plans only)
+  | 'publications:propose' // move a draft to proposed (shown to operators for a check), or back to draft
+  | 'publications:publish' // publish a proposed plan with an effective date, retire a published one
+  | 'compliance:read'; // compliance, occupancy and reports (an operator only its own figures)
 
 const MATRIX: Record<Role, readonly Action[]> = {
-  admin: ['keys:manage', 'uploads:create', 'uploads:read', 'rows:raw', 'aggregates:read', 'aggregates:all-providers', 'runs:create', 'runs:read', 'plans:edit', 'runs:mark-current'],
-  analyst: ['aggregates:read', 'aggregates:all-providers', 'runs:create', 'runs:read', 'plans:edit'],
+  admin: ['keys:manage', 'uploads:create', 'uploads:read', 'rows:raw', 'aggregates:read', 'aggregates:all-providers', 'runs:create', 'runs:read', 'plans:edit', 'runs:mark-current',
+    'publications:read', 'publications:propose', 'publications:publish', 'compliance:read'],
+  analyst: ['aggregates:read', 'aggregates:all-providers', 'runs:create', 'runs:read', 'plans:edit', 'publications:read', 'publications:propose', 'compliance:read'],
   // Planners recompute only where the server allows it (PARKZONES_PLANNER_RECOMPUTE=1; server/routes/plans.ts).
-  planner: ['aggregates:read', 'aggregates:all-providers', 'runs:read', 'plans:edit', 'runs:mark-current'],
-  operator: ['uploads:create', 'uploads:read', 'aggregates:read'],
+  planner: ['aggregates:read', 'aggregates:all-providers', 'runs:read', 'plans:edit', 'runs:mark-current', 'publications:read', 'publications:propose', 'compliance:read'],
+  operator: ['uploads:create', 'uploads:read', 'aggregates:read', 'publications:read', 'compliance:read'],
 };
 
 /** The authenticated caller: a verified API key. */

@@ -30,6 +30,11 @@ export interface MdsPolicyOptions {
   serviceArea?: GeoJsonPolygon;
   /** Margin of the default service area, degrees. Default 0.005 (~500 m). */
   marginDeg?: number;
+  /**
+   * Required parking: after the zones' rules, a rule allowing 0 parked vehicles in the rest of the service area.
+   * false = only the zones' capacity rules (parking elsewhere left to other rules). Default true.
+   */
+  requiredParking?: boolean;
 }
 
 const PARKED_STATES = { available: [], non_operational: [], reserved: [] };
@@ -81,7 +86,8 @@ export function zonesToMdsPolicy(
     minimum: 0,
     maximum: z.capacity,
   }));
-  rules.push({
+  const required = options.requiredParking ?? true;
+  if (required) rules.push({
     name: 'No parking outside designated zones',
     rule_id: stableUuid(`run:${ctx.runId}/outside-rule`),
     rule_type: 'count',
@@ -95,7 +101,9 @@ export function zonesToMdsPolicy(
     name: `${place} parking zones (run ${ctx.runId})`.slice(0, 255),
     mode_id: 'micromobility',
     policy_id: stableUuid(`run:${ctx.runId}/policy`),
-    description: `Micromobility vehicles must be parked in one of ${zones.length} designated zones, each up to its capacity`,
+    description: required
+      ? `Micromobility vehicles must be parked in one of ${zones.length} designated zones, each up to its capacity`
+      : `Parking in ${zones.length} designated micromobility zones, each up to its capacity`,
     start_date: ctx.publishedMs + POLICY_NOTICE_MS,
     published_date: ctx.publishedMs,
     rules,
@@ -104,6 +112,6 @@ export function zonesToMdsPolicy(
     version: MDS_VERSION,
     updated: ctx.publishedMs,
     policies: [policy],
-    geographies: [...zones.map((z) => zoneToMdsGeography(z, ctx)), areaGeography],
+    geographies: [...zones.map((z) => zoneToMdsGeography(z, ctx)), ...(required ? [areaGeography] : [])],
   };
 }

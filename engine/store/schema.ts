@@ -106,5 +106,32 @@ CREATE TABLE IF NOT EXISTS run_labels (
   edits JSON
 );
 -- End of plans.
+-- BEGIN publications (engine/publish): a run's lifecycle draft → proposed → published → retired.
+-- A run without a row here is a draft; every move is one row of publication_events.
+CREATE SEQUENCE IF NOT EXISTS publication_event_seq START 1;
+CREATE TABLE IF NOT EXISTS publications (
+  run_id BIGINT PRIMARY KEY,
+  state VARCHAR NOT NULL,
+  proposed_at TIMESTAMPTZ,
+  published_at TIMESTAMPTZ,
+  effective_date TIMESTAMPTZ,
+  retire_date TIMESTAMPTZ,
+  prev_run_id BIGINT,
+  required_parking BOOLEAN NOT NULL DEFAULT true,
+  updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS publication_events (
+  event_id BIGINT PRIMARY KEY,
+  run_id BIGINT NOT NULL,
+  moved_at TIMESTAMPTZ NOT NULL,
+  actor_role VARCHAR NOT NULL,
+  actor_key_id VARCHAR,
+  from_state VARCHAR NOT NULL,
+  to_state VARCHAR NOT NULL,
+  effective_date TIMESTAMPTZ,
+  retire_date TIMESTAMPTZ,
+  note VARCHAR
+);
+-- END publications
 INSERT INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT DO NOTHING;
 `;

@@ -28,6 +28,8 @@ import { formatInt } from './format.ts';
 import { filterText } from './filter-text.ts';
 import type { ScaleClass } from './color-scale.ts';
 import type { CompareStatus } from './compare-colors.ts';
+import { PublishPanel } from './publish-panel.ts';
+import { OccupancyLayer } from './occupancy-layer.ts';
 
 const RUNS_POLL_MS = 3000; // refresh the run list this often while a run is computing
 
@@ -51,6 +53,8 @@ const runsPanel = new RunsPanel($('#runs-body'), {
   onSelect: (runId) => setState({ selectedRunId: runId, compareRunId: null }),
   onCompare: (runId) => setState({ compareRunId: runId }),
 });
+const occupancy = new OccupancyLayer(map);
+const publishPanel = new PublishPanel($('#panel'), { onOccupancy: (z) => occupancy.show(z), onError: showError });
 let recomputeForm: RecomputeForm | null = null;
 const planEditor = new PlanEditor(map, $('#plan-body'), {
   config: () => getState().config,
@@ -291,6 +295,9 @@ map.on('mousemove', (e) => {
 
 watch(['filter'], () => void loadDemand());
 watch(['selectedRunId'], () => void loadZones());
+watch(['selectedRunId'], (st) => {
+  if (st.config && st.config.role !== 'operator') void publishPanel.show(st.selectedRunId);
+});
 watch(['selectedRunId', 'compareRunId'], () => void loadCompare());
 watch(['runs', 'selectedRunId', 'compareRunId'], (s) => runsPanel.render(s.runs, s.selectedRunId, s.compareRunId));
 watch(['runs'], () => {
@@ -350,7 +357,9 @@ async function signedIn(config: ApiConfig): Promise<void> {
     uploadForm.setContext(config, providers);
     void uploadForm.refreshHistory();
   }
+  publishPanel.setConfig(config);
   setState({ filter: filters.value() });
+  if (!readsRuns) void publishPanel.show(null); // operators: the plan in force
   if (readsRuns) await refreshRuns();
   drawLegend();
 }
