@@ -177,10 +177,17 @@ describe('providers', () => {
     return rows.map((r) => ({ id: String(r.provider_id), ...(r.provider_name ? { name: String(r.provider_name) } : {}), trips: Number(r.n) }));
   }
 
-  it('GET /api/providers gives a planner every provider in the store with its trips', async () => {
+  it('GET /api/providers gives a planner every provider with its shown trips: the sum of its res-7 cells', async () => {
     const r = await api(t, '/api/providers', { key: t.keys.planner });
     expect(r.status).toBe(200);
-    expect(r.json).toEqual({ providers: await stored() });
+    const raw = await stored();
+    expect(r.json.providers.map((x: { id: string }) => x.id)).toEqual(raw.map((x) => x.id));
+    for (const x of r.json.providers) {
+      const cells = await api(t, `/api/cells?res=7&providers=${x.id}`, { key: t.keys.planner });
+      const shown = cells.json.features.reduce((s: number, f: { properties: { trips: number } }) => s + f.properties.trips, 0);
+      expect(x.trips).toBe(shown);
+      expect(x.trips).toBeLessThanOrEqual(raw.find((y) => y.id === x.id)!.trips);
+    }
   });
 
   it('GET /api/providers gives an operator only its own provider, without a count', async () => {
@@ -195,7 +202,9 @@ describe('providers', () => {
     const s = await startServer({ store: t.server.store, port: 0, kAnonymity: smallest + 1 });
     try {
       const get = async (key: string) => (await fetch(`${s.url}/api/providers`, { headers: { Authorization: `Bearer ${key}` } })).json();
-      expect(await get(t.keys.planner)).toEqual({ providers: counts.map(({ trips, ...named }) => (trips === smallest ? named : { ...named, trips })) });
+      const planner = (await get(t.keys.planner)).providers as { id: string; trips?: number }[];
+      const small = counts.find((c) => c.trips === smallest)!;
+      expect(planner.find((x) => x.id === small.id)).toEqual({ id: small.id, ...(small.name ? { name: small.name } : {}) });
       expect(await get(t.keys.admin)).toEqual({ providers: counts });
     } finally {
       await s.close();
@@ -209,11 +218,11 @@ describe('providers', () => {
   });
 
   it('GET /api/providers counts the trips of a new upload', async () => {
-    const before = await api(t, '/api/providers', { key: t.keys.analyst });
+    const before = await api(t, '/api/providers', { key: t.keys.admin });
     const file = await cityFile(testCity(300, 41), t.dir, 'more.csv', 'csv', (x) => x.providerId === p0);
     const up = await api(t, '/api/uploads', { key: t.keys.operator, body: fs.readFileSync(file), headers: { 'Content-Type': 'text/csv' } });
     expect(up.status).toBe(201);
-    const after = await api(t, '/api/providers', { key: t.keys.analyst });
+    const after = await api(t, '/api/providers', { key: t.keys.admin });
     const own = (body: { providers: { id: string; trips: number }[] }) => body.providers.find((x) => x.id === p0)!.trips;
     expect(own(after.json)).toBe(own(before.json) + up.json.rowsStored);
   });

@@ -15,6 +15,6 @@ export function registerProviders(app: Express, deps: ResolvedDeps): void {
       res.json({ providers: [{ id: own }] });
       return;
     }
-    res.json({ providers: await deps.cache.providerTrips(p.role === 'admin' ? null : deps.kAnonymity) });
+    res.json({ providers: await deps.cache.providerTrips(p.role === 'admin' ? null : deps.kAnonymity, deps.tz) });
   });
 }
