@@ -130,6 +130,23 @@ describe('uploads', () => {
     expect(after[0]!.n).toBe(before[0]!.n);
   });
 
+  it("an admin upload attributed to one provider rejects the rows naming another, naming row and field", async () => {
+    const file = await cityFile(city, t.dir, 'mixed.csv', 'csv', (x) => x.providerId === p0 || x.providerId === p2);
+    const rows = fs.readFileSync(file, 'utf8').trim().split('\n').length - 1;
+    const r = await api(t, `/api/uploads?provider=${p0}&filename=mixed-fresh.csv`, { key: t.keys.admin, body: fs.readFileSync(file), headers: { 'Content-Type': 'text/csv' } });
+    expect(r.status).toBe(201);
+    const foreign = [...city.trips()].filter((x) => x.providerId === p2).length;
+    expect(foreign).toBeGreaterThan(0);
+    expect(r.json.rowsRead).toBe(rows);
+    const byProvider = await t.server.store.query("SELECT count(*)::INTEGER AS n FROM rejects WHERE upload_id = $id AND field = 'provider_id'", { id: r.json.uploadId });
+    expect(byProvider[0]!.n).toBe(foreign);
+    const first = r.json.firstRejects.find((x: { field: string }) => x.field === 'provider_id');
+    expect(first).toMatchObject({ field: 'provider_id', reason: `provider ${p2} is not the uploader's provider ${p0}` });
+    expect(first.rowNumber).toBeGreaterThan(0);
+    const stored = await t.server.store.query('SELECT count(*)::INTEGER AS n FROM trips WHERE upload_id = $id AND provider_id <> $p', { id: r.json.uploadId, p: p0 });
+    expect(stored[0]!.n).toBe(0);
+  });
+
   it('Parquet uploads are read too, and re-uploading adds only duplicates', async () => {
     const file = await cityFile(city, t.dir, 'all.parquet', 'parquet', (x) => x.providerId === p1);
     const r = await api(t, '/api/uploads', { key: t.keys.admin, body: fs.readFileSync(file), headers: { 'Content-Type': 'application/vnd.apache.parquet' } });
