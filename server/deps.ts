@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DEFAULT_K, checkK, isValidTimeZone, requireOption, type Store } from '../engine/index.ts';
 import { DemandCache } from './demand-cache.ts';
 import { JobQueue, Lane } from './jobs.ts';
+import { DEFAULT_AUTH_FAILURE_LIMIT, type AuthFailureLimit } from './security.ts';
 
 /** What the app needs; {@link resolveDeps} fills in everything but the store. */
 export interface AppDeps {
@@ -27,6 +28,8 @@ export interface AppDeps {
   cache?: DemandCache;
   /** Where unexpected errors are written. Default console.error. */
   log?: (message: string) => void;
+  /** Failed authentications allowed per client address and window before 429. Default 30 per 15 minutes. */
+  authFailureLimit?: AuthFailureLimit;
 }
 
 /** {@link AppDeps} with every field present. */
@@ -108,5 +111,6 @@ export function resolveDeps(deps: AppDeps): ResolvedDeps {
     uploadLane: deps.uploadLane ?? shared().uploadLane,
     cache: deps.cache ?? shared().cache,
     log: deps.log ?? ((m) => console.error(m)),
+    authFailureLimit: deps.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT,
   };
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { countAdminKeys, createKey, defaultStorePath, failInterruptedRuns, openStore, type Store } from '../engine/index.ts';
 import { createApp } from './app.ts';
+import type { AuthFailureLimit } from './security.ts';
 import { acquireStoreServices, checkTimeZone, DEFAULT_TZ, releaseStoreServices } from './deps.ts';
 import { DEMO_FIRST_RUN, needsDemo, seedDemoCity } from './seed-demo.ts';
 import { liveRunIds, startRun } from './routes/runs.ts';
@@ -30,6 +31,8 @@ export interface StartServerOptions {
   seedDemo?: boolean;
   /** Progress messages (seeding). Default: none. */
   log?: (message: string) => void;
+  /** Failed authentications allowed per client address and window before 429 (server/security.ts). Default 30 per 15 minutes. */
+  authFailureLimit?: AuthFailureLimit;
 }
 
 /** A running server. */
@@ -76,6 +79,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       basemapStyleUrl: options.basemapStyleUrl ?? null,
       staticDir: options.staticDir ?? null,
       log: (m) => console.error(m),
+      ...(options.authFailureLimit ? { authFailureLimit: options.authFailureLimit } : {}),
     });
     if (options.seedDemo && (await needsDemo(store))) {
       await seedDemoCity(store, log);
