@@ -22,11 +22,11 @@ export const DEFAULT_AUTH_FAILURE_LIMIT: AuthFailureLimit = {
  * everywhere, `nosniff`, `Referrer-Policy: no-referrer`. The page's policy allows what MapLibre needs: scripts and
  * its worker file from this origin (`worker-src 'self' blob:`), WebGL (no policy needed), inline style attributes
  * set by the map, `data:`/`blob:` images; with a configured basemap (`basemapStyleUrl`), style, tiles and glyphs
- * from any https origin. The API's responses get `default-src 'none'`: they are data, never a page.
+ * from any https origin and from the style's own origin. The API's responses get `default-src 'none'`: they are data, never a page.
  * @param options.basemapStyleUrl the configured basemap style, or null for the built-in offline style
  */
 export function securityHeaders(options: { basemapStyleUrl: string | null }): RequestHandler {
-  const remote = options.basemapStyleUrl ? ['https:'] : [];
+  const remote = options.basemapStyleUrl ? ['https:', ...originOf(options.basemapStyleUrl)] : [];
   const common = {
     xFrameOptions: { action: 'deny' as const },
     referrerPolicy: { policy: 'no-referrer' as const },
@@ -64,6 +64,16 @@ export function securityHeaders(options: { basemapStyleUrl: string | null }): Re
     }
     return page(req, res, next);
   };
+}
+
+/** The origin of a URL as a CSP source (`http://127.0.0.1:9`), or none when it has none or is https (covered). */
+function originOf(url: string): string[] {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' ? [u.origin] : [];
+  } catch {
+    return [];
+  }
 }
 
 /**
