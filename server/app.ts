@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { authenticate } from './auth.ts';
+import express, { type Express } from 'express';
+import { authenticate, refuseBadKey } from './auth.ts';
+import { authFailureLimiter, securityHeaders } from './security.ts';
 import { resolveDeps, type AppDeps, type ResolvedDeps } from './deps.ts';
 import { HttpProblem, problemMiddleware } from './problem.ts';
 import { openApiDocument } from './openapi.ts';
@@ -25,12 +26,6 @@ export interface CreatedApp {
   deps: ResolvedDeps;
 }
 
-function securityHeaders(req: Request, res: Response, next: NextFunction): void {
-  res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' });
-  if (req.path.startsWith('/api/')) res.set('Cache-Control', 'no-store');
-  next();
-}
-
 /**
  * Builds the parkzones API (and, with `staticDir`, the web page at /). Routes live under /api; every error is
  * problem+json; the OpenAPI document is at /api/openapi.json.
@@ -45,14 +40,17 @@ export function createApp(input: AppDeps): CreatedApp {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(deps.stop.middleware);
-  app.use(securityHeaders);
+  app.use(securityHeaders({ basemapStyleUrl: deps.basemapStyleUrl }));
 
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument({ kAnonymity: deps.kAnonymity, uploadLimitBytes: deps.uploadLimitBytes }));
   });
   app.use('/api', authenticate(deps.store));
+  // Health answers anyone, whatever key; config too, but a bad key there counts towards the failure limit.
   registerHealth(app, deps);
+  app.use('/api', authFailureLimiter(deps.authFailureLimit));
   registerConfig(app, deps);
+  app.use('/api', refuseBadKey);
   registerKeys(app, deps);
   registerUploads(app, deps);
   registerProviders(app, deps);

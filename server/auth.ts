@@ -5,12 +5,16 @@ declare module 'express-serve-static-core' {
   interface Request {
     /** The verified caller, or null when the request carries no credentials. Set by {@link authenticate}. */
     principal?: Principal | null;
+    /** Why the request's credentials were refused (a bad, unknown or revoked key), set by {@link authenticate}. */
+    authFailure?: ParkzonesError;
   }
 }
 
 /**
  * Reads `Authorization: Bearer <token>` and sets `req.principal`. No header → null (routes decide whether that is
- * enough); a header with an unknown, revoked or malformed token → 401 right away.
+ * enough); a header with an unknown, revoked or malformed token → principal null and `req.authFailure` set, for the
+ * failure rate limit (server/security.ts) and {@link refuseBadKey} to act on: the routes open to anyone
+ * (`/api/health`, `/api/config`) answer before that, as without a key.
  */
 export function authenticate(store: Store): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
@@ -20,12 +24,17 @@ export function authenticate(store: Store): RequestHandler {
       return next();
     }
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m) throw new ParkzonesError('UNAUTHORIZED', 'Authorization must be "Bearer <API key>"');
-    const principal = await verifyKey(store, m[1]!);
-    if (!principal) throw new ParkzonesError('UNAUTHORIZED', 'unknown or revoked API key');
+    const principal = m ? await verifyKey(store, m[1]!) : null;
     req.principal = principal;
+    if (!principal) req.authFailure = new ParkzonesError('UNAUTHORIZED', m ? 'unknown or revoked API key' : 'Authorization must be "Bearer <API key>"');
     next();
   };
+}
+
+/** 401 for a request whose key {@link authenticate} refused. */
+export function refuseBadKey(req: Request, _res: Response, next: NextFunction): void {
+  if (req.authFailure) throw req.authFailure;
+  next();
 }
 
 /** The caller, or a 401 when the request carries no key. */

@@ -1,11 +1,14 @@
 import zlib from 'node:zlib';
 import {
-  DemandTileSource, demandCells, listProviders, providerTrips, resForZoom, suppressCells, type CellColumns, type DemandFilter, type ProviderTrips, type Store,
+  DemandTileSource, demandCells, listProviders, providerTrips, releaseFilter, resForZoom, suppressCells, type CellColumns, type DemandFilter, type ProviderTrips, type Store,
 } from '../engine/index.ts';
 import { ViewportCells } from './viewport-cells.ts';
 
 /** Demand cells as served: maybe suppressed (`suppression` set), always at one resolution. */
 export type ServedCells = CellColumns & { suppression?: { k: number; suppressedCells: number } };
+
+/** Resolution whose shown atoms make the provider counts of non-admins. */
+export const PROVIDER_COUNT_RES = 7;
 
 /** A response body, plain and (made on first demand) gzipped. */
 export class EncodedBody {
@@ -82,11 +85,25 @@ export class DemandCache {
     return this.providerList;
   }
 
-  /** Provider ids with their stored trips, counts below k left out (k null: all shown). */
-  providerTrips(k: number | null): Promise<ProviderTrips[]> {
+  /**
+   * Provider ids with their stored trips (k null: all shown). Otherwise each count is the sum of the provider's shown
+   * atoms at resolution {@link PROVIDER_COUNT_RES} (the whole-city total of `/api/cells?res=7&providers=ID` in the
+   * city's time zone `tz`), left out when 0: a count that is itself a sum of atoms of at least k.
+   */
+  providerTrips(k: number | null, tz: string): Promise<ProviderTrips[]> {
     let p = this.providerCounts.get(k);
     if (!p) {
-      p = providerTrips(this.store, { k });
+      p = providerTrips(this.store, { k: null });
+      if (k !== null) {
+        p = p.then((all) =>
+          Promise.all(
+            all.map(async ({ trips: _raw, ...named }) => {
+              const shown = (await this.demand(PROVIDER_COUNT_RES, releaseFilter({ providers: [named.id] }, tz), k)).totalTrips;
+              return shown > 0 ? { ...named, trips: shown } : named;
+            }),
+          ),
+        );
+      }
       p.catch(() => this.providerCounts.delete(k));
       this.providerCounts.set(k, p);
     }
@@ -102,7 +119,8 @@ export class DemandCache {
     const key = this.key(res, filter, k);
     let p = this.cells.get(key);
     if (!p) {
-      p = demandCells(this.store, { res, filter }).then((c) => (k === null ? c : suppressCells(c, k)));
+      // Non-admins: only atoms of at least k count (engine/bin atomK), then cells left empty are dropped.
+      p = k === null ? demandCells(this.store, { res, filter }) : demandCells(this.store, { res, filter, atomK: k }).then((c) => suppressCells(c, k));
       p.catch(() => this.cells.delete(key));
       this.cells.set(key, p);
     }

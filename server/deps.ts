@@ -3,6 +3,7 @@ import { DemandCache } from './demand-cache.ts';
 import { JobQueue, Lane } from './jobs.ts';
 import type { BasemapService } from './basemap-service.ts';
 import { GracefulStop } from './graceful-stop.ts';
+import { DEFAULT_AUTH_FAILURE_LIMIT, type AuthFailureLimit } from './security.ts';
 
 /** What the app needs; {@link resolveDeps} fills in everything but the store. */
 export interface AppDeps {
@@ -33,6 +34,8 @@ export interface AppDeps {
   log?: (message: string) => void;
   /** The app's orderly stop (requests in flight, 503 once stopping). Default: a new one. */
   stop?: GracefulStop;
+  /** Failed authentications allowed per client address and window before 429. Default 30 per 15 minutes. */
+  authFailureLimit?: AuthFailureLimit;
 }
 
 /** {@link AppDeps} with every field present. */
@@ -117,5 +120,6 @@ export function resolveDeps(deps: AppDeps): ResolvedDeps {
     plannerRecompute: deps.plannerRecompute ?? false,
     log: deps.log ?? ((m) => console.error(m)),
     stop: deps.stop ?? new GracefulStop(),
+    authFailureLimit: deps.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT,
   };
 }

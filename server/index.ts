@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { countAdminKeys, createKey, defaultStorePath, failInterruptedRuns, openStore, type Store } from '../engine/index.ts';
 import { createApp } from './app.ts';
+import type { AuthFailureLimit } from './security.ts';
 import { acquireStoreServices, checkTimeZone, DEFAULT_TZ, releaseStoreServices } from './deps.ts';
 import { DEMO_FIRST_RUN, needsDemo, seedDemoCity } from './seed-demo.ts';
 import { seedDemoPublication } from './seed-demo-publication.ts';
@@ -45,6 +46,8 @@ export interface StartServerOptions {
    * stopped, rolled back and answered 503. Milliseconds; default 30,000.
    */
   shutdownGraceMs?: number;
+  /** Failed authentications allowed per client address and window before 429 (server/security.ts). Default 30 per 15 minutes. */
+  authFailureLimit?: AuthFailureLimit;
 }
 
 /** A running server. */
@@ -102,6 +105,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       staticDir: options.staticDir ?? null,
       plannerRecompute: options.plannerRecompute ?? false,
       log: (m) => console.error(m),
+      ...(options.authFailureLimit ? { authFailureLimit: options.authFailureLimit } : {}),
     });
     if (options.seedDemo && (await needsDemo(store))) {
       await seedDemoCity(store, log);

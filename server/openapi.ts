@@ -6,7 +6,8 @@
 import { publishPaths } from './openapi-publish.ts';
 
 const problem = { $ref: '#/components/responses/Problem' };
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), problem]));
+// Wherever a key is checked (401), too many failed keys from one address answer 429 with Retry-After.
+const errors = (...codes: number[]) => Object.fromEntries([...codes, ...(codes.includes(401) ? [429] : [])].map((c) => [String(c), problem]));
 const json = (schema: object, description: string) => ({ description, content: { 'application/json': { schema } } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const param = (name: string) => ({ $ref: `#/components/parameters/${name}` });
@@ -46,8 +47,8 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
     paths: {
       '/api/health': { get: op('Liveness and store check', [], { responses: { 200: json(ref('Health'), 'Up'), 503: json(ref('Health'), 'Store unavailable') } }) },
       '/api/config': {
-        get: op('What the page needs: basemap style, k, the city’s time zone, and the caller’s role and provider', [], {
-          responses: { 200: json(ref('Config'), 'Configuration'), ...errors(401) },
+        get: op('What the page needs: basemap style, k, the city’s time zone, and the caller’s role and provider (null without a valid key)', [], {
+          responses: { 200: json(ref('Config'), 'Configuration'), ...errors(429) },
         }),
       },
       '/api/openapi.json': { get: op('This document', [], { responses: { 200: json({ type: 'object' }, 'OpenAPI 3.1 document') } }) },
@@ -263,12 +264,12 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
         Problem: { description: 'RFC 9457 problem details', content: { 'application/problem+json': { schema: ref('Problem') } } },
       },
       parameters: {
-        from: { name: 'from', in: 'query', description: 'First local date or date-time included (ISO)', schema: { type: 'string' }, example: '2026-06-01' },
-        to: { name: 'to', in: 'query', description: 'First local date or date-time excluded (ISO); after from', schema: { type: 'string' } },
+        from: { name: 'from', in: 'query', description: 'First local date or date-time included (ISO); for all but admins widened to the first of its month', schema: { type: 'string' }, example: '2026-06-01' },
+        to: { name: 'to', in: 'query', description: 'First local date or date-time excluded (ISO); after from; for all but admins widened to the first of the next month unless it is one', schema: { type: 'string' } },
         hours: { name: 'hours', in: 'query', description: 'Local hours 0–23, comma-separated', schema: { type: 'string' }, example: '7,8,9' },
         days: { name: 'days', in: 'query', schema: { type: 'string', enum: ['all', 'weekday', 'weekend'] } },
         providers: { name: 'providers', in: 'query', description: 'Provider ids, comma-separated (operators: only their own)', schema: { type: 'string' } },
-        tz: { name: 'tz', in: 'query', description: 'IANA time zone of from, to, hours and days (default UTC; GET /api/config names the city’s)', schema: { type: 'string' } },
+        tz: { name: 'tz', in: 'query', description: 'IANA time zone of from, to, hours and days (default UTC; GET /api/config names the city’s, which is always used for all but admins)', schema: { type: 'string' } },
       },
       schemas: {
         Problem: {

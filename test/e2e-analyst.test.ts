@@ -3,7 +3,7 @@
  * follow its progress, get a new run with a different zone count, compare it, export it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, openBrowser, presetApiKey, renderedCounts, screenshot, waitForIdle, waitForMap, type BrowserSession } from './e2e/browser.ts';
+import { chromiumAvailable, openBrowser, waitForExpression, presetApiKey, renderedCounts, screenshot, waitForIdle, waitForMap, type BrowserSession } from './e2e/browser.ts';
 import { api, startTestServer, type TestServer } from './e2e/server.ts';
 
 const HAVE_CHROMIUM = chromiumAvailable('e2e-analyst.test.ts');
@@ -73,7 +73,7 @@ describe.skipIf(!HAVE_CHROMIUM)('e2e: the analyst page', () => {
     expect(created.status).toBe('done');
     expect(zoneCount(created)).not.toBe(zoneCount(first));
 
-    await page.waitForFunction(`document.body.dataset.zonesRun === ${JSON.stringify(newRunId)} && document.body.dataset.zones === 'ready'`);
+    await waitForExpression(page, `document.body.dataset.zonesRun === ${JSON.stringify(newRunId)} && document.body.dataset.zones === 'ready'`);
     await waitForIdle(page);
     const selected = page.locator('.run-item.selected');
     expect(await selected.getAttribute('data-run-id')).toBe(newRunId);

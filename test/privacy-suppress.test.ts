@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providerTrips, suppressCells, suppressProfile, suppressZones, visibleCellSet, type CellColumns } from '../engine/privacy/index.ts';
+import { providerTrips, releaseFilter, releaseZones, suppressCells, suppressProfile, suppressZones, visibleCellSet, type CellColumns } from '../engine/privacy/index.ts';
 import { tempStore } from './helpers/temp-store.ts';
 import type { ExportZone } from '../engine/export/index.ts';
 
@@ -91,5 +91,30 @@ describe('providerTrips', () => {
 
   it('refuses k < 1', async () => {
     await expect(providerTrips(ctx.store, { k: 0 })).rejects.toThrow('k-anonymity threshold must be a whole number ≥ 1, got 0');
+  });
+});
+
+describe('releaseZones', () => {
+  const cells = {
+    res: 10, count: 2, cell: BigUint64Array.from([0x8a2668845247fffn, 0x8a26688458effffn]), lat: new Float64Array(2), lng: new Float64Array(2),
+    trips: Float64Array.from([5, 7]), devices: new Float64Array(2), days: new Float64Array(2),
+    profile: Float64Array.from({ length: 48 }, (_, i) => (i === 8 ? 5 : i === 24 + 9 ? 7 : 0)), totalTrips: 12,
+  };
+  const zone = (rank: number, catchment: string[]) => ({ rank, coveredTrips: 999, share: 0.9, profile: new Array(24).fill(1), catchment });
+
+  it('recomputes covered trips, profile and share from the shown cells of the catchment, and drops zones with none', () => {
+    const { zones, figures } = releaseZones([zone(2, ['8a26688458effff', '8a2668841c07fff']), zone(1, ['8a2668845247fff']), zone(3, ['8a2668841c07fff'])], cells, 5);
+    expect(zones.map((z) => [z.rank, z.coveredTrips, z.catchment])).toEqual([[1, 5, ['8a2668845247fff']], [2, 7, ['8a26688458effff']]]);
+    expect(zones[0]!.profile[8]).toBe(5);
+    expect(zones[1]!.share).toBeCloseTo(7 / 12, 12);
+    expect(figures).toEqual({ totalTrips: 12, coveredTrips: 12, coveredShare: 1, curve: [5 / 12, 1, 1] });
+  });
+});
+
+describe('releaseFilter', () => {
+  it('widens from and to to whole local months and takes the city time zone', () => {
+    expect(releaseFilter({ from: '2026-06-03T07:00', to: '2026-06-03T08:00', tz: 'UTC', hours: [7] }, 'Europe/Paris')).toEqual({ from: '2026-06-01', to: '2026-07-01', tz: 'Europe/Paris', hours: [7] });
+    expect(releaseFilter({ from: '2026-06-01', to: '2026-08-01T00:00' }, 'UTC')).toEqual({ from: '2026-06-01', to: '2026-08-01', tz: 'UTC' });
+    expect(releaseFilter({ to: '2026-12-31' }, 'UTC')).toEqual({ to: '2027-01-01', tz: 'UTC' });
   });
 });

@@ -86,7 +86,9 @@ describe('keys', () => {
     expect(listed).toMatchObject({ role: 'planner', label: 'city planner' });
     expect(JSON.stringify(list.json)).not.toContain(created.json.token);
     expect((await api(t, `/api/keys/${created.json.keyId}`, { key: t.keys.admin, method: 'DELETE' })).status).toBe(204);
-    expect((await api(t, '/api/config', { key: created.json.token })).status).toBe(401);
+    expect((await api(t, '/api/providers', { key: created.json.token })).status).toBe(401);
+    // /api/config answers a revoked key as no key.
+    expect((await api(t, '/api/config', { key: created.json.token })).json.role).toBe(null);
   });
 
   it('refuses an operator key without a provider', async () => {
@@ -129,6 +131,23 @@ describe('uploads', () => {
     expect(r.json.rowsStored).toBe(0);
     const after = await t.server.store.query('SELECT count(*)::INTEGER AS n FROM trips');
     expect(after[0]!.n).toBe(before[0]!.n);
+  });
+
+  it("an admin upload attributed to one provider rejects the rows naming another, naming row and field", async () => {
+    const file = await cityFile(city, t.dir, 'mixed.csv', 'csv', (x) => x.providerId === p0 || x.providerId === p2);
+    const rows = fs.readFileSync(file, 'utf8').trim().split('\n').length - 1;
+    const r = await api(t, `/api/uploads?provider=${p0}&filename=mixed-fresh.csv`, { key: t.keys.admin, body: fs.readFileSync(file), headers: { 'Content-Type': 'text/csv' } });
+    expect(r.status).toBe(201);
+    const foreign = [...city.trips()].filter((x) => x.providerId === p2).length;
+    expect(foreign).toBeGreaterThan(0);
+    expect(r.json.rowsRead).toBe(rows);
+    const byProvider = await t.server.store.query("SELECT count(*)::INTEGER AS n FROM rejects WHERE upload_id = $id AND field = 'provider_id'", { id: r.json.uploadId });
+    expect(byProvider[0]!.n).toBe(foreign);
+    const first = r.json.firstRejects.find((x: { field: string }) => x.field === 'provider_id');
+    expect(first).toMatchObject({ field: 'provider_id', reason: `provider ${p2} is not the uploader's provider ${p0}` });
+    expect(first.rowNumber).toBeGreaterThan(0);
+    const stored = await t.server.store.query('SELECT count(*)::INTEGER AS n FROM trips WHERE upload_id = $id AND provider_id <> $p', { id: r.json.uploadId, p: p0 });
+    expect(stored[0]!.n).toBe(0);
   });
 
   it('Parquet uploads are read too, and re-uploading adds only duplicates', async () => {
@@ -178,10 +197,17 @@ describe('providers', () => {
     return rows.map((r) => ({ id: String(r.provider_id), ...(r.provider_name ? { name: String(r.provider_name) } : {}), trips: Number(r.n) }));
   }
 
-  it('GET /api/providers gives a planner every provider in the store with its trips', async () => {
+  it('GET /api/providers gives a planner every provider with its shown trips: the sum of its res-7 cells', async () => {
     const r = await api(t, '/api/providers', { key: t.keys.planner });
     expect(r.status).toBe(200);
-    expect(r.json).toEqual({ providers: await stored() });
+    const raw = await stored();
+    expect(r.json.providers.map((x: { id: string }) => x.id)).toEqual(raw.map((x) => x.id));
+    for (const x of r.json.providers) {
+      const cells = await api(t, `/api/cells?res=7&providers=${x.id}`, { key: t.keys.planner });
+      const shown = cells.json.features.reduce((s: number, f: { properties: { trips: number } }) => s + f.properties.trips, 0);
+      expect(x.trips).toBe(shown);
+      expect(x.trips).toBeLessThanOrEqual(raw.find((y) => y.id === x.id)!.trips);
+    }
   });
 
   it('GET /api/providers gives an operator only its own provider, without a count', async () => {
@@ -196,7 +222,9 @@ describe('providers', () => {
     const s = await startServer({ store: t.server.store, port: 0, kAnonymity: smallest + 1 });
     try {
       const get = async (key: string) => (await fetch(`${s.url}/api/providers`, { headers: { Authorization: `Bearer ${key}` } })).json();
-      expect(await get(t.keys.planner)).toEqual({ providers: counts.map(({ trips, ...named }) => (trips === smallest ? named : { ...named, trips })) });
+      const planner = (await get(t.keys.planner)).providers as { id: string; trips?: number }[];
+      const small = counts.find((c) => c.trips === smallest)!;
+      expect(planner.find((x) => x.id === small.id)).toEqual({ id: small.id, ...(small.name ? { name: small.name } : {}) });
       expect(await get(t.keys.admin)).toEqual({ providers: counts });
     } finally {
       await s.close();
@@ -210,11 +238,11 @@ describe('providers', () => {
   });
 
   it('GET /api/providers counts the trips of a new upload', async () => {
-    const before = await api(t, '/api/providers', { key: t.keys.analyst });
+    const before = await api(t, '/api/providers', { key: t.keys.admin });
     const file = await cityFile(testCity(300, 41), t.dir, 'more.csv', 'csv', (x) => x.providerId === p0);
     const up = await api(t, '/api/uploads', { key: t.keys.operator, body: fs.readFileSync(file), headers: { 'Content-Type': 'text/csv' } });
     expect(up.status).toBe(201);
-    const after = await api(t, '/api/providers', { key: t.keys.analyst });
+    const after = await api(t, '/api/providers', { key: t.keys.admin });
     const own = (body: { providers: { id: string; trips: number }[] }) => body.providers.find((x) => x.id === p0)!.trips;
     expect(own(after.json)).toBe(own(before.json) + up.json.rowsStored);
   });

@@ -124,19 +124,22 @@ describe('GET /api/cells?bbox', () => {
     const planner = (await api(t, `/api/cells?res=10&${q(box)}`, { key: t.keys.planner })).json;
     const small = admin.features.filter((f: any) => f.properties.trips < K);
     expect(small.length, 'the box holds cells below k').toBeGreaterThan(0);
-    expect(ids(planner.features)).toEqual(ids(admin.features.filter((f: any) => f.properties.trips >= K)));
+    const wholePlanner = (await api(t, '/api/cells?res=10', { key: t.keys.planner })).json;
+    expect(ids(planner.features)).toEqual(idsInside(wholePlanner.features, box));
+    const bigEnough = new Set(ids(admin.features.filter((f: any) => f.properties.trips >= K)));
     for (const f of planner.features) {
+      expect(bigEnough.has(f.properties.cell)).toBe(true);
       expect(f.properties.trips).toBeGreaterThanOrEqual(K);
       for (const v of f.properties.profile) expect(v === 0 || v >= K).toBe(true);
     }
-    const wholePlanner = (await api(t, '/api/cells?res=10', { key: t.keys.planner })).json;
     expect(planner).toMatchObject({ kAnonymity: K, suppressedCells: wholePlanner.suppressedCells });
     expect(planner.suppressedCells).toBeGreaterThan(0);
   });
 
   it("keeps an operator to its own provider's suppressed cells", async () => {
     const box = part(0.1, 0.1, 0.9, 0.9);
-    const own = (await api(t, `/api/cells?res=10&providers=${p0}`, { key: t.keys.admin })).json.features.filter((f: any) => f.properties.trips >= K);
+    const own = (await api(t, '/api/cells?res=10', { key: t.keys.operator })).json.features;
+    expect(own.length).toBeGreaterThan(0);
     const r = await api(t, `/api/cells?res=10&${q(box)}`, { key: t.keys.operator });
     expect(r.status).toBe(200);
     expect(ids(r.json.features)).toEqual(idsInside(own, box));

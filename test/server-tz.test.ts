@@ -37,14 +37,20 @@ describe('the city time zone', () => {
     expect(r.json.features[0].properties.profile).toEqual(profile({ 8: 6, 22: 5 }));
   });
 
-  it('the same cells with tz=UTC have the UTC-hour profile', async () => {
-    const r = await api(t, '/api/cells?res=9&tz=UTC', { key: t.keys.planner });
+  it('the same cells with tz=UTC have the UTC-hour profile (for an admin)', async () => {
+    const r = await api(t, '/api/cells?res=9&tz=UTC', { key: t.keys.admin });
     expect(r.json.features[0].properties.profile).toEqual(profile({ 12: 6, 2: 5 }));
+  });
+
+  it("a planner's tz is the city's, whatever it asks, and the answer says so", async () => {
+    const r = await api(t, '/api/cells?res=9&tz=UTC', { key: t.keys.planner });
+    expect(r.json.filter.tz).toBe(TZ);
+    expect(r.json.features[0].properties.profile).not.toEqual(profile({ 12: 6, 2: 5 }));
   });
 
   it('an hours filter with the config tz keeps local hours', async () => {
     const local = await api(t, `/api/cells?res=9&hours=8&tz=${encodeURIComponent(TZ)}`, { key: t.keys.planner });
-    const utc = await api(t, '/api/cells?res=9&hours=8&tz=UTC', { key: t.keys.planner });
+    const utc = await api(t, '/api/cells?res=9&hours=8&tz=UTC', { key: t.keys.admin });
     expect(local.json.totalTrips).toBe(6);
     expect(utc.json.totalTrips).toBe(0);
   });

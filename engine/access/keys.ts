@@ -122,13 +122,24 @@ export async function listKeys(store: Store): Promise<ApiKeyInfo[]> {
 }
 
 /**
- * Revokes (deletes) a key; its token stops working at once.
- * @throws ParkzonesError NOT_FOUND when no key has this id
+ * Revokes (deletes) a key; its token stops working at once. With `keepLastAdmin`, the last admin key is refused in
+ * the same statement that deletes (a conditional DELETE), so two admins revoking each other at once cannot both
+ * succeed: statements on the store's connection run one at a time.
+ * @param options.keepLastAdmin refuse to delete the only admin key (the server's rule; the CLI may, and a new one is made at start)
+ * @throws ParkzonesError NOT_FOUND when no key has this id; CONFLICT when it is the last admin key and `keepLastAdmin`
  */
-export async function revokeKey(store: Store, keyId: string): Promise<void> {
-  const rows = await store.query('DELETE FROM api_keys WHERE key_id = $key_id RETURNING key_id', { key_id: keyId });
+export async function revokeKey(store: Store, keyId: string, options: { keepLastAdmin?: boolean } = {}): Promise<void> {
+  const rows = await store.query(
+    `DELETE FROM api_keys WHERE key_id = $key_id
+       AND ($any OR role <> 'admin' OR (SELECT count(*) FROM api_keys WHERE role = 'admin') > 1)
+     RETURNING key_id`,
+    { key_id: keyId, any: !options.keepLastAdmin },
+  );
   cache.get(store)?.delete(keyId);
-  if (rows.length === 0) throw new ParkzonesError('NOT_FOUND', `no API key with id ${JSON.stringify(keyId)}`, { option: 'keyId' });
+  if (rows.length > 0) return;
+  const left = await store.query('SELECT role FROM api_keys WHERE key_id = $key_id', { key_id: keyId });
+  if (left.length > 0) throw new ParkzonesError('CONFLICT', 'this is the last admin key; create another admin key before revoking it');
+  throw new ParkzonesError('NOT_FOUND', `no API key with id ${JSON.stringify(keyId)}`, { option: 'keyId' });
 }
 
 /** Number of admin keys; the server creates the first one when there is none. */

@@ -53,6 +53,8 @@ export interface DemandOptions {
   parkedTime?: boolean;
   /** Count distinct devices and days per cell. Default true; false leaves 0 (tiles and zones need only trip ends). */
   distinct?: boolean;
+  /** Atom suppression at this k (see {@link DemandSqlParts.atomK}). Default: none. */
+  atomK?: number;
 }
 
 /** What {@link demandCellsSql} bins. */
@@ -72,6 +74,12 @@ export interface DemandSqlParts {
    * trips, the stored column (store/cell-columns.ts `endCellSql`), which needs no H3 work at query time.
    */
   cell?: string;
+  /**
+   * Atom suppression (engine/privacy): count only trip ends whose atom — (cell, provider, local calendar month,
+   * weekday or weekend, local hour) — holds at least this many. Cells whose atoms are all below it come back with 0
+   * trips. Default: none (every trip end counts).
+   */
+  atomK?: number;
 }
 
 /**
@@ -86,32 +94,42 @@ const E7_SUM = (col: string): string => `sum(round(${col} * 1e7)::HUGEINT)`;
  */
 export function demandCellsSql(parts: DemandSqlParts): string {
   const local = parts.localSeconds ?? 'end_s';
-  const rows = `
-      SELECT cell, device_id, parked_s, end_lat, end_lng, loc // 86400 AS day, (loc % 86400) // 3600 AS h, ${isoDowSql('loc')} AS dow
+  const atomK = parts.atomK;
+  if (atomK !== undefined && !(Number.isInteger(atomK) && atomK >= 1)) throw new RangeError(`atomK must be a whole number ≥ 1, got ${atomK}`);
+  let rows = `
+      SELECT cell, device_id, parked_s, end_lat, end_lng, loc // 86400 AS day, (loc % 86400) // 3600 AS h, ${isoDowSql('loc')} AS dow${atomK ? ', provider_id' : ''}
       FROM (
         SELECT ${parts.cell ?? 'h3_cell(end_lat, end_lng, $res::INTEGER)'} AS cell, device_id, end_lat, end_lng, ${parts.parked ? 'parked_s' : 'NULL::DOUBLE AS parked_s'},
-               ${local.replaceAll('end_s', '(epoch_ms(end_time) // 1000)')} AS loc
+               ${local.replaceAll('end_s', '(epoch_ms(end_time) // 1000)')} AS loc${atomK ? ', provider_id' : ''}
         FROM ${parts.source} WHERE ${parts.where ?? 'TRUE'}
       )`;
+  // With atoms, `shown` marks the trip ends of atoms of at least atomK; every count below keeps only those.
+  if (atomK) {
+    rows = `
+      SELECT *, count(*) OVER (PARTITION BY cell, provider_id, date_trunc('month', DATE '1970-01-01' + CAST(day AS INTEGER)), dow <= 5, h) >= ${atomK} AS shown
+      FROM (${rows}) WHERE cell IS NOT NULL`;
+  }
+  const and = atomK ? ' AND shown' : '';
+  const only = atomK ? ' FILTER (WHERE shown)' : '';
   if (parts.distinct === false && !parts.parked) {
     // Only counts: first per (cell, hour, weekday), then per cell. 24 filtered counts over every trip cost twice
     // as much as this small second aggregate (bench/pipeline.bench.ts).
     const hours = Array.from({ length: 24 }, (_, h) => `coalesce(sum(n) FILTER (WHERE h = ${h}), 0)::DOUBLE AS h${h}`).join(', ');
     return `
-    WITH k AS (SELECT cell, h, dow <= 5 AS weekday, count(*) AS n, ${E7_SUM('end_lat')} AS slat, ${E7_SUM('end_lng')} AS slng
+    WITH k AS (SELECT cell, h, dow <= 5 AS weekday, count(*)${only} AS n, ${E7_SUM('end_lat')}${only} AS slat, ${E7_SUM('end_lng')}${only} AS slng
                FROM (${rows}) WHERE cell IS NOT NULL GROUP BY ALL)
     SELECT cell, sum(n)::DOUBLE AS trips, 0::DOUBLE AS devices, 0::DOUBLE AS days,
            coalesce(sum(n) FILTER (WHERE weekday), 0)::DOUBLE AS weekday_trips, NULL::DOUBLE AS median_parked_s, ${hours},
            (sum(slat)::DOUBLE / sum(n) / 1e7) AS end_lat, (sum(slng)::DOUBLE / sum(n) / 1e7) AS end_lng
     FROM k GROUP BY cell ORDER BY cell`;
   }
-  const hours = Array.from({ length: 24 }, (_, h) => `count(*) FILTER (WHERE h = ${h})::DOUBLE AS h${h}`).join(', ');
+  const hours = Array.from({ length: 24 }, (_, h) => `count(*) FILTER (WHERE h = ${h}${and})::DOUBLE AS h${h}`).join(', ');
   return `
     WITH t AS (${rows})
-    SELECT cell, count(*)::DOUBLE AS trips,
-           ${parts.distinct === false ? '0::DOUBLE AS devices, 0::DOUBLE AS days' : 'count(DISTINCT device_id)::DOUBLE AS devices, count(DISTINCT day)::DOUBLE AS days'},
-           (count(*) FILTER (WHERE dow <= 5))::DOUBLE AS weekday_trips, median(parked_s)::DOUBLE AS median_parked_s, ${hours},
-           (${E7_SUM('end_lat')}::DOUBLE / count(*) / 1e7) AS end_lat, (${E7_SUM('end_lng')}::DOUBLE / count(*) / 1e7) AS end_lng
+    SELECT cell, count(*)${only}::DOUBLE AS trips,
+           ${parts.distinct === false ? '0::DOUBLE AS devices, 0::DOUBLE AS days' : `count(DISTINCT device_id)${only}::DOUBLE AS devices, count(DISTINCT day)${only}::DOUBLE AS days`},
+           (count(*) FILTER (WHERE dow <= 5${and}))::DOUBLE AS weekday_trips, median(parked_s)${only}::DOUBLE AS median_parked_s, ${hours},
+           (${E7_SUM('end_lat')}${only}::DOUBLE / count(*)${only} / 1e7) AS end_lat, (${E7_SUM('end_lng')}${only}::DOUBLE / count(*)${only} / 1e7) AS end_lng
     FROM t WHERE cell IS NOT NULL GROUP BY cell ORDER BY cell`;
 }
 
@@ -145,6 +163,7 @@ export async function demandCells(store: Store, options: DemandOptions): Promise
     localSeconds: await storeLocalSecondsSql(store, f.tz),
     distinct: options.distinct,
     cell: endCellSql(options.res),
+    ...(options.atomK !== undefined ? { atomK: options.atomK } : {}),
   });
   const reader = await store.conn.runAndReadAll(sql, f.params);
   const n = reader.currentRowCount;

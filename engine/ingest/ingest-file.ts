@@ -22,7 +22,11 @@ import { decideEncoding, ENCODING_CHOICES, type EncodingChoice, type EncodingDec
 
 /** Options of {@link ingestFile}. */
 export interface IngestOptions {
-  /** Provider id for rows whose file names none (CSV without a provider column). Default: none (such rows fail). */
+  /**
+   * The upload's provider: rows whose file names none (CSV without a provider column) get it, and rows naming
+   * another provider are rejected (field `provider_id`), so that an upload attributed to A holds only A's trips.
+   * Default: none (rows without a provider fail; each row keeps its own).
+   */
   provider?: string;
   /** 'auto' (default) reads the format off the content; the others force a reader. */
   format?: 'auto' | InputFormat;
@@ -221,7 +225,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       const hash = sha256;
       fillRaw = () => fillTextRaw(conn, file, sniffed.gzip, name, reader, uploadId, hash, textEncoding);
     }
-    const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? null, stagedAsView);
+    const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? provider, stagedAsView);
     if (totals.rejected > 0) await fillRaw();
     options.onProgress?.({ bytes: sniffed.size, totalBytes: sniffed.size, rows: totals.read });
     const previous = await conn.runAndReadAll('SELECT min(upload_id) FROM uploads WHERE sha256 = $sha', { sha: sha256 });

@@ -3,3 +3,5 @@ export { suppressCells, visibleCellSet, suppressProfile, checkK, DEFAULT_K, type
 export { suppressZones, type SuppressibleZone } from './suppress-zones.ts';
 export { suppressComparison, type SuppressibleComparison } from './suppress-comparison.ts';
 export { providerTrips, providerName, PROVIDER_TRIPS_SQL, type ProviderTrips } from './provider-trips.ts';
+export { releaseFilter } from './release-filter.ts';
+export { releaseZones, type ReleasableZone, type ReleasedRunFigures } from './release-zones.ts';

@@ -17,7 +17,7 @@ export function registerCells(app: Express, deps: ResolvedDeps): void {
     const res0 = qInt(req, 'res', { min: 7, max: 12, def: DEFAULT_CELLS_RES });
     const format = qChoice(req, 'format', ['geojson', 'arrow'] as const, 'geojson');
     const bbox = qBbox(req);
-    const { filter, k } = await scopedFilter(req, deps.cache, p, deps.kAnonymity);
+    const { filter, k } = await scopedFilter(req, deps.cache, p, deps.kAnonymity, deps.tz);
     // suppressedCells counts the whole city's hidden cells at this resolution, with or without bbox.
     const meta = (cells: ServedCells) => ({ filter, kAnonymity: k ?? 1, suppressedCells: cells.suppression?.suppressedCells ?? 0 });
     const gzip = req.acceptsEncodings('gzip') === 'gzip';
@@ -47,7 +47,7 @@ export function registerCells(app: Express, deps: ResolvedDeps): void {
       return Number(s);
     }) as [number, number, number];
     if (!isValidTile(z, x, y)) throw new ParkzonesError('BAD_OPTION', `tile ${z}/${x}/${y} does not exist (zoom 0–${MAX_ZOOM}, x and y below 2^zoom)`, { option: 'z' });
-    const { filter, k } = await scopedFilter(req, deps.cache, p, deps.kAnonymity);
+    const { filter, k } = await scopedFilter(req, deps.cache, p, deps.kAnonymity, deps.tz);
     const bytes = await deps.cache.tile(z, x, y, filter, k);
     res.set('Cache-Control', 'private, no-cache').type('application/vnd.mapbox-vector-tile').send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });

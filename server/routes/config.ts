@@ -3,9 +3,10 @@ import { providerName } from '../../engine/index.ts';
 import type { ResolvedDeps } from '../deps.ts';
 
 /**
- * GET /api/config: what the page needs before it draws — basemap style (BASEMAP_STYLE_URL, else the server's own /basemap/style.json when it serves one, else null), k, the city's time zone (of hours of day,
- * dates and weekdays), and who the caller is (role and provider, or null without a key). A bad key still answers 401
- * (from the auth middleware).
+ * GET /api/config: what the page needs before it draws — basemap style (BASEMAP_STYLE_URL, else the server's own
+ * /basemap/style.json when it serves one, else null), k, the city's time zone (of hours of day, dates and weekdays),
+ * and who the caller is (role and provider, or null without a valid key: a bad key answers as no key, and counts
+ * towards the failed-authentication limit).
  */
 export function registerConfig(app: Express, deps: ResolvedDeps): void {
   app.get('/api/config', async (req, res) => {

@@ -23,13 +23,8 @@ export function registerKeys(app: Express, deps: ResolvedDeps): void {
   });
 
   app.delete('/api/keys/:keyId', allow('keys:manage'), async (req, res) => {
-    const keyId = String(req.params.keyId);
-    const keys = await listKeys(deps.store);
-    const target = keys.find((k) => k.keyId === keyId);
-    if (target?.role === 'admin' && keys.filter((k) => k.role === 'admin').length === 1) {
-      throw new ParkzonesError('CONFLICT', 'this is the last admin key; create another admin key before revoking it');
-    }
-    await revokeKey(deps.store, keyId);
+    // The last-admin check and the delete are one statement (engine/access revokeKey), so concurrent revokes cannot race.
+    await revokeKey(deps.store, String(req.params.keyId), { keepLastAdmin: true });
     res.status(204).end();
   });
 }

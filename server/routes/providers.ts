@@ -16,6 +16,6 @@ export function registerProviders(app: Express, deps: ResolvedDeps): void {
       res.json({ providers: [name === null ? { id: own } : { id: own, name }] });
       return;
     }
-    res.json({ providers: await deps.cache.providerTrips(p.role === 'admin' ? null : deps.kAnonymity) });
+    res.json({ providers: await deps.cache.providerTrips(p.role === 'admin' ? null : deps.kAnonymity, deps.tz) });
   });
 }

@@ -1,8 +1,8 @@
 import express, { type Express, type Request, type Response } from 'express';
 import {
-  checkRunLabel, compareRuns, currentRunId, executeRun, labelRun, runLabels, exportZoneFromRow, getRun, getRunZones, listRuns, ParkzonesError, reserveRun, resolveZoneOptions, suppressComparison,
-  suppressZones, vehicleTypeShares, visibleCellSet, zonesToCsv, zonesToGbfsStationInformation, zonesToGeoJson, zonesToMdsGeographies,
-  zonesToMdsPolicy, zonesToMdsStops, zonesToNgsiLd, zonesToParquet, type ExportContext, type StoredRun, type ZoneOptions, type ZoneRecord,
+  checkRunLabel, compareRuns, currentRunId, executeRun, labelRun, runLabels, exportZoneFromRow, getRun, getRunZones, listRuns, ParkzonesError, releaseFilter, releaseZones,
+  reserveRun, resolveZoneOptions, suppressComparison, vehicleTypeShares, zonesToCsv, zonesToGbfsStationInformation, zonesToGeoJson, zonesToMdsGeographies,
+  zonesToMdsPolicy, zonesToMdsStops, zonesToNgsiLd, zonesToParquet, type ExportContext, type ReleasedRunFigures, type StoredRun, type ZoneOptions, type ZoneRecord, type ZoneSummary,
 } from '../../engine/index.ts';
 import { allow, principalOf } from '../auth.ts';
 import type { ResolvedDeps } from '../deps.ts';
@@ -60,13 +60,23 @@ function jobOfRun(deps: ResolvedDeps, runId: number): JobState | null {
  * The API view of a stored run (runs cut off by an earlier stop were marked failed in the table at start). Per-zone
  * peaks in the stats are for admins only (other roles read them from the k-suppressed zones).
  */
-function viewOfRun(run: Omit<StoredRun, 'stats'> & { stats?: StoredRun['stats']; summary?: unknown }, job: JobState | null, admin: boolean): RunView {
+function viewOfRun(
+  run: Omit<StoredRun, 'stats'> & { stats?: StoredRun['stats']; summary?: ZoneSummary | null },
+  job: JobState | null,
+  admin: boolean,
+  released?: ReleasedRunFigures | null,
+): RunView {
   const live = job && job.status === 'running';
   const waiting = job && job.status === 'queued';
   let stats = run.stats;
-  if (stats && !admin) {
-    const { peakParked: _peaks, ...rest } = stats;
-    stats = rest as StoredRun['stats'];
+  let summary = run.summary;
+  if (!admin) {
+    // Counts come from shown atoms only (releasedFigures); raw-count bounds and per-zone peaks are for admins.
+    if (stats) {
+      const { peakParked: _peaks, ...rest } = stats;
+      stats = { ...rest, summary: releasedSummary(rest.summary, released), curve: released?.curve ?? [] } as StoredRun['stats'];
+    }
+    if (summary) summary = releasedSummary(summary, released);
   }
   return {
     runId: run.runId,
@@ -80,8 +90,20 @@ function viewOfRun(run: Omit<StoredRun, 'stats'> & { stats?: StoredRun['stats'];
     params: run.params,
     filter: run.filter,
     ...(stats !== undefined ? { stats } : {}),
-    ...(run.summary !== undefined ? { summary: run.summary } : {}),
+    ...(summary !== undefined ? { summary } : {}),
     error: run.error,
+  };
+}
+
+/** A run's summary with its trip counts replaced by those of shown atoms (none known: 0), and no raw-count bound. */
+function releasedSummary(summary: ZoneSummary, released: ReleasedRunFigures | null | undefined): ZoneSummary {
+  return {
+    ...summary,
+    totalTrips: released?.totalTrips ?? 0,
+    coveredTrips: released?.coveredTrips ?? 0,
+    coveredShare: released?.coveredShare ?? 0,
+    upperBoundTrips: null,
+    shareOfBound: null,
   };
 }
 
@@ -100,13 +122,26 @@ async function doneRun(deps: ResolvedDeps, runId: number): Promise<StoredRun> {
   return run;
 }
 
-/** A run's zones as the caller may see them: k-suppressed (zones, hours, catchment cells) for all but admins. */
-async function visibleZones(deps: ResolvedDeps, req: Request, run: StoredRun): Promise<ZoneRecord[]> {
+/**
+ * A done run's zones as a non-admin may see them, with the run's figures: covered trips, profiles, shares and the
+ * coverage curve recomputed from the cells shown for the run's filter snapped to whole atoms (engine/privacy).
+ */
+async function releasedRun(deps: ResolvedDeps, run: Pick<StoredRun, 'runId' | 'params' | 'filter'>): Promise<{ zones: ZoneRecord[]; figures: ReleasedRunFigures }> {
   const zones = await getRunZones(deps.store, run.runId);
-  if (principalOf(req).role === 'admin') return zones;
-  const k = deps.kAnonymity;
-  const cells = await deps.cache.demand(run.params.res, run.filter, null);
-  return suppressZones(zones, k, visibleCellSet(cells, k));
+  const shown = await deps.cache.demand(run.params.res, releaseFilter(run.filter ?? {}, deps.tz), deps.kAnonymity);
+  return releaseZones(zones, shown, deps.kAnonymity);
+}
+
+/** The released figures of a done run for a non-admin; null for admins and runs not done. */
+async function figuresFor(deps: ResolvedDeps, req: Request, run: Pick<StoredRun, 'runId' | 'params' | 'filter' | 'status'>): Promise<ReleasedRunFigures | null> {
+  if (principalOf(req).role === 'admin' || run.status !== 'done') return null;
+  return (await releasedRun(deps, run)).figures;
+}
+
+/** A run's zones as the caller may see them: as stored for admins, released (see {@link releasedRun}) for all others. */
+async function visibleZones(deps: ResolvedDeps, req: Request, run: StoredRun): Promise<ZoneRecord[]> {
+  if (principalOf(req).role === 'admin') return getRunZones(deps.store, run.runId);
+  return (await releasedRun(deps, run)).zones;
 }
 
 function sendExport(res: Response, type: string, fileName: string, body: string | Buffer, attachment = false): void {
@@ -118,8 +153,8 @@ function sendExport(res: Response, type: string, fileName: string, body: string 
  * the city marked current.
  */
 export async function runViewOf(deps: ResolvedDeps, req: Request, run: Parameters<typeof viewOfRun>[0], job: JobState | null = jobOfRun(deps, run.runId)): Promise<RunView> {
-  const [labels, current] = await Promise.all([runLabels(deps.store), currentRunId(deps.store)]);
-  return { ...viewOfRun(run, job, principalOf(req).role === 'admin'), ...labelView(labels.get(run.runId), current === run.runId) };
+  const [labels, current, figures] = await Promise.all([runLabels(deps.store), currentRunId(deps.store), figuresFor(deps, req, run)]);
+  return { ...viewOfRun(run, job, principalOf(req).role === 'admin', figures), ...labelView(labels.get(run.runId), current === run.runId) };
 }
 
 /** Runs: POST /api/runs (a run reserved at once, computed in the queue), GET /api/runs, GET /api/runs/compare, GET /api/runs/:id, GET /api/runs/:id/zones. */
@@ -129,6 +164,8 @@ export function registerRuns(app: Express, deps: ResolvedDeps): void {
     const { name, note, ...options } = jsonBody(req) as ZoneOptions & { name?: unknown; note?: unknown };
     const label = checkRunLabel({ name, note });
     resolveZoneOptions(options);
+    // A non-admin's run selects whole atoms, as its cells would (whole local months, the city's time zone).
+    if (principalOf(req).role !== 'admin' && options.filter) options.filter = releaseFilter(options.filter, deps.tz);
     await checkProviders(deps, options);
     const { run, state } = await startRun(deps, options);
     await labelRun(deps.store, run.runId, { ...label, authorRole: principalOf(req).role });
@@ -140,7 +177,10 @@ export function registerRuns(app: Express, deps: ResolvedDeps): void {
     const runs = await listRuns(deps.store, { limit });
     const [labels, current] = await Promise.all([runLabels(deps.store), currentRunId(deps.store)]);
     const admin = principalOf(req).role === 'admin';
-    res.json({ runs: runs.map((r) => ({ ...viewOfRun(r, jobOfRun(deps, r.runId), admin), ...labelView(labels.get(r.runId), current === r.runId) })), currentRunId: current });
+    const views = await Promise.all(
+      runs.map(async (r) => ({ ...viewOfRun(r, jobOfRun(deps, r.runId), admin, await figuresFor(deps, req, r)), ...labelView(labels.get(r.runId), current === r.runId) })),
+    );
+    res.json({ runs: views, currentRunId: current });
   });
 
   app.get('/api/runs/compare', allow('runs:read'), async (req, res) => {
@@ -148,7 +188,21 @@ export function registerRuns(app: Express, deps: ResolvedDeps): void {
     const b = qInt(req, 'b', { min: 1, max: Number.MAX_SAFE_INTEGER });
     if (a === undefined || b === undefined) throw new ParkzonesError('BAD_OPTION', `${a === undefined ? 'a' : 'b'}: give both run ids, e.g. ?a=1&b=2`, { option: a === undefined ? 'a' : 'b' });
     const cmp = await compareRuns(deps.store, a, b);
-    res.json(principalOf(req).role === 'admin' ? cmp : suppressComparison(cmp, deps.kAnonymity));
+    if (principalOf(req).role === 'admin') return void res.json(cmp);
+    // Every covered-trip figure from shown atoms, as in the runs' zones; then zones below k (zeros) are left out.
+    const [ra, rb] = await Promise.all([a, b].map(async (id) => releasedRun(deps, await getRun(deps.store, id))));
+    const covered = (r: typeof ra, zoneId: string) => r!.zones.find((z) => z.zoneId === zoneId)?.coveredTrips ?? 0;
+    const inA = <Z extends { zoneId: string }>(z: Z) => ({ ...z, coveredTrips: covered(ra, z.zoneId) });
+    const inB = <Z extends { zoneId: string }>(z: Z) => ({ ...z, coveredTrips: covered(rb, z.zoneId) });
+    const released = {
+      ...cmp,
+      kept: cmp.kept.map(inB),
+      moved: cmp.moved.map((m) => ({ ...m, from: inA(m.from), to: inB(m.to) })),
+      removed: cmp.removed.map(inA),
+      added: cmp.added.map(inB),
+      coverage: { a: ra!.figures.coveredShare, b: rb!.figures.coveredShare, difference: rb!.figures.coveredShare - ra!.figures.coveredShare },
+    };
+    res.json(suppressComparison(released, deps.kAnonymity));
   });
 
   app.get('/api/runs/:id', allow('runs:read'), async (req, res) => {
@@ -162,7 +216,9 @@ export function registerRuns(app: Express, deps: ResolvedDeps): void {
     const zones = await visibleZones(deps, req, run);
     const base = `run-${run.runId}`;
     if (format === 'geojson') {
-      const fc = zonesToGeoJson(zones, { runId: run.runId, summary: run.stats?.summary, curve: run.stats?.curve });
+      const shown = await view(req, run);
+      const stats = shown.stats as StoredRun['stats'];
+      const fc = zonesToGeoJson(zones, { runId: run.runId, summary: stats?.summary, curve: stats?.curve });
       return sendExport(res, 'application/geo+json', `${base}-zones.geojson`, JSON.stringify(fc));
     }
     const records = zones.map((z) => exportZoneFromRow({ ...z, runId: run.runId }));

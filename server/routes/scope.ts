@@ -1,13 +1,14 @@
 import type { Request } from 'express';
-import { ParkzonesError, providerScope, type DemandFilter, type Principal } from '../../engine/index.ts';
+import { ParkzonesError, providerScope, releaseFilter, type DemandFilter, type Principal } from '../../engine/index.ts';
 import type { DemandCache } from '../demand-cache.ts';
 import { demandFilterOf } from '../params.ts';
 
 /**
  * The filter a caller may see demand for: an operator's is pinned to its own provider (asking for another is 403);
- * providers named by others must exist (400 otherwise). Also returns k: null for admins (no suppression).
+ * providers named by others must exist (400 otherwise). Also returns k: null for admins (no suppression). For everyone
+ * else the filter is snapped to whole atoms (engine/privacy `releaseFilter`: whole local months, the city's time zone).
  */
-export async function scopedFilter(req: Request, cache: DemandCache, p: Principal, kAnonymity: number): Promise<{ filter: DemandFilter; k: number | null }> {
+export async function scopedFilter(req: Request, cache: DemandCache, p: Principal, kAnonymity: number, cityTz: string): Promise<{ filter: DemandFilter; k: number | null }> {
   const filter = demandFilterOf(req);
   const own = providerScope(p);
   if (own !== null) {
@@ -20,5 +21,6 @@ export async function scopedFilter(req: Request, cache: DemandCache, p: Principa
     const unknown = filter.providers.filter((x) => !known.has(x));
     if (unknown.length) throw new ParkzonesError('BAD_OPTION', `providers: unknown provider ${unknown.map((u) => `"${u}"`).join(', ')}`, { option: 'providers' });
   }
-  return { filter, k: p.role === 'admin' ? null : kAnonymity };
+  if (p.role === 'admin') return { filter, k: null };
+  return { filter: releaseFilter(filter, cityTz), k: kAnonymity };
 }

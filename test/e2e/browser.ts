@@ -105,11 +105,26 @@ export async function presetApiKey(page: Page, key: string): Promise<void> {
   await page.addInitScript((k) => sessionStorage.setItem('parkzones.apiKey', k), key);
 }
 
+/**
+ * Waits until the page-side expression `expr` is truthy, polling with page.evaluate (DevTools evaluation, which the
+ * page's Content-Security-Policy allows; page.waitForFunction evaluates its text in the page, which a CSP without
+ * 'unsafe-eval' refuses).
+ */
+export async function waitForExpression(page: Page, expr: string, opts: { timeout?: number } = {}): Promise<void> {
+  const timeout = opts.timeout ?? 30_000;
+  const until = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate(`Boolean(${expr})`)) return;
+    if (Date.now() > until) throw new Error(`page did not reach ${expr} in ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Waits until demand (and, when asked, a run's zones) are loaded and the map has finished drawing. */
 export async function waitForMap(page: Page, opts: { zones?: boolean; timeoutMs?: number } = {}): Promise<void> {
   const timeout = opts.timeoutMs ?? 60_000;
-  await page.waitForFunction("['ready', 'error'].includes(document.body.dataset.demand)", undefined, { timeout });
-  if (opts.zones) await page.waitForFunction("['ready', 'error'].includes(document.body.dataset.zones)", undefined, { timeout });
+  await waitForExpression(page, "['ready', 'error'].includes(document.body.dataset.demand)", { timeout });
+  if (opts.zones) await waitForExpression(page, "['ready', 'error'].includes(document.body.dataset.zones)", { timeout });
   await waitForIdle(page, timeout);
 }
 
@@ -118,7 +133,7 @@ export async function waitForMap(page: Page, opts: { zones?: boolean; timeoutMs?
  * Page-side code is passed as text: the test transpiler may wrap functions in helpers the page lacks.
  */
 export async function waitForIdle(page: Page, timeout = 60_000): Promise<void> {
-  await page.waitForFunction('Boolean(window.__map)', undefined, { timeout });
+  await waitForExpression(page, 'window.__map', { timeout });
   await page.evaluate(`new Promise((resolve, reject) => {
     const map = window.__map;
     const timer = setTimeout(() => reject(new Error('map did not become idle in ${timeout} ms')), ${timeout});
