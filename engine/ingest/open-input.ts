@@ -3,6 +3,7 @@ import zlib from 'node:zlib';
 import crypto from 'node:crypto';
 import { Transform, pipeline } from 'node:stream';
 import { ParkzonesError } from '../errors.ts';
+import { limitError } from './input-limits.ts';
 
 /** Formats ingest reads. 'mds1' covers MDS Provider 0.4–1.x, 'mds2' MDS 2.x; both are JSON. */
 export type InputFormat = 'mds1' | 'mds2' | 'csv' | 'parquet';
@@ -76,8 +77,11 @@ export interface InputStream {
   bytesRead(): number;
 }
 
-/** Opens `file` for streaming: 1 MiB reads, gunzip when `gzip`; gzip errors become BAD_FILE with the position. */
-export function openInput(file: string, gzip: boolean, displayName: string): InputStream {
+/**
+ * Opens `file` for streaming: 1 MiB reads, gunzip when `gzip`; gzip errors become BAD_FILE with the position, and
+ * inflating past `maxInflatedBytes` a TOO_LARGE error (limit `inflated_bytes`).
+ */
+export function openInput(file: string, gzip: boolean, displayName: string, maxInflatedBytes = Infinity): InputStream {
   const hash = crypto.createHash('sha256');
   let read = 0;
   let digest: string | null = null;
@@ -96,6 +100,7 @@ export function openInput(file: string, gzip: boolean, displayName: string): Inp
     try {
       for await (const b of stream) {
         out += b.length;
+        if (out > maxInflatedBytes) throw inflatedTooLarge(displayName, maxInflatedBytes);
         yield b;
       }
     } catch (e) {
@@ -113,6 +118,37 @@ export function openInput(file: string, gzip: boolean, displayName: string): Inp
     sha256: () => (digest ??= hash.digest('hex')),
     bytesRead: () => read,
   };
+}
+
+/** The error for a gzip that inflates past `max` bytes. */
+export function inflatedTooLarge(displayName: string, max: number): ParkzonesError {
+  return limitError('inflated_bytes', displayName, `the gzip data inflates to more than ${max} bytes (limit inflated_bytes): split the export, or ask an admin to raise the upload limit`);
+}
+
+/**
+ * Decompresses a gzipped file only to count its bytes, on zlib's thread pool.
+ * @returns the inflated size
+ * @throws ParkzonesError TOO_LARGE (limit `inflated_bytes`) as soon as it passes `max`; BAD_FILE for corrupt data
+ */
+export async function checkInflatedSize(file: string, max: number, displayName: string): Promise<number> {
+  const source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  const gunzip = zlib.createGunzip({ chunkSize: 1 << 20 });
+  let out = 0;
+  try {
+    for await (const b of pipeline(source, gunzip, () => {}) as unknown as AsyncIterable<Buffer>) {
+      out += b.length;
+      if (out > max) throw inflatedTooLarge(displayName, max);
+    }
+  } catch (e) {
+    if (e instanceof ParkzonesError) throw e;
+    throw new ParkzonesError('BAD_FILE', `${displayName}: the gzip data is truncated or corrupt after ${out} decompressed bytes (${(e as Error).message})`, {
+      file: displayName, position: out,
+    });
+  } finally {
+    source.destroy();
+    gunzip.destroy();
+  }
+  return out;
 }
 
 /** Hex SHA-256 of a whole file, streamed. */

@@ -2,6 +2,7 @@ import { ParkzonesError } from '../errors.ts';
 import { readCsvRecords, type CsvRecord } from './csv-records.ts';
 import { inferUnits, mapCsvHeader, toMetres, toSeconds, type ColumnUse, type CsvField, type DistanceUnit, type DurationUnit } from './csv-mapping.ts';
 import { parseDateAndTime, parseTimeOfDay, parseTimestamp } from './parse-time.ts';
+import { DEFAULT_INGEST_LIMITS, eventLoopPacer, type IngestLimits } from './input-limits.ts';
 import { emptyStagingRow, markBad, RAW_MAX_CHARS, type StagingRow } from './staging-row.ts';
 
 /** Options of {@link readCsvTrips}. */
@@ -14,6 +15,8 @@ export interface ReadCsvOptions {
   mapping: Record<string, string>;
   /** Called once the header is mapped, with the columns used. */
   onColumns: (columns: ColumnUse[]) => void;
+  /** Bounds of the input (see input-limits.ts). Default: DEFAULT_INGEST_LIMITS. */
+  limits?: Pick<IngestLimits, 'maxInflatedBytes' | 'maxRecordBytes'>;
 }
 
 /** Records read before the units are settled and the converter is made. */
@@ -37,9 +40,15 @@ export async function* readCsvTrips(chunks: AsyncIterable<Buffer>, file: string,
   let header: string[] | null = null;
   let convert: ((r: CsvRecord) => StagingRow) | null = null;
   let sample: CsvRecord[] = [];
-  for await (const records of readCsvRecords(chunks, file)) {
+  const pace = eventLoopPacer();
+  for await (const records of readCsvRecords(chunks, file, (options.limits ?? DEFAULT_INGEST_LIMITS).maxRecordBytes)) {
     const rows: StagingRow[] = [];
+    let n = 0;
     for (const record of records) {
+      if ((++n & 255) === 0) {
+        const p = pace();
+        if (p) await p;
+      }
       if (!header) {
         header = record.fields.map((h) => h.trim());
         continue;

@@ -12,6 +12,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CsvField } from './csv-mapping.ts';
 import { readCsvRecords, sniffDelimiter, type CsvRecord } from './csv-records.ts';
 import { openInput } from './open-input.ts';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './input-limits.ts';
 import { planCsv, SAMPLE_ROWS, type CsvPlan, type ReadCsvOptions } from './read-csv.ts';
 import { appendRows, STAGING_COLUMNS } from './staging.ts';
 import { sqlString } from './sql-literal.ts';
@@ -46,7 +47,7 @@ export interface CsvLoad {
 export async function loadCsvWithDuckDb(
   conn: DuckDBConnection, table: string, file: string, gzip: boolean, name: string, options: ReadCsvOptions,
 ): Promise<CsvLoad | null> {
-  const head = await readHead(file, gzip, name);
+  const head = await readHead(file, gzip, name, options.limits ?? DEFAULT_INGEST_LIMITS);
   if (!head) return null;
   const plan = planCsv(head.header.fields.map((h) => h.trim()), head.sample, name, options);
   if (!plainPlan(plan)) return null;
@@ -130,17 +131,19 @@ interface Head {
 }
 
 /** The header and the first SAMPLE_ROWS records, read by the JavaScript reader; null when the file is too small to gain. */
-async function readHead(file: string, gzip: boolean, name: string): Promise<Head | null> {
+async function readHead(
+  file: string, gzip: boolean, name: string, limits: Pick<IngestLimits, 'maxInflatedBytes' | 'maxRecordBytes'>,
+): Promise<Head | null> {
   let firstChunk: Buffer | null = null;
   async function* remembered(): AsyncGenerator<Buffer> {
-    for await (const chunk of openInput(file, gzip, name).chunks) {
+    for await (const chunk of openInput(file, gzip, name, limits.maxInflatedBytes).chunks) {
       firstChunk ??= chunk;
       yield chunk;
     }
   }
   let header: CsvRecord | null = null;
   const sample: CsvRecord[] = [];
-  outer: for await (const records of readCsvRecords(remembered(), name)) {
+  outer: for await (const records of readCsvRecords(remembered(), name, limits.maxRecordBytes)) {
     for (const r of records) {
       if (!header) header = r;
       else if (sample.length < SAMPLE_ROWS) sample.push(r);

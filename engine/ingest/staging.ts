@@ -1,6 +1,7 @@
 import { BIGINT, DOUBLE, VARCHAR, DuckDBDataChunk, type DuckDBConnection } from '@duckdb/node-api';
 import type { StagingRow } from './staging-row.ts';
 import { rejectColumnsSql } from './row-checks.ts';
+import { eventLoopPacer } from './input-limits.ts';
 
 /** Staging table columns, in order; the readers fill them through {@link appendRows} or SQL. */
 export const STAGING_COLUMNS = [
@@ -16,9 +17,10 @@ export async function createStaging(conn: DuckDBConnection, name: string): Promi
   await conn.run(`CREATE TEMP TABLE ${name} (${STAGING_COLUMNS.map(([c, t]) => `${c} ${t.toString()}`).join(', ')})`);
 }
 
-/** Appends parsed rows to the staging table through a DuckDB data chunk per 2048 rows. */
+/** Appends parsed rows to the staging table through a DuckDB data chunk per 2048 rows, letting the event loop run every 20 ms. */
 export async function appendRows(conn: DuckDBConnection, name: string, rows: StagingRow[]): Promise<void> {
   if (rows.length === 0) return;
+  const pace = eventLoopPacer();
   const appender = await conn.createAppender(name, 'main', 'temp');
   const types = STAGING_COLUMNS.map(([, t]) => t);
   const getters: ((r: StagingRow) => unknown)[] = [
@@ -31,6 +33,10 @@ export async function appendRows(conn: DuckDBConnection, name: string, rows: Sta
     const chunk = DuckDBDataChunk.create(types, part.length);
     getters.forEach((get, c) => chunk.setColumnValues(c, part.map(get) as never));
     appender.appendDataChunk(chunk);
+    // The appender's flush runs on this thread: small ones keep each pause short.
+    if ((start / 2048) % 8 === 7) appender.flushSync();
+    const p = pace();
+    if (p) await p;
   }
   appender.flushSync();
   appender.closeSync();
