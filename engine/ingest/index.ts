@@ -5,3 +5,4 @@ export { ROW_CHECKS } from './row-checks.ts';
 export { mapCsvHeader, type ColumnUse, type CsvField } from './csv-mapping.ts';
 export { parseTimestamp, isValidTimeZone } from './parse-time.ts';
 export type { InputFormat } from './open-input.ts';
+export { DEFAULT_INGEST_LIMITS, INFLATE_RATIO, type IngestLimits } from './input-limits.ts';

@@ -86,6 +86,16 @@ export async function* scanJsonTrips(
   let elementPosition = 0;
   const str = new Capture();
   const el = new Capture();
+  const stringTooLong = () =>
+    limitError('record_bytes', file, `a JSON string is longer than ${limits.maxRecordBytes} bytes, before byte ${offset} (limit record_bytes)`, { position: offset });
+  const tripTooLong = () =>
+    limitError('record_bytes', file, `trip ${index + 1} (byte ${elementPosition}) is longer than ${limits.maxRecordBytes} bytes (limit record_bytes)`, {
+      row: index + 1, position: elementPosition,
+    });
+  const push = (text: string) => {
+    if (text.length > limits.maxRecordBytes) throw tripTooLong();
+    out.push({ index: ++index, text, position: elementPosition });
+  };
   const fail = (pos: number, what: string): never => {
     throw new ParkzonesError('BAD_FILE', `${file}: not valid JSON at byte ${pos}: ${what}`, { file, position: pos });
   };
@@ -110,13 +120,15 @@ export async function* scanJsonTrips(
         else if (c === QUOTE) {
           inString = false;
           if (captureString) {
-            const text = JSON.parse(str.end(chunk, i + 1)) as string;
+            const raw = str.end(chunk, i + 1);
+            if (raw.length > limits.maxRecordBytes) throw stringTooLong();
+            const text = JSON.parse(raw) as string;
             if (expectKey) lastKey = text;
             else if (versionNext) info.version = text;
             captureString = false;
           }
           versionNext = false;
-          if (el.open && kinds.length === tripsDepth) out.push({ index: ++index, text: el.end(chunk, i + 1), position: elementPosition });
+          if (el.open && kinds.length === tripsDepth) push(el.end(chunk, i + 1));
         }
         continue;
       }
@@ -137,7 +149,7 @@ export async function* scanJsonTrips(
       if (!sawRoot && c !== LBRACE && c !== LBRACKET) fail(offset + i, 'a JSON document must start with { or [');
       if (depth === tripsDepth) {
         if (c === COMMA || c === RBRACKET) {
-          if (el.open) out.push({ index: ++index, text: el.end(chunk, i).trim(), position: elementPosition });
+          if (el.open) push(el.end(chunk, i).trim());
         } else if (!el.open) {
           el.begin(i);
           elementPosition = offset + i;
@@ -181,7 +193,7 @@ export async function* scanJsonTrips(
           if (kinds.length === 0) rootDone = true;
           if (depth === tripsDepth) tripsDepth = -2;
           expectKey = false;
-          if (el.open && kinds.length === tripsDepth) out.push({ index: ++index, text: el.end(chunk, i + 1), position: elementPosition });
+          if (el.open && kinds.length === tripsDepth) push(el.end(chunk, i + 1));
           break;
         }
         case COLON:
@@ -193,14 +205,8 @@ export async function* scanJsonTrips(
       }
     }
     offset += n;
-    if (str.carry(chunk) > limits.maxRecordBytes) {
-      throw limitError('record_bytes', file, `a JSON string outside the trips is longer than ${limits.maxRecordBytes} bytes, at byte ${offset} (limit record_bytes)`, { position: offset });
-    }
-    if (el.carry(chunk) > limits.maxRecordBytes) {
-      throw limitError('record_bytes', file, `trip ${index + 1} (byte ${elementPosition}) is longer than ${limits.maxRecordBytes} bytes (limit record_bytes)`, {
-        row: index + 1, position: elementPosition,
-      });
-    }
+    if (str.carry(chunk) > limits.maxRecordBytes) throw stringTooLong();
+    if (el.carry(chunk) > limits.maxRecordBytes) throw tripTooLong();
     if (out.length > 0) {
       yield out;
       out = [];
