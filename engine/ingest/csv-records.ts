@@ -153,7 +153,7 @@ export async function* readCsvRecords(
       if (row < 0 && start === 0 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
       emit(line);
       start = nl + 1;
-      if ((++lines & 1023) === 0) {
+      if ((++lines & 63) === 0) {
         const p = pace();
         if (p) await p;
       }

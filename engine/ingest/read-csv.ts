@@ -45,7 +45,7 @@ export async function* readCsvTrips(chunks: AsyncIterable<Buffer>, file: string,
     const rows: StagingRow[] = [];
     let n = 0;
     for (const record of records) {
-      if ((++n & 255) === 0) {
+      if ((++n & 31) === 0) {
         const p = pace();
         if (p) await p;
       }
