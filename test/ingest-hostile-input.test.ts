@@ -186,3 +186,32 @@ describe('time is bounded', () => {
     });
   });
 });
+
+describe('times and values out of range are row rejects, not a failed upload', () => {
+  it('an MDS payload with 1e17 ms, the year 33658, 1999, 1e308 m and 40 days: each row rejected by row and field', async () => {
+    const t0 = Date.parse('2026-06-01T10:00:00Z');
+    const trip = (id: string, extra: Record<string, unknown> = {}) => ({
+      provider_id: 'ranges', trip_id: id, device_id: 'd', start_time: t0, end_time: t0 + 600_000,
+      end_location: { lat: 48.85, lng: 2.35 }, distance: 900, duration: 600, ...extra,
+    });
+    const json = JSON.stringify({
+      version: '2.0.0',
+      trips: [
+        trip('ok'), trip('e17', { end_time: 1e17 }), trip('e15', { start_time: 1e15, end_time: 1e15 }),
+        trip('y1999', { start_time: Date.parse('1999-12-31T00:00:00Z') }), trip('far', { distance: 1e308 }),
+        trip('long', { duration: 40 * 86_400 }), trip('neg', { start_time: -1e300 }),
+      ],
+    });
+    const r = await ingestFile(ctx.store, write('ranges.json', json));
+    expect([r.rowsRead, r.rowsStored, r.rowsRejected]).toEqual([7, 1, 6]);
+    expect(r.firstRejects.map((x) => [x.rowNumber, x.field, x.reason])).toEqual([
+      [2, 'end_time', 'later than a day after the upload: 1e+17 ms'],
+      [3, 'start_time', 'later than a day after the upload: 1000000000000000.0 ms'], // the year 33658
+      [4, 'start_time', 'before 2000-01-01: 946598400000.0 ms'],
+      [5, 'distance_m', 'more than 1,000 km: 1e+308 m'],
+      [6, 'duration_s', 'more than 31 days: 3456000.0 s'],
+      [7, 'start_time', 'before 2000-01-01: -1e+300 ms'],
+    ]);
+    before = await tableCounts(ctx.store);
+  });
+});
