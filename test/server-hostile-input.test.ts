@@ -102,3 +102,31 @@ describe('no upload holds the event loop', () => {
     expectResponsive(m);
   });
 });
+
+describe('messages quote a bounded part of the input and name the upload, never the spool file', () => {
+  it('a header of 600 KB that maps to nothing → a 422 of a few hundred bytes (past 1 MiB it is a 413)', async () => {
+    const header = Array.from({ length: 70_000 }, (_, i) => `col${i}`).join(',');
+    expect(header.length).toBeGreaterThan(500_000);
+    const r = await upload(`${header}\n1,2,3\n`, 'text/csv', '&filename=wide-header.csv');
+    expect(r.status).toBe(422);
+    expect(r.json.detail).toMatch(/^wide-header\.csv: no column for end_lat among the header \(col0, col1, .*… \(\d+ more characters\)\); name one with --map end_lat=COLUMN$/);
+    expect(r.bytes.length).toBeLessThan(1000);
+  });
+
+  it('a value of 100 KB in a rejected row is cut in the reason', async () => {
+    const csv = `trip_id,start_time,end_time,end_lat,end_lng\nt1,2026-06-01T10:00:00Z,2026-06-01T10:09:00Z,${'9'.repeat(50_000)}x,2.35\n`;
+    const r = await upload(csv, 'text/csv');
+    expect(r.status).toBe(201);
+    const reason: string = r.json.firstRejects[0].reason;
+    expect(reason).toMatch(/^not a number: "9{200}"… \(49801 more characters\) in column end_lat$/);
+  });
+
+  it('a Parquet file DuckDB cannot read is named by its upload name, not the spool path', async () => {
+    const junk = Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 7), Buffer.from('PAR1')]);
+    const r = await upload(junk, 'application/vnd.apache.parquet', '&filename=broken.parquet');
+    expect(r.status).toBe(400);
+    expect(r.json.detail).toMatch(/^broken\.parquet: not a readable Parquet file/);
+    expect(r.text).not.toContain(t.dir);
+    expect(r.text).not.toMatch(/parkzones-uploads|upload-\d{10,}|\/tmp\//);
+  });
+});

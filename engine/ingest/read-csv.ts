@@ -1,4 +1,5 @@
 import { ParkzonesError } from '../errors.ts';
+import { quoteInput } from '../quote-input.ts';
 import { readCsvRecords, type CsvRecord } from './csv-records.ts';
 import { inferUnits, mapCsvHeader, toMetres, toSeconds, type ColumnUse, type CsvField, type DistanceUnit, type DurationUnit } from './csv-mapping.ts';
 import { parseDateAndTime, parseTimeOfDay, parseTimestamp } from './parse-time.ts';
@@ -115,7 +116,7 @@ export function planCsv(header: string[], sample: CsvRecord[], file: string, opt
     const v = text(r, f);
     if (v === null) return null;
     const n = Number(v);
-    if (!Number.isFinite(n)) markBad(row, f, `not a number: ${JSON.stringify(v)} in column ${col.get(f)!.source}`);
+    if (!Number.isFinite(n)) markBad(row, f, `not a number: ${quoteInput(v)} in column ${quoteInput(col.get(f)!.source, { max: 80, quote: false })}`);
     return n;
   };
   const time = (row: StagingRow, r: CsvRecord, f: 'start_time' | 'end_time', dateField: 'start_date' | 'end_date'): number | null => {
@@ -125,7 +126,7 @@ export function planCsv(header: string[], sample: CsvRecord[], file: string, opt
     const ms = hasDate[dateField] ? (d === null ? NaN : parseDateAndTime(d, v, options.tz)) : parseTimestamp(v, options.tz);
     if (Number.isNaN(ms)) {
       const shown = d === null ? v : `${d} ${v}`;
-      markBad(row, f, `not a date/time: ${JSON.stringify(shown)} in column ${col.get(f)!.source}`);
+      markBad(row, f, `not a date/time: ${quoteInput(shown)} in column ${quoteInput(col.get(f)!.source, { max: 80, quote: false })}`);
       return null;
     }
     return ms;
@@ -148,12 +149,12 @@ export function planCsv(header: string[], sample: CsvRecord[], file: string, opt
     const dist = text(r, 'distance_m');
     if (dist !== null) {
       row.distanceM = toMetres(dist, col.get('distance_m')!.unit as DistanceUnit);
-      if (!Number.isFinite(row.distanceM)) markBad(row, 'distance_m', `not a number: ${JSON.stringify(dist)}`);
+      if (!Number.isFinite(row.distanceM)) markBad(row, 'distance_m', `not a number: ${quoteInput(dist)}`);
     }
     const dur = text(r, 'duration_s');
     if (dur !== null) {
       row.durationS = toSeconds(dur, col.get('duration_s')!.unit as DurationUnit);
-      if (!Number.isFinite(row.durationS)) markBad(row, 'duration_s', `not a duration: ${JSON.stringify(dur)}`);
+      if (!Number.isFinite(row.durationS)) markBad(row, 'duration_s', `not a duration: ${quoteInput(dur)}`);
     }
     if (row.durationS === null && row.startMs !== null && row.endMs !== null) row.durationS = (row.endMs - row.startMs) / 1000;
     if (row.badField) {

@@ -32,7 +32,7 @@ const outOfRange = (col: string, lim: number) => `${col} IS NOT NULL AND (NOT is
 export const ROW_CHECKS: readonly RowCheck[] = [
   { field: 'bad_field', bad: 'bad_field IS NOT NULL', reason: 'bad_reason' },
   { field: 'provider_id', bad: "provider_id IS NULL OR provider_id = ''", reason: "'missing: the file has no provider_id; give the provider at upload'" },
-  { field: 'provider_id', bad: '$only_provider::VARCHAR IS NOT NULL AND provider_id <> $only_provider::VARCHAR', reason: "'provider ' || provider_id || ' is not the uploader''s provider ' || $only_provider::VARCHAR" },
+  { field: 'provider_id', bad: '$only_provider::VARCHAR IS NOT NULL AND provider_id <> $only_provider::VARCHAR', reason: "'provider ' || left(provider_id, 200) || ' is not the uploader''s provider ' || $only_provider::VARCHAR" },
   { field: 'trip_id', bad: "trip_id IS NULL OR trip_id = ''", reason: "'missing'" },
   { field: 'start_time', bad: 'start_ms IS NULL', reason: "'missing'" },
   { field: 'end_time', bad: 'end_ms IS NULL', reason: "'missing'" },
