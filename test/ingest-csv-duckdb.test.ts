@@ -114,12 +114,14 @@ describe('CSV through DuckDB stores what the JavaScript reader stores', () => {
       if (i === 107) f[12] = '2678401';
       if (i === 108) (f[12] = '', f[6] = new Date(Date.parse(f[5]!) + 40 * 86_400_000).toISOString()); // duration from the times
       if (i === 109) f[5] = '2000-01-01T00:00:00Z'; // the earliest time stored
+      if (i === 110) f[1] = '=cmd|/c calc'; // provider ids are checked like API key ids
+      if (i === 111) f[1] = '../etc';
       return f;
     }));
     expect(await compareReaders(file)).toBe('duckdb');
     const reasons = await withStore(async (s) => {
       await ingestFile(s, file);
-      return (await s.query('SELECT row_number, field, reason FROM rejects WHERE row_number BETWEEN 101 AND 110 ORDER BY row_number')).map((r) => [Number(r.row_number), r.field, r.reason]);
+      return (await s.query('SELECT row_number, field, reason FROM rejects WHERE row_number BETWEEN 101 AND 112 ORDER BY row_number')).map((r) => [Number(r.row_number), r.field, r.reason]);
     });
     expect(reasons).toEqual([
       [101, 'start_time', 'later than a day after the upload: 1e+17 ms'],
@@ -131,6 +133,8 @@ describe('CSV through DuckDB stores what the JavaScript reader stores', () => {
       [107, 'distance_m', 'more than 1,000 km: 1000000.5 m'],
       [108, 'duration_s', 'more than 31 days: 2678401.0 s'],
       [109, 'duration_s', 'more than 31 days: 3456000.0 s'],
+      [111, 'provider_id', 'not a valid provider id (1–128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit): =cmd|/c calc'],
+      [112, 'provider_id', 'not a valid provider id (1–128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit): ../etc'],
     ]);
   });
 

@@ -215,3 +215,30 @@ describe('times and values out of range are row rejects, not a failed upload', (
     before = await tableCounts(ctx.store);
   });
 });
+
+describe('provider ids are checked like API key ids', () => {
+  const csv = (provider: string) => `provider_id,${HEADER}\n${provider},${ROW(1)}\nacme-ok,${ROW(2)}\n`;
+
+  it.each([['../etc'], ['a\u0000b'], ['=cmd|/c calc'], ['-2+3'], ['x'.repeat(129)], ['']])('given at upload: %j is a bad option naming provider', async (bad) => {
+    await expect(ingestFile(ctx.store, write('p.csv', csv('acme')), { provider: bad || ' ' })).rejects.toMatchObject({
+      code: 'BAD_OPTION', location: { option: 'provider' },
+    });
+    expect(await tableCounts(ctx.store)).toEqual(before);
+  });
+
+  it('read from a file: a row reject naming the row and field, the text shown printable and cut', async () => {
+    const json = JSON.stringify({ version: '2.0.0', trips: [
+      { provider_id: 'good.id_1:x', trip_id: 'a', start_time: 1780000000000, end_time: 1780000600000, end_location: { lat: 48.85, lng: 2.35 } },
+      { provider_id: 'evil\u0000../x', trip_id: 'b', start_time: 1780000000000, end_time: 1780000600000, end_location: { lat: 48.85, lng: 2.35 } },
+      { provider_id: '=HYPERLINK("x")', trip_id: 'c', start_time: 1780000000000, end_time: 1780000600000, end_location: { lat: 48.85, lng: 2.35 } },
+    ] });
+    const r = await ingestFile(ctx.store, write('providers.json', json));
+    expect([r.rowsStored, r.rowsRejected]).toEqual([1, 2]);
+    const rule = '1–128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit';
+    expect(r.firstRejects.map((x) => [x.rowNumber, x.field, x.reason])).toEqual([
+      [2, 'provider_id', `not a valid provider id (${rule}): evil?../x`],
+      [3, 'provider_id', `not a valid provider id (${rule}): =HYPERLINK("x")`],
+    ]);
+    before = await tableCounts(ctx.store);
+  });
+});

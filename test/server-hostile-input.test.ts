@@ -130,3 +130,14 @@ describe('messages quote a bounded part of the input and name the upload, never 
     expect(r.text).not.toMatch(/parkzones-uploads|upload-\d{10,}|\/tmp\//);
   });
 });
+
+describe('provider ids given at upload are checked', () => {
+  it.each([['..%2F..%2Fetc'], ['%3Dcmd%7C%2Fc%20calc'], ['a%00b']])('?provider=%s → 400 naming provider', async (bad) => {
+    const r = await api(t, `/api/uploads?provider=${bad}`, {
+      key: t.keys.admin, body: 'trip_id,start_time,end_time,end_lat,end_lng\nt,2026-06-01T10:00:00Z,2026-06-01T10:09:00Z,48.85,2.35\n', headers: { 'Content-Type': 'text/csv' },
+    });
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ code: 'BAD_OPTION', option: 'provider' });
+    expect(r.json.detail).toMatch(/^provider: 1–128 letters/);
+  });
+});

@@ -17,6 +17,8 @@ import { appendRows, checkAndStore, createStaging } from './staging.ts';
 import { loadCsvWithDuckDb, readCsvLines, stageCsvLoad } from './stage-csv-duckdb.ts';
 import { isValidTimeZone } from './parse-time.ts';
 import { isCsvField, type ColumnUse } from './csv-mapping.ts';
+import { isValidProviderId, PROVIDER_ID_RULE } from '../provider-id.ts';
+import { quoteInput } from '../quote-input.ts';
 import { RAW_MAX_CHARS, RAW_MAX_REJECTS, type StagingRow } from './staging-row.ts';
 import { listRejects, type RejectRow } from './uploads.ts';
 
@@ -111,6 +113,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     throw new ParkzonesError('BAD_FORMAT', `${name}: format parquet was asked for, but the file does not start with PAR1`, { file: name });
   }
   const provider = options.provider ?? null;
+  requireOption(provider === null || isValidProviderId(provider), 'provider', `${PROVIDER_ID_RULE}; got ${quoteInput(String(provider), { max: 60 })}`);
   const conn = await store.connect();
   const staging = `staging_${process.pid}_${Date.now() % 1e9}`;
   let tmpDir: string | null = null;

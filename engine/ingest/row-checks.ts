@@ -2,6 +2,7 @@
  * The row checks, written once as SQL over the staging table, for every input format.
  * The first failing check names the row's field and reason; a row failing none is stored.
  */
+import { PROVIDER_ID_RULE, PROVIDER_ID_SQL_PATTERN } from '../provider-id.ts';
 
 /** A check: a SQL predicate that is TRUE when the row is bad, the field it blames and the reason (a SQL string expression). */
 interface RowCheck {
@@ -32,6 +33,12 @@ const outOfRange = (col: string, lim: number) => `${col} IS NOT NULL AND (NOT is
 export const ROW_CHECKS: readonly RowCheck[] = [
   { field: 'bad_field', bad: 'bad_field IS NOT NULL', reason: 'bad_reason' },
   { field: 'provider_id', bad: "provider_id IS NULL OR provider_id = ''", reason: "'missing: the file has no provider_id; give the provider at upload'" },
+  {
+    field: 'provider_id',
+    bad: `NOT regexp_full_match(provider_id, '${PROVIDER_ID_SQL_PATTERN}')`,
+    // Printable ASCII only, cut: the id may hold NUL bytes or be a megabyte long.
+    reason: `'not a valid provider id (${PROVIDER_ID_RULE}): ' || left(regexp_replace(provider_id, '[^ -~]', '?', 'g'), 100)`,
+  },
   { field: 'provider_id', bad: '$only_provider::VARCHAR IS NOT NULL AND provider_id <> $only_provider::VARCHAR', reason: "'provider ' || left(provider_id, 200) || ' is not the uploader''s provider ' || $only_provider::VARCHAR" },
   { field: 'trip_id', bad: "trip_id IS NULL OR trip_id = ''", reason: "'missing'" },
   { field: 'start_time', bad: 'start_ms IS NULL', reason: "'missing'" },
