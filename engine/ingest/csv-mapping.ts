@@ -82,7 +82,7 @@ export function mapCsvHeader(headers: string[], explicit: Record<string, string>
     if (!isCsvField(field)) throw new ParkzonesError('BAD_MAPPING', `${file}: mapping names unknown field ${quoteInput(field)}; fields are ${FIELDS.join(', ')}`, { file, field });
     const [column, unit] = splitUnit(spec);
     const index = headers.findIndex((h) => h === column || h.trim() === column);
-    if (index < 0) throw new ParkzonesError('BAD_MAPPING', `${file}: mapping ${field}=${quoteInput(spec)}: no column ${quoteInput(column)} in the header (${quoteInput(headers.join(', '), { quote: false })})`, { file, field });
+    if (index < 0) throw new ParkzonesError('BAD_MAPPING', `${file}: mapping ${field}=${quoteInput(spec, { quote: false })}: no column ${quoteInput(column)} in the header (${quoteInput(headers.join(', '), { quote: false })})`, { file, field });
     uses.set(field, { field, source: headers[index]!, index, unit: unit ?? unitFromHeader(field, column), how: 'explicit' });
     taken.add(index);
   }
