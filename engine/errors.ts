@@ -28,6 +28,8 @@ export interface ErrorLocation {
   position?: number;
   /** The option or query parameter at fault. */
   option?: string;
+  /** The bound an input went past (TOO_LARGE), e.g. 'inflated_bytes' (see engine/ingest/input-limits.ts). */
+  limit?: string;
 }
 
 /** The engine's only thrown error type. `message` is written for the person who has to fix the input. */

@@ -2,6 +2,7 @@
  * The OpenAPI 3.1 description of the API. Hand-written, next to the routes it describes; a test checks that its
  * paths and methods are exactly the routes the app registers.
  */
+import { DEFAULT_INGEST_LIMITS, INFLATE_RATIO } from '../engine/index.ts';
 
 import { publishPaths } from './openapi-publish.ts';
 
@@ -71,9 +72,10 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
           responses: { 200: json({ type: 'object', properties: { uploads: { type: 'array', items: ref('Upload') } } }, 'Uploads'), ...errors(400, 401, 403) },
         }),
         post: op('Upload a trip export (raw body: MDS JSON, CSV, Parquet, gzipped or not); ingested as one transaction', ['admin', 'operator'], {
-          description: `The body is the file itself, streamed to disk (at most ${o.uploadLimitBytes} bytes; 413 beyond). An operator's upload is scoped to its provider: rows of other providers are rejected. `,
+          description: `The body is the file itself, streamed to disk (at most ${o.uploadLimitBytes} bytes; 413 beyond). An operator's upload is scoped to its provider: rows of other providers are rejected. ` +
+            `Hostile input is bounded: a gzip inflating past ${INFLATE_RATIO * o.uploadLimitBytes} bytes, a record over ${DEFAULT_INGEST_LIMITS.maxRecordBytes} bytes, JSON nested deeper than ${DEFAULT_INGEST_LIMITS.maxJsonDepth} or an ingest over ${DEFAULT_INGEST_LIMITS.maxSeconds} s is a 413 whose \`limit\` names the bound (inflated_bytes, record_bytes, json_depth, seconds). `,
           parameters: [
-            { name: 'provider', in: 'query', description: 'Provider id of rows whose file names none (operators: their own, implied)', schema: { type: 'string' } },
+            { name: 'provider', in: 'query', description: 'Provider id of rows whose file names none (operators: their own, implied): 1–128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit', schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' } },
             { name: 'format', in: 'query', schema: { type: 'string', enum: ['auto', 'mds1', 'mds2', 'csv', 'parquet'], default: 'auto' } },
             { name: 'tz', in: 'query', description: 'IANA time zone of local times in CSV files (default UTC)', schema: { type: 'string' } },
             { name: 'encoding', in: 'query', description: 'Text encoding of a CSV or JSON body: auto checks every byte (all valid UTF-8: utf-8, else windows-1252 / Latin-1); utf-8 refuses a body that is not', schema: { type: 'string', enum: ['auto', 'utf-8', 'windows-1252', 'latin1'], default: 'auto' } },
@@ -277,6 +279,7 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
           properties: {
             type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string' },
             instance: { type: 'string' }, option: { type: 'string' }, file: { type: 'string' }, row: { type: 'integer' }, field: { type: 'string' }, position: { type: 'integer' },
+            limit: { type: 'string', description: 'The bound an upload went past (413): inflated_bytes, record_bytes, json_depth or seconds' },
           },
         },
         Health: { type: 'object', properties: { status: { type: 'string' }, store: { type: 'string' }, uptimeS: { type: 'number' }, jobs: { type: 'object' } } },

@@ -101,6 +101,43 @@ describe('CSV through DuckDB stores what the JavaScript reader stores', () => {
     expect(await compareReaders(file)).toBe('duckdb');
   });
 
+  it('times, distances and durations out of range: the same rejects from both readers', async () => {
+    const future = Date.now() + 3 * 86_400_000;
+    const file = write('ranges.csv', csvText(3000, 44, (i, f) => {
+      if (i === 100) f[5] = '100000000000000000'; // 1e17 ms: no timestamp at all (read by JavaScript: 17 digits)
+      if (i === 101) f[6] = '999999999999999'; // 15 digits: the year 33658
+      if (i === 102) f[5] = '1999-12-31T23:59:59Z';
+      if (i === 103) f[6] = new Date(future).toISOString();
+      if (i === 104) f[6] = String(future);
+      if (i === 105) f[11] = '1e308'; // read by JavaScript (an exponent)
+      if (i === 106) f[11] = '1000000.5';
+      if (i === 107) f[12] = '2678401';
+      if (i === 108) (f[12] = '', f[6] = new Date(Date.parse(f[5]!) + 40 * 86_400_000).toISOString()); // duration from the times
+      if (i === 109) f[5] = '2000-01-01T00:00:00Z'; // the earliest time stored
+      if (i === 110) f[1] = '=cmd|/c calc'; // provider ids are checked like API key ids
+      if (i === 111) f[1] = '../etc';
+      return f;
+    }));
+    expect(await compareReaders(file)).toBe('duckdb');
+    const reasons = await withStore(async (s) => {
+      await ingestFile(s, file);
+      return (await s.query('SELECT row_number, field, reason FROM rejects WHERE row_number BETWEEN 101 AND 112 ORDER BY row_number')).map((r) => [Number(r.row_number), r.field, r.reason]);
+    });
+    expect(reasons).toEqual([
+      [101, 'start_time', 'later than a day after the upload: 1e+17 ms'],
+      [102, 'end_time', 'later than a day after the upload: 33658-09-27 01:46:39 UTC'],
+      [103, 'start_time', 'before 2000-01-01: 946684799000.0 ms'],
+      [104, 'end_time', expect.stringMatching(/^later than a day after the upload: \d{4}-/)],
+      [105, 'end_time', expect.stringMatching(/^later than a day after the upload: \d{4}-/)],
+      [106, 'distance_m', 'more than 1,000 km: 1e+308 m'],
+      [107, 'distance_m', 'more than 1,000 km: 1000000.5 m'],
+      [108, 'duration_s', 'more than 31 days: 2678401.0 s'],
+      [109, 'duration_s', 'more than 31 days: 3456000.0 s'],
+      [111, 'provider_id', 'not a valid provider id (1–128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit): =cmd|/c calc'],
+      [112, 'provider_id', 'not a valid provider id (1–128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit): ../etc'],
+    ]);
+  });
+
   it('numbers of every length, padding, exponents and words', async () => {
     const rng = new Random(34);
     const file = write('numbers.csv', csvText(3000, 34, (i, f) => {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Store } from '../store/open-store.ts';
 import { ParkzonesError } from '../errors.ts';
+import { isValidProviderId, PROVIDER_ID_RULE } from '../provider-id.ts';
 import { isRole, type Principal, type Role } from './roles.ts';
 
 /**
@@ -34,7 +35,6 @@ export interface CreateKeyOptions {
 }
 
 const TOKEN_RE = /^pzk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
-const PROVIDER_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 interface KeyRow {
   keyId: string;
@@ -64,7 +64,7 @@ export async function createKey(store: Store, options: CreateKeyOptions): Promis
   const providerId = options.providerId ?? null;
   if (role === 'operator' && !providerId) throw new ParkzonesError('BAD_OPTION', 'provider: an operator key needs the provider it is scoped to', { option: 'provider' });
   if (role !== 'operator' && providerId) throw new ParkzonesError('BAD_OPTION', `provider: only operator keys are scoped to a provider, not ${role} keys`, { option: 'provider' });
-  if (providerId !== null && !PROVIDER_RE.test(providerId)) throw new ParkzonesError('BAD_OPTION', 'provider: 1–128 letters, digits, ".", "_", ":" or "-"', { option: 'provider' });
+  if (providerId !== null && !isValidProviderId(providerId)) throw new ParkzonesError('BAD_OPTION', `provider: ${PROVIDER_ID_RULE}`, { option: 'provider' });
   const label = options.label ?? null;
   if (label !== null && (typeof label !== 'string' || label.length > 200)) throw new ParkzonesError('BAD_OPTION', 'label: a string of at most 200 characters', { option: 'label' });
   const keyId = crypto.randomBytes(8).toString('hex');

@@ -10,6 +10,7 @@ const CODE_EXIT: Partial<Record<ErrorCode, number>> = {
   BAD_FORMAT: EXIT.badInput,
   BAD_MAPPING: EXIT.badInput,
   EMPTY_INPUT: EXIT.badInput,
+  TOO_LARGE: EXIT.badInput,
   NOT_FOUND: EXIT.notFound,
   CONFLICT: EXIT.busy,
 };

@@ -1,4 +1,5 @@
 import { ParkzonesError } from '../errors.ts';
+import { quoteInput } from '../quote-input.ts';
 
 /** Fields a CSV column can feed. `start_date`/`end_date` pair with a time-only `start_time`/`end_time` column. */
 export type CsvField =
@@ -78,10 +79,10 @@ export function mapCsvHeader(headers: string[], explicit: Record<string, string>
   const uses = new Map<CsvField, ColumnUse>();
   const taken = new Set<number>();
   for (const [field, spec] of Object.entries(explicit)) {
-    if (!isCsvField(field)) throw new ParkzonesError('BAD_MAPPING', `${file}: mapping names unknown field "${field}"; fields are ${FIELDS.join(', ')}`, { file, field });
+    if (!isCsvField(field)) throw new ParkzonesError('BAD_MAPPING', `${file}: mapping names unknown field ${quoteInput(field)}; fields are ${FIELDS.join(', ')}`, { file, field });
     const [column, unit] = splitUnit(spec);
     const index = headers.findIndex((h) => h === column || h.trim() === column);
-    if (index < 0) throw new ParkzonesError('BAD_MAPPING', `${file}: mapping ${field}=${spec}: no column "${column}" in the header (${headers.join(', ')})`, { file, field });
+    if (index < 0) throw new ParkzonesError('BAD_MAPPING', `${file}: mapping ${field}=${quoteInput(spec, { quote: false })}: no column ${quoteInput(column)} in the header (${quoteInput(headers.join(', '), { quote: false })})`, { file, field });
     uses.set(field, { field, source: headers[index]!, index, unit: unit ?? unitFromHeader(field, column), how: 'explicit' });
     taken.add(index);
   }
@@ -101,7 +102,7 @@ export function mapCsvHeader(headers: string[], explicit: Record<string, string>
     if (!uses.has(need)) {
       throw new ParkzonesError(
         'BAD_MAPPING',
-        `${file}: no column for ${need} among the header (${headers.join(', ')}); name one with --map ${need}=COLUMN`,
+        `${file}: no column for ${need} among the header (${quoteInput(headers.join(', '), { quote: false })}); name one with --map ${need}=COLUMN`,
         { file, field: need },
       );
     }

@@ -23,9 +23,9 @@ export interface EncodingDecision {
  * - 'windows-1252' or 'latin1': taken as given (every byte sequence is valid).
  * @throws ParkzonesError BAD_FILE (utf-8 asked for, but a byte is not valid UTF-8: names the byte and its offset)
  */
-export async function decideEncoding(file: string, gzip: boolean, name: string, choice: EncodingChoice = 'auto'): Promise<EncodingDecision> {
+export async function decideEncoding(file: string, gzip: boolean, name: string, choice: EncodingChoice = 'auto', maxInflatedBytes = Infinity): Promise<EncodingDecision> {
   if (choice === 'windows-1252' || choice === 'latin1') return { name: 'windows-1252', how: `given (${choice})` };
-  const bad = await firstInvalidUtf8Byte(file, gzip, name);
+  const bad = await firstInvalidUtf8Byte(file, gzip, name, maxInflatedBytes);
   if (bad === null) return { name: 'utf-8', how: choice === 'utf-8' ? 'given (utf-8); every byte is valid UTF-8' : 'detected: every byte is valid UTF-8' };
   const what = `byte ${bad.offset} (0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')}) is not valid UTF-8`;
   if (choice === 'utf-8') {
@@ -37,8 +37,8 @@ export async function decideEncoding(file: string, gzip: boolean, name: string, 
 }
 
 /** Offset (in the decompressed bytes) and value of the first byte that is not valid UTF-8, or null. */
-async function firstInvalidUtf8Byte(file: string, gzip: boolean, name: string): Promise<{ offset: number; byte: number } | null> {
-  const input = openInput(file, gzip, name);
+async function firstInvalidUtf8Byte(file: string, gzip: boolean, name: string, maxInflatedBytes: number): Promise<{ offset: number; byte: number } | null> {
+  const input = openInput(file, gzip, name, { maxInflatedBytes });
   let carry: Buffer = Buffer.alloc(0);
   let base = 0; // offset of carry[0]
   for await (const chunk of input.chunks) {

@@ -7,3 +7,4 @@ export { parseTimestamp, isValidTimeZone } from './parse-time.ts';
 export type { InputFormat } from './open-input.ts';
 export { rejectGroups, rejectsCsv, type RejectGroup, type RejectGroupsOptions } from './reject-report.ts';
 export { ENCODING_CHOICES, type EncodingChoice, type EncodingDecision, type TextEncoding } from './decide-encoding.ts';
+export { DEFAULT_INGEST_LIMITS, INFLATE_RATIO, type IngestLimits } from './input-limits.ts';

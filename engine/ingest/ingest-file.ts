@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ParkzonesError, requireOption } from '../errors.ts';
 import type { Store } from '../store/open-store.ts';
-import { openInput, sha256File, sniffInput, type InputFormat } from './open-input.ts';
+import { checkInflatedSize, inflatedTooLarge, openInput, sha256File, sniffInput, type InputFormat } from './open-input.ts';
+import { eventLoopPacer, limitError, resolveLimits, type IngestLimits } from './input-limits.ts';
 import { readCsvTrips } from './read-csv.ts';
 import { scanJsonTrips, type JsonPayloadInfo } from './json-trips-scanner.ts';
 import { readCsvRecords } from './csv-records.ts';
@@ -14,7 +16,9 @@ import { appendRows, checkAndStore, createStaging } from './staging.ts';
 import { loadCsvWithDuckDb, readCsvLines, stageCsvLoad } from './stage-csv-duckdb.ts';
 import { isValidTimeZone } from './parse-time.ts';
 import { isCsvField, type ColumnUse } from './csv-mapping.ts';
-import { RAW_MAX_CHARS, type StagingRow } from './staging-row.ts';
+import { isValidProviderId, PROVIDER_ID_RULE } from '../provider-id.ts';
+import { quoteInput } from '../quote-input.ts';
+import { RAW_MAX_CHARS, RAW_MAX_REJECTS, type StagingRow } from './staging-row.ts';
 import { listRejects, type RejectRow } from './uploads.ts';
 import { clearUploadInFlight, markUploadInFlight } from '../store/check-store.ts';
 import { faultPoint } from '../fault-point.ts';
@@ -56,6 +60,8 @@ export interface IngestOptions {
    * the ingest throws UNAVAILABLE (nothing stored). Once the commit has begun it runs to its end. Default: none.
    */
   signal?: AbortSignal;
+  /** Bounds of inflated size, record length, JSON depth and time (input-limits.ts); past one the upload fails with TOO_LARGE. Default: DEFAULT_INGEST_LIMITS. */
+  limits?: Partial<IngestLimits>;
   /** Progress callback, called at most every 64k rows and once at the end. */
   onProgress?: (p: { bytes: number; totalBytes: number; rows: number }) => void;
 }
@@ -97,7 +103,8 @@ const MDS_COLUMNS = [
  * duplicate of a stored (provider_id, trip_id), or recorded in `rejects` with its row, field and reason; the
  * upload's counts go to `uploads`. If anything fails midway (or the process dies), nothing of the file is stored.
  * @throws ParkzonesError BAD_FILE (not parseable: empty, truncated, binary; names the file and byte position),
- *   BAD_FORMAT (no trips array), BAD_MAPPING (no column for a needed field), BAD_OPTION (bad option)
+ *   BAD_FORMAT (no trips array), BAD_MAPPING (no column for a needed field), BAD_OPTION (bad option),
+ *   TOO_LARGE (past a bound of `options.limits`, named by the error's `limit`)
  * @example
  * const report = await ingestFile(store, 'trips.csv', { provider: 'acme', tz: 'America/New_York' });
  */
@@ -119,6 +126,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
   requireOption((ENCODING_CHOICES as readonly string[]).includes(encodingChoice), 'encoding', `must be ${ENCODING_CHOICES.join(', ')}, got "${encodingChoice}"`);
   const batchRows = options.batchRows ?? 32768;
   requireOption(Number.isInteger(batchRows) && batchRows > 0, 'batchRows', 'must be a whole number > 0');
+  const limits = resolveLimits(options.limits);
   const name = options.fileName ?? path.basename(file);
   const sniffed = await sniffInput(file, name);
   const reader = format === 'auto' ? sniffed.format : format === 'csv' || format === 'parquet' ? format : 'mds';
@@ -126,36 +134,60 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     throw new ParkzonesError('BAD_FORMAT', `${name}: format parquet was asked for, but the file does not start with PAR1`, { file: name });
   }
   const provider = options.provider ?? null;
+  requireOption(provider === null || isValidProviderId(provider), 'provider', `${PROVIDER_ID_RULE}; got ${quoteInput(String(provider), { max: 60 })}`);
   const stopped = () => new ParkzonesError('UNAVAILABLE', `${name}: the ingest was stopped before its commit (the server is shutting down); nothing of the file was stored`, { file: name });
   if (options.signal?.aborted) throw stopped();
-  const encoding = reader === 'parquet' ? null : await decideEncoding(file, sniffed.gzip, name, encodingChoice);
+  const encoding = reader === 'parquet' ? null : await decideEncoding(file, sniffed.gzip, name, encodingChoice, limits.maxInflatedBytes);
   const textEncoding = encoding?.name ?? 'utf-8';
   const conn = await store.connect();
   const staging = `staging_${process.pid}_${Date.now() % 1e9}`;
   let tmpDir: string | null = null;
   // True while the upload is marked in flight.
   let inFlight = false;
-  // Past this point an abort no longer interrupts: the commit runs to its end.
+  // Past this point neither an abort nor a bound interrupts: the commit runs to its end.
   let committing = false;
   let committed = false;
   const onAbort = () => {
     if (!committing) conn.interrupt();
   };
   options.signal?.addEventListener('abort', onAbort);
+  // Past a bound found off the JavaScript thread (time, a gzip's inflated size), DuckDB's statement in flight is
+  // interrupted, and so is every later one until the upload gives up.
+  let stopReason: ParkzonesError | null = null;
+  let interrupting: NodeJS.Timeout | undefined;
+  let finished = false;
+  const stop = (reason: ParkzonesError) => {
+    if (stopReason || finished || committing) return;
+    stopReason = reason;
+    conn.interrupt();
+    interrupting = setInterval(() => conn.interrupt(), 50);
+  };
+  const checkStop = () => {
+    if (stopReason) throw stopReason;
+  };
+  const deadline = setTimeout(
+    () => stop(limitError('seconds', name, `the upload took longer than ${limits.maxSeconds} s (limit seconds); nothing was stored: split the export`)),
+    limits.maxSeconds * 1000,
+  );
   try {
     let columns: IngestReport['columns'] = [];
     let formatName: string = reader;
     let sha256: string;
     let readBy: IngestReport['csvReader'];
     let fillRaw: () => Promise<void> = async () => {};
-    const csvOptions = { provider, tz, mapping: options.mapping ?? {}, onColumns: (c: ColumnUse[]) => (columns = c.map(describeUse)) };
+    const csvOptions = { provider, tz, mapping: options.mapping ?? {}, onColumns: (c: ColumnUse[]) => (columns = c.map(describeUse)), limits };
     // Before the transaction: when DuckDB cannot read the file, only that statement fails. The file's hash is
     // taken meanwhile, on this thread, while DuckDB reads on its own.
     // DuckDB's reader takes UTF-8 only: other encodings go through the JavaScript reader.
     const duckCsv = reader === 'csv' && csvReader === 'auto' && textEncoding === 'utf-8';
     const csvHash = duckCsv && sniffed.size > 1 << 20 ? sha256File(file) : null;
     csvHash?.catch(() => {});
+    // DuckDB inflates a gzipped CSV itself: a count of the inflated bytes runs beside it and stops it past the bound.
+    const inflated = duckCsv && sniffed.gzip ? checkInflatedSize(file, limits.maxInflatedBytes, name) : null;
+    inflated?.catch((e: unknown) => stop(e instanceof ParkzonesError ? e : inflatedTooLarge(name, limits.maxInflatedBytes)));
     const csvLoad = duckCsv ? await loadCsvWithDuckDb(conn, `${staging}_csv`, file, sniffed.gzip, name, csvOptions) : null;
+    if (csvLoad && inflated) await inflated;
+    checkStop();
     const uploadId = Number((await conn.runAndReadAll("SELECT nextval('upload_id_seq')")).getRows()[0]![0]);
     // Committed on its own before the upload's transaction: a crash that cuts the commit leaves this mark, and the
     // next open rolls the upload back unless it is whole (check-store.ts says why DuckDB needs this).
@@ -176,7 +208,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
         const side = await store.connect();
         const lines = await readCsvLines(side, file, sniffed.gzip, rows, RAW_MAX_CHARS).finally(() => side.closeSync());
         if (lines) await writeRaw(conn, uploadId, [...lines].map(([row, raw]) => ({ row, raw })));
-        else await fillTextRaw(conn, file, sniffed.gzip, name, 'csv', uploadId, hash);
+        else await fillTextRaw(conn, file, sniffed.gzip, name, 'csv', uploadId, hash, limits, textEncoding);
       };
     } else if (reader === 'parquet') {
       let parquetFile = file;
@@ -184,14 +216,14 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
         tmpDir = store.spoolPath('ingest-');
         fs.mkdirSync(tmpDir);
         parquetFile = path.join(tmpDir, 'input.parquet');
-        await gunzipTo(file, parquetFile, name);
+        await gunzipTo(file, parquetFile, name, limits.maxInflatedBytes);
       }
       const uses = await stageParquet(conn, staging, parquetFile, name, provider, options.mapping ?? {});
       columns = uses.map(describeUse);
       fillRaw = () => fillParquetRaw(conn, parquetFile, uploadId);
       sha256 = await sha256File(file);
     } else {
-      const input = openInput(file, sniffed.gzip, name, textEncoding);
+      const input = openInput(file, sniffed.gzip, name, { maxInflatedBytes: limits.maxInflatedBytes, encoding: textEncoding });
       let batch: StagingRow[] = [];
       let staged = 0;
       let lastReport = 0;
@@ -206,8 +238,9 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
         }
       };
       if (reader === 'csv') readBy = 'javascript';
-      const rows = reader === 'csv' ? readCsvTrips(input.chunks, name, csvOptions) : mdsRows(input.chunks, name, provider, (f) => (formatName = f));
+      const rows = reader === 'csv' ? readCsvTrips(input.chunks, name, csvOptions) : mdsRows(input.chunks, name, provider, limits, (f) => (formatName = f));
       for await (const part of rows) {
+        checkStop();
         // Row text goes to DuckDB only for the rejected rows, fetched in a second pass (fillTextRaw): a third of
         // the bytes an upload moves into DuckDB otherwise.
         for (const row of part) {
@@ -223,7 +256,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       }
       sha256 = input.sha256();
       const hash = sha256;
-      fillRaw = () => fillTextRaw(conn, file, sniffed.gzip, name, reader, uploadId, hash, textEncoding);
+      fillRaw = () => fillTextRaw(conn, file, sniffed.gzip, name, reader, uploadId, hash, limits, textEncoding);
     }
     const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? provider, stagedAsView);
     if (totals.rejected > 0) await fillRaw();
@@ -238,6 +271,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
         dup: totals.duplicate, rejected: totals.rejected, columns: JSON.stringify(columns),
       },
     );
+    checkStop();
     committing = true;
     if (options.signal?.aborted) throw stopped();
     faultPoint('before-commit');
@@ -257,12 +291,16 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       ...(encoding ? { encoding } : {}),
     };
   } catch (e) {
+    clearInterval(interrupting);
     await conn.run('ROLLBACK').catch(() => {});
     // Nothing of the upload was committed: its mark goes (left behind, the next open would find nothing to undo).
     if (inFlight) await clearUploadInFlight(conn).catch(() => {});
-    throw options.signal?.aborted && !committed ? stopped() : e;
+    throw options.signal?.aborted && !committed ? stopped() : (stopReason ?? e);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    finished = true;
+    clearTimeout(deadline);
+    clearInterval(interrupting);
     await conn.run(`DROP ${reader === 'parquet' ? 'VIEW' : 'TABLE'} IF EXISTS temp.${staging}`).catch(() => {});
     await conn.run(`DROP TABLE IF EXISTS temp.${staging}_csv`).catch(() => {});
     conn.closeSync();
@@ -274,9 +312,12 @@ function describeUse(u: ColumnUse): IngestReport['columns'][number] {
   return { field: u.field, source: u.source, ...(u.unit ? { unit: u.unit } : {}), how: u.how };
 }
 
-async function* mdsRows(chunks: AsyncIterable<Buffer>, name: string, provider: string | null, onFormat: (f: string) => void): AsyncGenerator<StagingRow[]> {
+async function* mdsRows(
+  chunks: AsyncIterable<Buffer>, name: string, provider: string | null, limits: IngestLimits, onFormat: (f: string) => void,
+): AsyncGenerator<StagingRow[]> {
   const info: JsonPayloadInfo = { version: null, tripsPath: null };
-  for await (const elements of scanJsonTrips(chunks, name, info)) {
+  const pace = eventLoopPacer();
+  for await (const elements of scanJsonTrips(chunks, name, info, limits)) {
     // One JSON.parse per batch; only when it fails is each element parsed alone, to name the bad one.
     let values: unknown[];
     try {
@@ -292,7 +333,16 @@ async function* mdsRows(chunks: AsyncIterable<Buffer>, name: string, provider: s
         }
       });
     }
-    yield elements.map((el, i) => mdsTripToRow(values[i], el.index, el.text, provider));
+    const rows: StagingRow[] = [];
+    for (let i = 0; i < elements.length; i++) {
+      const el = elements[i]!;
+      rows.push(mdsTripToRow(values[i], el.index, el.text, provider));
+      if ((i & 1023) === 1023) {
+        const p = pace();
+        if (p) await p;
+      }
+    }
+    yield rows;
   }
   const v = info.version ?? '';
   onFormat(info.tripsPath === 'data.trips' || /^[01]\./.test(v) ? `mds1${v ? `:${v}` : ''}` : `mds2${v ? `:${v}` : ''}`);
@@ -307,10 +357,11 @@ async function singleProvider(conn: import('@duckdb/node-api').DuckDBConnection,
 /** Parquet rows are staged without their text (it costs a JSON rendering per row); the rejected ones get it here. */
 async function fillParquetRaw(conn: import('@duckdb/node-api').DuckDBConnection, parquetFile: string, uploadId: number): Promise<void> {
   await conn.run(
+    // The first rejects' rows only: a file of a million bad rows keeps a bounded amount of text.
     `UPDATE rejects SET raw = p.raw
-     FROM (SELECT file_row_number + 1 AS rn, left(to_json(p)::VARCHAR, 2000) AS raw
+     FROM (SELECT file_row_number + 1 AS rn, left(to_json(p)::VARCHAR, ${RAW_MAX_CHARS}) AS raw
            FROM read_parquet($file, file_row_number = true) p
-           WHERE file_row_number + 1 IN (SELECT row_number FROM rejects WHERE upload_id = $upload)) p
+           WHERE file_row_number + 1 IN (SELECT row_number FROM rejects WHERE upload_id = $upload ORDER BY row_number LIMIT ${RAW_MAX_REJECTS})) p
      WHERE rejects.upload_id = $upload AND rejects.row_number = p.rn`,
     { file: parquetFile, upload: uploadId },
   );
@@ -322,26 +373,29 @@ async function fillParquetRaw(conn: import('@duckdb/node-api').DuckDBConnection,
  */
 async function fillTextRaw(
   conn: import('@duckdb/node-api').DuckDBConnection, file: string, gzip: boolean, name: string, reader: 'csv' | 'mds',
-  uploadId: number, sha256: string, encoding: TextEncoding = 'utf-8',
+  uploadId: number, sha256: string, limits: IngestLimits, encoding: TextEncoding = 'utf-8',
 ): Promise<void> {
   const wanted = new Set(await rejectedRows(conn, uploadId));
-  const input = openInput(file, gzip, name, encoding);
+  const input = openInput(file, gzip, name, { maxInflatedBytes: limits.maxInflatedBytes, encoding });
   const found: { row: number; raw: string }[] = [];
   const keep = (row: number, text: string) => {
     if (wanted.has(row)) found.push({ row, raw: text.length > RAW_MAX_CHARS ? text.slice(0, RAW_MAX_CHARS) : text });
   };
   if (reader === 'csv') {
-    for await (const records of readCsvRecords(input.chunks, name)) for (const r of records) if (r.row > 0) keep(r.row, r.raw);
+    for await (const records of readCsvRecords(input.chunks, name, limits.maxRecordBytes)) for (const r of records) if (r.row > 0) keep(r.row, r.raw);
   } else {
     const info: JsonPayloadInfo = { version: null, tripsPath: null };
-    for await (const elements of scanJsonTrips(input.chunks, name, info)) for (const el of elements) keep(el.index, el.text);
+    for await (const elements of scanJsonTrips(input.chunks, name, info, limits)) for (const el of elements) keep(el.index, el.text);
   }
   if (input.sha256() !== sha256) return;
   await writeRaw(conn, uploadId, found);
 }
 
+/** The first rejected rows of an upload, those that get their text in `rejects.raw` (at most RAW_MAX_REJECTS). */
 async function rejectedRows(conn: import('@duckdb/node-api').DuckDBConnection, uploadId: number): Promise<number[]> {
-  const rows = (await conn.runAndReadAll('SELECT row_number FROM rejects WHERE upload_id = $u', { u: uploadId })).getRows();
+  const rows = (
+    await conn.runAndReadAll(`SELECT row_number FROM rejects WHERE upload_id = $u ORDER BY row_number LIMIT ${RAW_MAX_REJECTS}`, { u: uploadId })
+  ).getRows();
   return rows.map((r) => Number(r[0]));
 }
 
@@ -361,10 +415,18 @@ async function writeRaw(conn: import('@duckdb/node-api').DuckDBConnection, uploa
   await conn.run('DROP TABLE temp.raw_fill');
 }
 
-async function gunzipTo(src: string, dest: string, name: string): Promise<void> {
+async function gunzipTo(src: string, dest: string, name: string, maxBytes: number): Promise<void> {
+  let out = 0;
+  const bound = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      out += chunk.length;
+      done(out > maxBytes ? inflatedTooLarge(name, maxBytes) : null, chunk);
+    },
+  });
   try {
-    await pipeline(fs.createReadStream(src), zlib.createGunzip(), fs.createWriteStream(dest));
+    await pipeline(fs.createReadStream(src), zlib.createGunzip(), bound, fs.createWriteStream(dest));
   } catch (e) {
+    if (e instanceof ParkzonesError) throw e;
     throw new ParkzonesError('BAD_FILE', `${name}: the gzip data is truncated or corrupt (${(e as Error).message})`, { file: name });
   }
 }

@@ -1,4 +1,5 @@
 import { ParkzonesError } from '../errors.ts';
+import { DEFAULT_INGEST_LIMITS, eventLoopPacer, limitError, type IngestLimits } from './input-limits.ts';
 
 /** One element of a payload's trips array: its text and 1-based index. */
 export interface JsonTripElement {
@@ -29,20 +30,26 @@ class Capture {
   open = false;
   start = 0;
   parts: Buffer[] = [];
+  /** Bytes held in `parts`. */
+  held = 0;
   begin(i: number): void {
     this.open = true;
     this.start = i;
     this.parts = [];
+    this.held = 0;
   }
   end(chunk: Buffer, endExclusive: number): string {
     this.open = false;
     const tail = chunk.subarray(this.start, endExclusive);
     return (this.parts.length ? Buffer.concat([...this.parts, tail]) : tail).toString('utf8');
   }
-  carry(chunk: Buffer): void {
-    if (!this.open) return;
+  /** Keeps the open value's bytes of `chunk`; returns the bytes held so far. */
+  carry(chunk: Buffer): number {
+    if (!this.open) return 0;
     this.parts.push(Buffer.from(chunk.subarray(this.start)));
+    this.held += chunk.length - this.start;
     this.start = 0;
+    return this.held;
   }
 }
 
@@ -50,11 +57,18 @@ class Capture {
  * Streams the elements of an MDS trips array out of a JSON payload without parsing the whole document:
  * `{version, data: {trips: [...]}}`, `{version, trips: [...]}` or a bare `[...]`. Only one element's bytes are
  * held at a time (besides those completed in the current chunk, which are handed over together). Brackets and strings are checked everywhere; each element is handed over as text for JSON.parse.
+ * Time is linear in the bytes whatever the nesting; the event loop gets a turn every 20 ms.
  * Throws BAD_FILE with the byte position when the document is empty, truncated or malformed, BAD_FORMAT when it
- * has no trips array.
+ * has no trips array, TOO_LARGE (limit `json_depth` or `record_bytes`) when nesting is deeper than `maxJsonDepth`
+ * or a trip element (or a string outside the trips) is longer than `maxRecordBytes`.
  * @param info filled in as the scan proceeds (`version` may come after the trips)
  */
-export async function* scanJsonTrips(chunks: AsyncIterable<Buffer>, file: string, info: JsonPayloadInfo): AsyncGenerator<JsonTripElement[]> {
+export async function* scanJsonTrips(
+  chunks: AsyncIterable<Buffer>, file: string, info: JsonPayloadInfo,
+  limits: Pick<IngestLimits, 'maxJsonDepth' | 'maxRecordBytes'> = DEFAULT_INGEST_LIMITS,
+): AsyncGenerator<JsonTripElement[]> {
+  const pace = eventLoopPacer();
+  let steps = 0;
   let out: JsonTripElement[] = [];
   const kinds: number[] = [];
   const keys: (string | null)[] = [];
@@ -72,6 +86,16 @@ export async function* scanJsonTrips(chunks: AsyncIterable<Buffer>, file: string
   let elementPosition = 0;
   const str = new Capture();
   const el = new Capture();
+  const stringTooLong = () =>
+    limitError('record_bytes', file, `a JSON string is longer than ${limits.maxRecordBytes} bytes, before byte ${offset} (limit record_bytes)`, { position: offset });
+  const tripTooLong = () =>
+    limitError('record_bytes', file, `trip ${index + 1} (byte ${elementPosition}) is longer than ${limits.maxRecordBytes} bytes (limit record_bytes)`, {
+      row: index + 1, position: elementPosition,
+    });
+  const push = (text: string) => {
+    if (text.length > limits.maxRecordBytes) throw tripTooLong();
+    out.push({ index: ++index, text, position: elementPosition });
+  };
   const fail = (pos: number, what: string): never => {
     throw new ParkzonesError('BAD_FILE', `${file}: not valid JSON at byte ${pos}: ${what}`, { file, position: pos });
   };
@@ -96,13 +120,15 @@ export async function* scanJsonTrips(chunks: AsyncIterable<Buffer>, file: string
         else if (c === QUOTE) {
           inString = false;
           if (captureString) {
-            const text = JSON.parse(str.end(chunk, i + 1)) as string;
+            const raw = str.end(chunk, i + 1);
+            if (raw.length > limits.maxRecordBytes) throw stringTooLong();
+            const text = JSON.parse(raw) as string;
             if (expectKey) lastKey = text;
             else if (versionNext) info.version = text;
             captureString = false;
           }
           versionNext = false;
-          if (el.open && kinds.length === tripsDepth) out.push({ index: ++index, text: el.end(chunk, i + 1), position: elementPosition });
+          if (el.open && kinds.length === tripsDepth) push(el.end(chunk, i + 1));
         }
         continue;
       }
@@ -110,11 +136,20 @@ export async function* scanJsonTrips(chunks: AsyncIterable<Buffer>, file: string
       const depth = kinds.length;
       // Digits, signs and points of numbers inside a trip change nothing of the scan's state.
       if (((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e) && depth > tripsDepth && tripsDepth > 0 && !rootDone) continue;
+      if (out.length >= 4096) {
+        // Small batches keep each later step (JSON.parse, conversion) short.
+        yield out;
+        out = [];
+      }
+      if ((++steps & 8191) === 0) {
+        const p = pace();
+        if (p) await p;
+      }
       if (rootDone) fail(offset + i, 'content after the end of the document');
       if (!sawRoot && c !== LBRACE && c !== LBRACKET) fail(offset + i, 'a JSON document must start with { or [');
       if (depth === tripsDepth) {
         if (c === COMMA || c === RBRACKET) {
-          if (el.open) out.push({ index: ++index, text: el.end(chunk, i).trim(), position: elementPosition });
+          if (el.open) push(el.end(chunk, i).trim());
         } else if (!el.open) {
           el.begin(i);
           elementPosition = offset + i;
@@ -132,10 +167,14 @@ export async function* scanJsonTrips(chunks: AsyncIterable<Buffer>, file: string
         case LBRACE:
         case LBRACKET: {
           sawRoot = true;
+          if (depth >= limits.maxJsonDepth) {
+            throw limitError('json_depth', file, `JSON nested deeper than ${limits.maxJsonDepth} levels at byte ${offset + i} (limit json_depth)`, { position: offset + i });
+          }
           const key = kinds[depth - 1] === OBJECT ? lastKey : null;
           kinds.push(c === LBRACE ? OBJECT : ARRAY);
           keys.push(key);
-          if (c === LBRACKET && tripsDepth === -1) {
+          // Only the first levels can hold the trips array: deeper brackets cost no path (the scan stays linear).
+          if (c === LBRACKET && tripsDepth === -1 && depth <= 2) {
             const path = keys.slice(1).join('.');
             if (depth === 0 || (depth === 1 && path === 'trips') || (depth === 2 && path === 'data.trips')) {
               tripsDepth = depth + 1;
@@ -154,7 +193,7 @@ export async function* scanJsonTrips(chunks: AsyncIterable<Buffer>, file: string
           if (kinds.length === 0) rootDone = true;
           if (depth === tripsDepth) tripsDepth = -2;
           expectKey = false;
-          if (el.open && kinds.length === tripsDepth) out.push({ index: ++index, text: el.end(chunk, i + 1), position: elementPosition });
+          if (el.open && kinds.length === tripsDepth) push(el.end(chunk, i + 1));
           break;
         }
         case COLON:
@@ -165,13 +204,15 @@ export async function* scanJsonTrips(chunks: AsyncIterable<Buffer>, file: string
           break;
       }
     }
-    str.carry(chunk);
-    el.carry(chunk);
     offset += n;
+    if (str.carry(chunk) > limits.maxRecordBytes) throw stringTooLong();
+    if (el.carry(chunk) > limits.maxRecordBytes) throw tripTooLong();
     if (out.length > 0) {
       yield out;
       out = [];
     }
+    const p = pace();
+    if (p) await p;
   }
   if (!sawRoot) throw new ParkzonesError('BAD_FILE', `${file}: the file is empty`, { file, position: 0 });
   if (inString || kinds.length > 0) {

@@ -1,3 +1,4 @@
+import { quoteInput } from '../quote-input.ts';
 import { emptyStagingRow, markBad, RAW_MAX_CHARS, type StagingRow } from './staging-row.ts';
 
 type Json = Record<string, unknown>;
@@ -15,7 +16,7 @@ function text(v: unknown): string | null {
 function num(row: StagingRow, v: unknown, field: string): number | null {
   if (v === undefined || v === null) return null;
   if (typeof v === 'number' && Number.isFinite(v)) return v;
-  markBad(row, field, `not a number: ${JSON.stringify(v)}`);
+  markBad(row, field, `not a number: ${quoteInput(JSON.stringify(v) ?? String(v), { quote: false })}`);
   return null;
 }
 

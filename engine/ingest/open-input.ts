@@ -3,6 +3,7 @@ import zlib from 'node:zlib';
 import crypto from 'node:crypto';
 import { Transform, pipeline } from 'node:stream';
 import { ParkzonesError } from '../errors.ts';
+import { limitError } from './input-limits.ts';
 
 /** Formats ingest reads. 'mds1' covers MDS Provider 0.4–1.x, 'mds2' MDS 2.x; both are JSON. */
 export type InputFormat = 'mds1' | 'mds2' | 'csv' | 'parquet';
@@ -76,11 +77,19 @@ export interface InputStream {
 }
 
 /**
- * Opens `file` for streaming: 1 MiB reads, gunzip when `gzip`; gzip errors become BAD_FILE with the position.
+ * Opens `file` for streaming: 1 MiB reads, gunzip when `gzip`; gzip errors become BAD_FILE with the position, and
+ * inflating past `maxInflatedBytes` (default no bound) a TOO_LARGE error (limit `inflated_bytes`).
  * With `encoding` 'windows-1252' the text is handed on transcoded to UTF-8 (one character per byte), so that every
  * reader works on UTF-8 whatever the file's encoding (see decide-encoding.ts). Default 'utf-8': bytes as they are.
  */
-export function openInput(file: string, gzip: boolean, displayName: string, encoding: 'utf-8' | 'windows-1252' = 'utf-8'): InputStream {
+export function openInput(
+  file: string,
+  gzip: boolean,
+  displayName: string,
+  options: { maxInflatedBytes?: number; encoding?: 'utf-8' | 'windows-1252' } = {},
+): InputStream {
+  const maxInflatedBytes = options.maxInflatedBytes ?? Infinity;
+  const encoding = options.encoding ?? 'utf-8';
   const hash = crypto.createHash('sha256');
   let read = 0;
   let digest: string | null = null;
@@ -103,6 +112,7 @@ export function openInput(file: string, gzip: boolean, displayName: string, enco
     try {
       for await (const b of stream) {
         out += b.length;
+        if (out > maxInflatedBytes) throw inflatedTooLarge(displayName, maxInflatedBytes);
         yield b;
       }
     } catch (e) {
@@ -120,6 +130,37 @@ export function openInput(file: string, gzip: boolean, displayName: string, enco
     sha256: () => (digest ??= hash.digest('hex')),
     bytesRead: () => read,
   };
+}
+
+/** The error for a gzip that inflates past `max` bytes. */
+export function inflatedTooLarge(displayName: string, max: number): ParkzonesError {
+  return limitError('inflated_bytes', displayName, `the gzip data inflates to more than ${max} bytes (limit inflated_bytes): split the export, or ask an admin to raise the upload limit`);
+}
+
+/**
+ * Decompresses a gzipped file only to count its bytes, on zlib's thread pool.
+ * @returns the inflated size
+ * @throws ParkzonesError TOO_LARGE (limit `inflated_bytes`) as soon as it passes `max`; BAD_FILE for corrupt data
+ */
+export async function checkInflatedSize(file: string, max: number, displayName: string): Promise<number> {
+  const source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  const gunzip = zlib.createGunzip({ chunkSize: 1 << 20 });
+  let out = 0;
+  try {
+    for await (const b of pipeline(source, gunzip, () => {}) as unknown as AsyncIterable<Buffer>) {
+      out += b.length;
+      if (out > max) throw inflatedTooLarge(displayName, max);
+    }
+  } catch (e) {
+    if (e instanceof ParkzonesError) throw e;
+    throw new ParkzonesError('BAD_FILE', `${displayName}: the gzip data is truncated or corrupt after ${out} decompressed bytes (${(e as Error).message})`, {
+      file: displayName, position: out,
+    });
+  } finally {
+    source.destroy();
+    gunzip.destroy();
+  }
+  return out;
 }
 
 /** Hex SHA-256 of a whole file, streamed. */

@@ -1,7 +1,9 @@
 import { ParkzonesError } from '../errors.ts';
+import { quoteInput } from '../quote-input.ts';
 import { readCsvRecords, type CsvRecord } from './csv-records.ts';
 import { inferUnits, mapCsvHeader, toMetres, toSeconds, type ColumnUse, type CsvField, type DistanceUnit, type DurationUnit } from './csv-mapping.ts';
 import { parseDateAndTime, parseTimeOfDay, parseTimestamp } from './parse-time.ts';
+import { DEFAULT_INGEST_LIMITS, eventLoopPacer, type IngestLimits } from './input-limits.ts';
 import { emptyStagingRow, markBad, RAW_MAX_CHARS, type StagingRow } from './staging-row.ts';
 
 /** Options of {@link readCsvTrips}. */
@@ -14,6 +16,8 @@ export interface ReadCsvOptions {
   mapping: Record<string, string>;
   /** Called once the header is mapped, with the columns used. */
   onColumns: (columns: ColumnUse[]) => void;
+  /** Bounds of the input (see input-limits.ts). Default: DEFAULT_INGEST_LIMITS. */
+  limits?: Pick<IngestLimits, 'maxInflatedBytes' | 'maxRecordBytes'>;
 }
 
 /** Records read before the units are settled and the converter is made. */
@@ -37,9 +41,15 @@ export async function* readCsvTrips(chunks: AsyncIterable<Buffer>, file: string,
   let header: string[] | null = null;
   let convert: ((r: CsvRecord) => StagingRow) | null = null;
   let sample: CsvRecord[] = [];
-  for await (const records of readCsvRecords(chunks, file)) {
+  const pace = eventLoopPacer();
+  for await (const records of readCsvRecords(chunks, file, (options.limits ?? DEFAULT_INGEST_LIMITS).maxRecordBytes)) {
     const rows: StagingRow[] = [];
+    let n = 0;
     for (const record of records) {
+      if ((++n & 31) === 0) {
+        const p = pace();
+        if (p) await p;
+      }
       if (!header) {
         header = record.fields.map((h) => h.trim());
         continue;
@@ -106,7 +116,7 @@ export function planCsv(header: string[], sample: CsvRecord[], file: string, opt
     const v = text(r, f);
     if (v === null) return null;
     const n = Number(v);
-    if (!Number.isFinite(n)) markBad(row, f, `not a number: ${JSON.stringify(v)} in column ${col.get(f)!.source}`);
+    if (!Number.isFinite(n)) markBad(row, f, `not a number: ${quoteInput(v)} in column ${quoteInput(col.get(f)!.source, { max: 80, quote: false })}`);
     return n;
   };
   const time = (row: StagingRow, r: CsvRecord, f: 'start_time' | 'end_time', dateField: 'start_date' | 'end_date'): number | null => {
@@ -116,7 +126,7 @@ export function planCsv(header: string[], sample: CsvRecord[], file: string, opt
     const ms = hasDate[dateField] ? (d === null ? NaN : parseDateAndTime(d, v, options.tz)) : parseTimestamp(v, options.tz);
     if (Number.isNaN(ms)) {
       const shown = d === null ? v : `${d} ${v}`;
-      markBad(row, f, `not a date/time: ${JSON.stringify(shown)} in column ${col.get(f)!.source}`);
+      markBad(row, f, `not a date/time: ${quoteInput(shown)} in column ${quoteInput(col.get(f)!.source, { max: 80, quote: false })}`);
       return null;
     }
     return ms;
@@ -139,12 +149,12 @@ export function planCsv(header: string[], sample: CsvRecord[], file: string, opt
     const dist = text(r, 'distance_m');
     if (dist !== null) {
       row.distanceM = toMetres(dist, col.get('distance_m')!.unit as DistanceUnit);
-      if (!Number.isFinite(row.distanceM)) markBad(row, 'distance_m', `not a number: ${JSON.stringify(dist)}`);
+      if (!Number.isFinite(row.distanceM)) markBad(row, 'distance_m', `not a number: ${quoteInput(dist)}`);
     }
     const dur = text(r, 'duration_s');
     if (dur !== null) {
       row.durationS = toSeconds(dur, col.get('duration_s')!.unit as DurationUnit);
-      if (!Number.isFinite(row.durationS)) markBad(row, 'duration_s', `not a duration: ${JSON.stringify(dur)}`);
+      if (!Number.isFinite(row.durationS)) markBad(row, 'duration_s', `not a duration: ${quoteInput(dur)}`);
     }
     if (row.durationS === null && row.startMs !== null && row.endMs !== null) row.durationS = (row.endMs - row.startMs) / 1000;
     if (row.badField) {

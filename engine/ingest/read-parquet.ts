@@ -31,7 +31,7 @@ export async function stageParquet(
     const reader = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${src}`);
     described = reader.getRowObjectsJS().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
   } catch (e) {
-    throw new ParkzonesError('BAD_FILE', `${displayName}: not a readable Parquet file (${firstLine(e)})`, { file: displayName });
+    throw new ParkzonesError('BAD_FILE', `${displayName}: not a readable Parquet file (${firstLine(e, file, displayName)})`, { file: displayName });
   }
   const uses = mapCsvHeader(described.map((d) => d.name).filter((n) => n !== 'file_row_number'), mapping, displayName);
   const col = new Map<CsvField, ColumnUse>(uses.map((u) => [u.field, u]));
@@ -59,7 +59,7 @@ export async function stageParquet(
   }
   const badField = badChecks.length ? `CASE ${badChecks.map(([f, c]) => `WHEN ${c} THEN '${f}'`).join(' ')} END` : 'NULL';
   const badReason = badChecks.length
-    ? `CASE ${badChecks.map(([f, c]) => `WHEN ${c} THEN 'cannot read ' || CAST(${ref(f)} AS VARCHAR) || ' as ${f.endsWith('time') ? 'a timestamp' : 'a number'}'`).join(' ')} END`
+    ? `CASE ${badChecks.map(([f, c]) => `WHEN ${c} THEN 'cannot read ' || left(CAST(${ref(f)} AS VARCHAR), 200) || ' as ${f.endsWith('time') ? 'a timestamp' : 'a number'}'`).join(' ')} END`
     : 'NULL';
   for (const u of uses) {
     if (u.field === 'distance_m') u.unit ??= 'm';
@@ -91,11 +91,12 @@ export async function stageParquet(
     await conn.run(`CREATE TEMP VIEW ${staging} AS SELECT ${STAGING_COLUMNS.map(([c]) => `${exprs[c]} AS ${c}`).join(', ')} FROM ${src} p`);
     await conn.run(`SELECT count(*) FROM temp.${staging}`);
   } catch (e) {
-    throw new ParkzonesError('BAD_FILE', `${displayName}: the Parquet file cannot be read to the end (${firstLine(e)})`, { file: displayName });
+    throw new ParkzonesError('BAD_FILE', `${displayName}: the Parquet file cannot be read to the end (${firstLine(e, file, displayName)})`, { file: displayName });
   }
   return uses;
 }
 
-function firstLine(e: unknown): string {
-  return String((e as Error).message ?? e).split('\n')[0]!;
+/** DuckDB's message, its first line, with the file's path (a spool or temporary file) replaced by the upload's name. */
+function firstLine(e: unknown, file: string, displayName: string): string {
+  return String((e as Error).message ?? e).split('\n')[0]!.replaceAll(file, displayName);
 }

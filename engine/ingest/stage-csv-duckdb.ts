@@ -8,10 +8,11 @@
  * inside values, a record of the wrong width, a header that is not the first line, bytes that are not UTF-8 — the
  * stager gives up and the caller reads the file with the JavaScript reader alone.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { CsvField } from './csv-mapping.ts';
 import { readCsvRecords, sniffDelimiter, type CsvRecord } from './csv-records.ts';
 import { openInput } from './open-input.ts';
+import { DEFAULT_INGEST_LIMITS, eventLoopPacer, type IngestLimits } from './input-limits.ts';
 import { planCsv, SAMPLE_ROWS, type CsvPlan, type ReadCsvOptions } from './read-csv.ts';
 import { appendRows, STAGING_COLUMNS } from './staging.ts';
 import { sqlString } from './sql-literal.ts';
@@ -46,7 +47,7 @@ export interface CsvLoad {
 export async function loadCsvWithDuckDb(
   conn: DuckDBConnection, table: string, file: string, gzip: boolean, name: string, options: ReadCsvOptions,
 ): Promise<CsvLoad | null> {
-  const head = await readHead(file, gzip, name);
+  const head = await readHead(file, gzip, name, options.limits ?? DEFAULT_INGEST_LIMITS);
   if (!head) return null;
   const plan = planCsv(head.header.fields.map((h) => h.trim()), head.sample, name, options);
   if (!plainPlan(plan)) return null;
@@ -78,19 +79,25 @@ export async function stageCsvLoad(conn: DuckDBConnection, staging: string, load
   // One pass: rows in plain forms are converted, the others are marked and then read by JavaScript.
   exprs.bad_field = `CASE WHEN ${plain} THEN NULL ELSE '${JS_MARK}' END`;
   await conn.run(`INSERT INTO temp.${staging} SELECT ${STAGING_COLUMNS.map(([c]) => exprs[c] ?? 'NULL').join(', ')} FROM temp.${table}`);
-  const rest = await conn.runAndReadAll(
+  const rest = await queryRowsPaced(
+    conn,
     `SELECT rowid + 1, ${names.join(', ')} FROM temp.${table}
      WHERE rowid + 1 IN (SELECT row_number FROM temp.${staging} WHERE bad_field = '${JS_MARK}') ORDER BY rowid`,
+    async (rows) => {
+      const pace = eventLoopPacer();
+      const part = [];
+      for (const r of rows) {
+        const row = plan.convert({ row: Number(r[0]), raw: '', fields: r.slice(1).map((v) => (v === null ? '' : String(v))) });
+        row.raw = null;
+        part.push(row);
+        const p = pace();
+        if (p) await p;
+      }
+      return part;
+    },
   );
   await conn.run(`DELETE FROM temp.${staging} WHERE bad_field = '${JS_MARK}'`);
-  const rows = rest.getRows().map(
-    (r): CsvRecord => ({ row: Number(r[0]), raw: '', fields: r.slice(1).map((v) => (v === null ? '' : String(v))) }),
-  );
-  for (let i = 0; i < rows.length; i += 32768) {
-    const part = rows.slice(i, i + 32768).map(plan.convert);
-    for (const row of part) row.raw = null;
-    await appendRows(conn, staging, part);
-  }
+  for (let i = 0; i < rest.length; i += 32768) await appendRows(conn, staging, rest.slice(i, i + 32768));
   await conn.run(`DROP TABLE temp.${table}`);
 }
 
@@ -130,17 +137,19 @@ interface Head {
 }
 
 /** The header and the first SAMPLE_ROWS records, read by the JavaScript reader; null when the file is too small to gain. */
-async function readHead(file: string, gzip: boolean, name: string): Promise<Head | null> {
+async function readHead(
+  file: string, gzip: boolean, name: string, limits: Pick<IngestLimits, 'maxInflatedBytes' | 'maxRecordBytes'>,
+): Promise<Head | null> {
   let firstChunk: Buffer | null = null;
   async function* remembered(): AsyncGenerator<Buffer> {
-    for await (const chunk of openInput(file, gzip, name).chunks) {
+    for await (const chunk of openInput(file, gzip, name, { maxInflatedBytes: limits.maxInflatedBytes }).chunks) {
       firstChunk ??= chunk;
       yield chunk;
     }
   }
   let header: CsvRecord | null = null;
   const sample: CsvRecord[] = [];
-  outer: for await (const records of readCsvRecords(remembered(), name)) {
+  outer: for await (const records of readCsvRecords(remembered(), name, limits.maxRecordBytes)) {
     for (const r of records) {
       if (!header) header = r;
       else if (sample.length < SAMPLE_ROWS) sample.push(r);
@@ -157,6 +166,28 @@ async function readHead(file: string, gzip: boolean, name: string): Promise<Head
 function firstLineIs(chunk: Buffer, line: string): boolean {
   const text = chunk.toString('utf8', 0, Math.min(chunk.length, Buffer.byteLength(line) + 8)).replace(/^\uFEFF/, '');
   return text.startsWith(line) && /^\r?\n/.test(text.slice(line.length));
+}
+
+/**
+ * Runs `sql` and hands its rows to `each` a DuckDB chunk (≤ 2048 rows) at a time, converting values column by column
+ * and letting the event loop run every 20 ms (a wide file's rows are many values).
+ * @returns what `each` returned, concatenated
+ */
+async function queryRowsPaced<T>(conn: DuckDBConnection, sql: string, each: (rows: DuckDBValue[][]) => Promise<T[]>): Promise<T[]> {
+  const result = await conn.stream(sql);
+  const pace = eventLoopPacer();
+  const out: T[] = [];
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const rows: DuckDBValue[][] = Array.from({ length: chunk.rowCount }, () => new Array<DuckDBValue>(chunk!.columnCount));
+    for (let c = 0; c < chunk.columnCount; c++) {
+      const values = chunk.getColumnValues(c);
+      for (let r = 0; r < values.length; r++) rows[r]![c] = values[r]!;
+      const p = pace();
+      if (p) await p;
+    }
+    for (const x of await each(rows)) out.push(x);
+  }
+  return out;
 }
 
 /** The plan has nothing SQL cannot do: no date and time joined from two columns, no H:MM:SS durations. */
@@ -176,7 +207,7 @@ async function agreesWithJs(conn: DuckDBConnection, raw: string, head: Head, nam
   const tricky = names.map((c) => `contains(${c}, '"') OR contains(${c}, chr(10)) OR contains(${c}, chr(13))`).join(' OR ');
   const n = Number((await conn.runAndReadAll(`SELECT count(*) FROM temp.${raw} WHERE ${tricky}`)).getRows()[0]![0]);
   if (n > 0) return false;
-  const first = (await conn.runAndReadAll(`SELECT rowid + 1, * FROM temp.${raw} WHERE rowid < ${head.sample.length} ORDER BY rowid`)).getRows();
+  const first = await queryRowsPaced(conn, `SELECT rowid + 1, * FROM temp.${raw} WHERE rowid < ${head.sample.length} ORDER BY rowid`, async (r) => r);
   if (first.length !== head.sample.length) return false;
   return head.sample.every((rec, i) => {
     const got = first[i]!;

@@ -45,3 +45,6 @@ export function markBad(row: StagingRow, field: string, reason: string): void {
 
 /** Longest raw text kept per reject, characters. */
 export const RAW_MAX_CHARS = 2000;
+
+/** Rejects of one upload that keep their row's text in `rejects.raw` (the first by row); the others have none. */
+export const RAW_MAX_REJECTS = 10_000;

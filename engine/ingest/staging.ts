@@ -1,6 +1,7 @@
 import { BIGINT, DOUBLE, VARCHAR, DuckDBDataChunk, type DuckDBConnection } from '@duckdb/node-api';
 import type { StagingRow } from './staging-row.ts';
-import { rejectColumnsSql } from './row-checks.ts';
+import { latestMs, rejectColumnsSql } from './row-checks.ts';
+import { eventLoopPacer } from './input-limits.ts';
 import { cellValuesSql } from '../store/cell-columns.ts';
 import { faultPoint } from '../fault-point.ts';
 
@@ -18,9 +19,10 @@ export async function createStaging(conn: DuckDBConnection, name: string): Promi
   await conn.run(`CREATE TEMP TABLE ${name} (${STAGING_COLUMNS.map(([c, t]) => `${c} ${t.toString()}`).join(', ')})`);
 }
 
-/** Appends parsed rows to the staging table through a DuckDB data chunk per 2048 rows. */
+/** Appends parsed rows to the staging table through a DuckDB data chunk per 2048 rows, letting the event loop run every 20 ms. */
 export async function appendRows(conn: DuckDBConnection, name: string, rows: StagingRow[]): Promise<void> {
   if (rows.length === 0) return;
+  const pace = eventLoopPacer();
   const appender = await conn.createAppender(name, 'main', 'temp');
   const types = STAGING_COLUMNS.map(([, t]) => t);
   const getters: ((r: StagingRow) => unknown)[] = [
@@ -33,6 +35,10 @@ export async function appendRows(conn: DuckDBConnection, name: string, rows: Sta
     const chunk = DuckDBDataChunk.create(types, part.length);
     getters.forEach((get, c) => chunk.setColumnValues(c, part.map(get) as never));
     appender.appendDataChunk(chunk);
+    // The appender's flush runs on this thread: small ones keep each pause short.
+    if ((start / 2048) % 8 === 7) appender.flushSync();
+    const p = pace();
+    if (p) await p;
   }
   appender.flushSync();
   appender.closeSync();
@@ -55,18 +61,20 @@ export interface StagedCounts {
  * The checks run once over the whole upload, not per batch, and good rows are inserted straight from staging.
  * Callers serialise ingests (Store.exclusive) so two uploads cannot both store the same trip.
  * @param name the staging table, or with `isView` a view over the file (Parquet), which is filtered, not deleted from
+ * @param receivedMs when the upload came (ms); a time later than a day after it is rejected. Default: now
  */
 export async function checkAndStore(
-  conn: DuckDBConnection, name: string, uploadId: number, onlyProvider: string | null, isView: boolean,
+  conn: DuckDBConnection, name: string, uploadId: number, onlyProvider: string | null, isView: boolean, receivedMs: number = Date.now(),
 ): Promise<StagedCounts> {
   const { field, reason } = rejectColumnsSql();
+  const latest = latestMs(receivedMs);
   const read = Number((await conn.runAndReadAll(`SELECT count(*) FROM temp.${name}`)).getRows()[0]![0]);
   if (read === 0) return { read, stored: 0, duplicate: 0, rejected: 0 };
   const rejected = Number(
     (
       await conn.runAndReadAll(
         `INSERT INTO rejects SELECT $upload_id, row_number, ${field}, ${reason}, raw FROM temp.${name} WHERE ${field} IS NOT NULL`,
-        { upload_id: uploadId, only_provider: onlyProvider },
+        { upload_id: uploadId, only_provider: onlyProvider, latest_ms: latest },
       )
     ).getRows()[0]![0],
   );
@@ -75,10 +83,11 @@ export async function checkAndStore(
   // A staging table loses its rejected rows (usually few: a DELETE only marks them); a view over the file (Parquet)
   // is filtered by the checks again.
   let goodRows = `temp.${name}`;
-  const params: Record<string, string | null> = {};
+  const params: Record<string, string | number | null> = {};
   if (isView) {
     goodRows = `(SELECT * FROM temp.${name} WHERE ${field} IS NULL)`;
     params.only_provider = onlyProvider;
+    params.latest_ms = latest;
   } else if (rejected > 0) {
     await conn.run(`DELETE FROM temp.${name} WHERE row_number IN (SELECT row_number FROM rejects WHERE upload_id = $upload_id)`, { upload_id: uploadId });
   }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Express, Request } from 'express';
-import { can, ENCODING_CHOICES, getUpload, ingestFile, listRejects, listUploads, ParkzonesError, type IngestOptions, type Principal, type RejectRow } from '../../engine/index.ts';
+import { can, ENCODING_CHOICES, INFLATE_RATIO, getUpload, ingestFile, listRejects, listUploads, ParkzonesError, type IngestOptions, type Principal, type RejectRow } from '../../engine/index.ts';
 import { allow, principalOf } from '../auth.ts';
 import type { ResolvedDeps } from '../deps.ts';
 import { pathId, qChoice, qInt, qList, qString } from '../params.ts';
@@ -52,6 +52,8 @@ export function registerUploads(app: Express, deps: ResolvedDeps): void {
       format: qChoice(req, 'format', FORMATS, 'auto'),
       fileName: fileNameOf(req),
       encoding: qChoice(req, 'encoding', ENCODING_CHOICES, 'auto'),
+      // A gzip may inflate to INFLATE_RATIO × the upload limit; the other bounds are the engine's defaults.
+      limits: { maxInflatedBytes: INFLATE_RATIO * deps.uploadLimitBytes },
       ...(qString(req, 'tz') ? { tz: qString(req, 'tz') } : {}),
       ...(mappingOf(req) ? { mapping: mappingOf(req) } : {}),
     };
