@@ -11,7 +11,7 @@ import { scanJsonTrips, type JsonPayloadInfo } from './json-trips-scanner.ts';
 import { readCsvRecords } from './csv-records.ts';
 import { mdsTripToRow } from './mds-trip-to-row.ts';
 import { stageParquet } from './read-parquet.ts';
-import { appendRows, checkAndStore, createStaging } from './staging.ts';
+import { appendRows, checkAndStore, createStaging, deriveTripIds, DERIVED_TRIP_ID_FIELDS, DERIVED_TRIP_ID_PREFIX } from './staging.ts';
 import { loadCsvWithDuckDb, readCsvLines, stageCsvLoad } from './stage-csv-duckdb.ts';
 import { isValidTimeZone } from './parse-time.ts';
 import { isCsvField, type ColumnUse } from './csv-mapping.ts';
@@ -182,6 +182,11 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       const hash = sha256;
       fillRaw = () => fillTextRaw(conn, file, sniffed.gzip, name, reader, uploadId, hash);
     }
+    if ((reader === 'csv' || reader === 'parquet') && !columns.some((c) => c.field === 'trip_id')) {
+      // No column can be the trip id: each row's id is derived from its content (a view derives it itself).
+      if (!stagedAsView) await deriveTripIds(conn, staging);
+      columns.unshift(DERIVED_TRIP_ID_USE);
+    }
     const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? null, stagedAsView);
     if (totals.rejected > 0) await fillRaw();
     options.onProgress?.({ bytes: sniffed.size, totalBytes: sniffed.size, rows: totals.read });
@@ -213,6 +218,13 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
   }
 }
+
+/** How the report names a derived trip id. */
+const DERIVED_TRIP_ID_USE: IngestReport['columns'][number] = {
+  field: 'trip_id',
+  source: '(derived)',
+  how: `no trip id column: derived from the row as ${DERIVED_TRIP_ID_PREFIX}MD5(${DERIVED_TRIP_ID_FIELDS.join(', ')}); the same row gets the same id on every upload`,
+};
 
 function describeUse(u: ColumnUse): IngestReport['columns'][number] {
   return { field: u.field, source: u.source, ...(u.unit ? { unit: u.unit } : {}), how: u.how };

@@ -93,6 +93,7 @@ export function planCsv(header: string[], sample: CsvRecord[], file: string, opt
   const width = header.length;
   // Column index per field, looked up once (this runs for every field of every row).
   const indexOf: Partial<Record<CsvField, number>> = Object.fromEntries([...col].map(([f, u]) => [f, u.index]));
+  const zone = { start_time: col.get('start_time')?.zone ?? options.tz, end_time: col.get('end_time')?.zone ?? options.tz };
   const hasDate = { start_date: col.has('start_date'), end_date: col.has('end_date') };
   const text = (r: CsvRecord, f: CsvField): string | null => {
     const i = indexOf[f];
@@ -113,7 +114,8 @@ export function planCsv(header: string[], sample: CsvRecord[], file: string, opt
     const v = text(r, f);
     if (v === null) return null;
     const d = hasDate[dateField] ? text(r, dateField) : null;
-    const ms = hasDate[dateField] ? (d === null ? NaN : parseDateAndTime(d, v, options.tz)) : parseTimestamp(v, options.tz);
+    const tz = zone[f];
+    const ms = hasDate[dateField] ? (d === null ? NaN : parseDateAndTime(d, v, tz)) : parseTimestamp(v, tz);
     if (Number.isNaN(ms)) {
       const shown = d === null ? v : `${d} ${v}`;
       markBad(row, f, `not a date/time: ${JSON.stringify(shown)} in column ${col.get(f)!.source}`);

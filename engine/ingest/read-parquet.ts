@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ParkzonesError } from '../errors.ts';
 import { mapCsvHeader, type ColumnUse, type CsvField } from './csv-mapping.ts';
-import { STAGING_COLUMNS } from './staging.ts';
+import { derivedTripIdSql, STAGING_COLUMNS } from './staging.ts';
 import { sqlString } from './sql-literal.ts';
 
 const DISTANCE_SQL: Record<string, string> = { m: '', km: ' * 1000', mi: ' * 1609.344' };
@@ -88,7 +88,10 @@ export async function stageParquet(
   try {
     // A view, not a copy: each step of the upload reads the file again (DuckDB scans Parquet at ~150 M values/s),
     // and no table of every row competes for memory with the insert.
-    await conn.run(`CREATE TEMP VIEW ${staging} AS SELECT ${STAGING_COLUMNS.map(([c]) => `${exprs[c]} AS ${c}`).join(', ')} FROM ${src} p`);
+    const select = `SELECT ${STAGING_COLUMNS.map(([c]) => `${exprs[c]} AS ${c}`).join(', ')} FROM ${src} p`;
+    // No trip id column: the id is derived from the row's content, as for CSV (staging.ts).
+    const view = col.has('trip_id') ? select : `SELECT * REPLACE (${derivedTripIdSql()} AS trip_id) FROM (${select})`;
+    await conn.run(`CREATE TEMP VIEW ${staging} AS ${view}`);
     await conn.run(`SELECT count(*) FROM temp.${staging}`);
   } catch (e) {
     throw new ParkzonesError('BAD_FILE', `${displayName}: the Parquet file cannot be read to the end (${firstLine(e)})`, { file: displayName });

@@ -10,6 +10,28 @@ export const STAGING_COLUMNS = [
   ['bad_reason', VARCHAR], ['raw', VARCHAR],
 ] as const;
 
+/** Prefix of trip ids derived from a row's content, so that people can tell them from a file's own ids. */
+export const DERIVED_TRIP_ID_PREFIX = 'derived:';
+
+/** The staging columns a derived trip id is made of, in order. */
+export const DERIVED_TRIP_ID_FIELDS = ['provider_id', 'device_id', 'start_ms', 'end_ms', 'start_lat', 'start_lng', 'end_lat', 'end_lng'] as const;
+
+/**
+ * SQL of the trip id derived from a staged row's content, for files with no trip id column: `derived:` and the MD5 of
+ * provider, device, start and end time (ms) and start and end point, as text joined by U+001F. The same file gives
+ * the same ids whichever reader staged it (both stage the same values), so re-uploads are duplicates; rows differing
+ * in any of these values get different ids, and exact repeats within a file the same one.
+ */
+export function derivedTripIdSql(): string {
+  const parts = DERIVED_TRIP_ID_FIELDS.map((c) => `COALESCE(CAST(${c} AS VARCHAR), '')`);
+  return `'${DERIVED_TRIP_ID_PREFIX}' || md5(concat_ws(chr(31), ${parts.join(', ')}))`;
+}
+
+/** Sets the trip id of every row of staging table `name` to its derived id ({@link derivedTripIdSql}). */
+export async function deriveTripIds(conn: DuckDBConnection, name: string): Promise<void> {
+  await conn.run(`UPDATE temp.${name} SET trip_id = ${derivedTripIdSql()}`);
+}
+
 /** Creates the connection's temporary staging table `name` (dropped first if left over). */
 export async function createStaging(conn: DuckDBConnection, name: string): Promise<void> {
   await conn.run(`DROP TABLE IF EXISTS temp.${name}`);

@@ -1,0 +1,99 @@
+/**
+ * Layouts that cities and bike-share systems really publish (fixtures/small/…, written for these tests): what each
+ * stores, what is derived, and that a second upload of each stores nothing new.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ingestFile, type IngestOptions, type IngestReport } from '../engine/ingest/index.ts';
+import type { Store } from '../engine/store/open-store.ts';
+import { tempStore } from './helpers/temp-store.ts';
+
+const SMALL = path.resolve(import.meta.dirname, '../fixtures/small');
+let ctx: Awaited<ReturnType<typeof tempStore>>;
+let store: Store;
+beforeAll(async () => {
+  ctx = await tempStore();
+  store = ctx.store;
+});
+afterAll(() => ctx.cleanup());
+beforeEach(async () => {
+  await store.run('DELETE FROM trips; DELETE FROM rejects; DELETE FROM uploads;');
+});
+
+/** Ingests a fixture twice: the first report, after checking the second stored nothing and both balance. */
+async function twice(name: string, options: IngestOptions): Promise<IngestReport> {
+  const first = await ingestFile(store, path.join(SMALL, name), options);
+  const again = await ingestFile(store, path.join(SMALL, name), options);
+  for (const r of [first, again]) expect(r.rowsStored + r.rowsDuplicate + r.rowsRejected).toBe(r.rowsRead);
+  expect(again.rowsStored).toBe(0);
+  expect(again.rowsDuplicate).toBe(first.rowsStored + first.rowsDuplicate);
+  return first;
+}
+
+async function trips(): Promise<Record<string, unknown>[]> {
+  return store.query(
+    `SELECT trip_id, device_id, strftime(start_time AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%g') AS s,
+            strftime(end_time AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%g') AS e, end_lat, end_lng, duration_s, distance_m
+     FROM trips ORDER BY start_time, end_lat`,
+  );
+}
+
+describe('the Citi Bike layout (quoted names with spaces, no trip id)', () => {
+  it('derives a trip id from each row, keeps exact repeats as duplicates and trips differing in a point apart', async () => {
+    const r = await twice('citibike-no-trip-id.csv', { provider: 'citibike', tz: 'America/New_York' });
+    expect([r.rowsRead, r.rowsStored, r.rowsDuplicate, r.rowsRejected]).toEqual([6, 5, 1, 0]);
+    const use = Object.fromEntries(r.columns.map((c) => [c.field, c]));
+    expect(use.trip_id).toMatchObject({ source: '(derived)' });
+    expect(use.trip_id!.how).toMatch(/derived from the row/);
+    expect(use.start_time!.source).toBe('starttime');
+    expect(use.end_time!.source).toBe('stoptime');
+    expect(use.end_lat!.source).toBe('end station latitude');
+    expect(use.start_lng!.source).toBe('start station longitude');
+    expect(use.device_id!.source).toBe('bikeid');
+    expect(use.duration_s).toMatchObject({ source: 'tripduration', unit: 's' });
+    const t = await trips();
+    expect(t).toHaveLength(5);
+    for (const row of t) expect(row.trip_id).toMatch(/^derived:[0-9a-f]{32}$/);
+    expect(new Set(t.map((x) => x.trip_id)).size).toBe(5);
+    expect(t[0]).toMatchObject({ device_id: '38246', s: '2019-08-01T04:00:01.467', e: '2019-08-01T04:17:43.824', duration_s: 1062 });
+    // Rows 3 and 4 differ only in the end station: two trips.
+    expect(t.filter((x) => x.s === '2019-08-01T04:00:04.163').map((x) => x.end_lat)).toEqual([40.7292, 40.7295]);
+  });
+
+  it('the same row gets the same id in another file (an upload of the month after a partial one is idempotent)', async () => {
+    await ingestFile(store, path.join(SMALL, 'citibike-no-trip-id.csv'), { provider: 'citibike', tz: 'America/New_York' });
+    const ids = (await trips()).map((x) => x.trip_id);
+    await store.run('DELETE FROM trips');
+    await ingestFile(store, path.join(SMALL, 'citibike-no-trip-id.csv'), { provider: 'citibike', tz: 'America/New_York', fileName: 'other.csv' });
+    expect((await trips()).map((x) => x.trip_id)).toEqual(ids);
+  });
+});
+
+describe('Title Case portal exports and `_utc` time headers', () => {
+  it('reads "Trip Start Timestamp", "End Centroid Latitude", "Trip Duration", "Trip Distance" and 12-hour clocks', async () => {
+    const r = await twice('portal-title-case.csv', { provider: 'city', tz: 'America/Chicago' });
+    expect([r.rowsRead, r.rowsStored, r.rowsRejected]).toEqual([3, 3, 0]);
+    const use = Object.fromEntries(r.columns.map((c) => [c.field, c]));
+    expect(use.start_time!.source).toBe('Trip Start Timestamp');
+    expect(use.end_lng!.source).toBe('End Centroid Longitude');
+    expect(use.duration_s).toMatchObject({ source: 'Trip Duration', unit: 's' });
+    expect(use.distance_m).toMatchObject({ source: 'Trip Distance', unit: 'm' });
+    const t = await trips();
+    // 11:50 PM to 12:05 AM the next day, CDT (UTC-5); 12:15 AM is a quarter past midnight.
+    expect(t.map((x) => [x.trip_id, x.s, x.e])).toEqual([
+      ['a1', '2021-08-30T21:45:00.000', '2021-08-30T22:00:00.000'],
+      ['a2', '2021-08-31T04:50:00.000', '2021-08-31T05:05:00.000'],
+      ['a3', '2021-08-31T05:15:00.000', '2021-08-31T05:30:00.000'],
+    ]);
+  });
+
+  it('a `_utc` suffix reads the column in UTC whatever --tz says', async () => {
+    const r = await twice('utc-suffix.csv', { provider: 'dc', tz: 'America/New_York' });
+    expect(r.columns.find((c) => c.field === 'start_time')).toMatchObject({ source: 'start_time_utc', how: 'header; zone UTC from the header' });
+    expect(r.columns.find((c) => c.field === 'trip_id')!.source).toBe('ride_id');
+    expect((await trips()).map((x) => [x.s, x.e])).toEqual([
+      ['2021-03-14T06:59:00.000', '2021-03-14T07:20:00.000'],
+      ['2021-03-14T12:00:00.000', '2021-03-14T12:09:30.000'],
+    ]);
+  });
+});
