@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { parseTimestamp, parseDateAndTime } from '../engine/ingest/parse-time.ts';
+import { parseDate, parseDateAndTime, parseTimeOfDay, parseTimestamp } from '../engine/ingest/parse-time.ts';
 
 describe('parseTimestamp', () => {
   it('reads ISO UTC times exactly as Date.parse does (fast path and general path)', () => {
@@ -48,5 +48,26 @@ describe('parseDateAndTime', () => {
   it('refuses an impossible date or time', () => {
     expect(parseDateAndTime('2/30/2026', '1:30', 'UTC')).toBeNaN();
     expect(parseDateAndTime('2026-01-01', '25:00', 'UTC')).toBeNaN();
+  });
+});
+
+describe('dates carrying a time, and 12-hour clocks anywhere', () => {
+  it('a date with a midnight time is its date; a date with any time too', () => {
+    expect(parseDate('08/30/2021 12:00:00 AM')).toEqual([2021, 8, 30]);
+    expect(parseDate('2021-08-30T00:00:00.000')).toEqual([2021, 8, 30]);
+    expect(parseDate('2021-08-30 00:00')).toEqual([2021, 8, 30]);
+    expect(parseDate('08/30/2021 junk')).toBeNull();
+    expect(parseDateAndTime('08/30/2021 12:00:00 AM', '04:51:20', 'UTC')).toBe(Date.UTC(2021, 7, 30, 4, 51, 20));
+  });
+
+  it('AM/PM, a.m./p.m. and 12 o\'clock in every form', () => {
+    expect(parseTimeOfDay('12:07:30 a.m.')).toEqual([0, 7, 30, 0]);
+    expect(parseTimeOfDay('12:00 PM')).toEqual([12, 0, 0, 0]);
+    expect(parseTimeOfDay('11:58:00 p.m.')).toEqual([23, 58, 0, 0]);
+    expect(parseTimeOfDay('13:00 PM')).toBeNull();
+    expect(parseTimeOfDay('0:30 AM')).toBeNull();
+    expect(parseTimestamp('2021-08-30 04:51:20 PM', 'UTC')).toBe(Date.UTC(2021, 7, 30, 16, 51, 20));
+    expect(parseTimestamp('2021-08-30 12:15 am', 'UTC')).toBe(Date.UTC(2021, 7, 30, 0, 15));
+    expect(parseTimestamp('08/30/2021 12:15:09.5 PM', 'UTC')).toBe(Date.UTC(2021, 7, 30, 12, 15, 9, 500));
   });
 });

@@ -97,3 +97,17 @@ describe('Title Case portal exports and `_utc` time headers', () => {
     ]);
   });
 });
+
+describe('a date column carrying a midnight time, with a time column', () => {
+  it('reads the date part and the time column, on 24- and 12-hour clocks', async () => {
+    const r = await twice('split-date-midnight.csv', { provider: 'louvelo', tz: 'America/Kentucky/Louisville' });
+    expect([r.rowsRead, r.rowsStored, r.rowsRejected]).toEqual([3, 3, 0]);
+    expect(r.columns.find((c) => c.field === 'start_time')!.how).toMatch(/time of day joined with Start Date/);
+    // EDT is UTC-4.
+    expect((await trips()).map((x) => [x.trip_id, x.s, x.e, x.duration_s])).toEqual([
+      ['t1', '2021-08-30T08:51:20.000', '2021-08-30T09:03:05.000', 720],
+      ['t2', '2021-08-30T20:10:00.000', '2021-08-30T20:31:00.000', 1260],
+      ['t3', '2021-08-31T03:58:00.000', '2021-08-31T04:07:30.000', 540],
+    ]);
+  });
+});

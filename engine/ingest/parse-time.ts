@@ -54,13 +54,27 @@ export function wallTimeToUtcMs(y: number, mo: number, d: number, h: number, mi:
   return guess;
 }
 
-const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
-const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$/;
-const TIME = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*([AaPp][Mm])?$/;
+const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*([ap]\.?m\.?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*([ap]\.?m\.?)?)?$/i;
+const TIME = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*([ap]\.?m\.?)?$/i;
+/** A date followed by a time of day (which {@link parseDate} drops): `08/30/2021 12:00:00 AM`, `2021-08-30T00:00:00.000`. */
+const DATE_THEN_TIME = /^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4})[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?\s*(?:[ap]\.?m\.?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/** The 24-hour hour of `h` on a 12-hour clock marked `ampm` (`AM`, `p.m.`, …); the hour itself without a mark; NaN when h is not 1–12. */
+function hour24(h: number, ampm: string | undefined): number {
+  if (!ampm) return h;
+  if (h < 1 || h > 12) return NaN;
+  return (h % 12) + (ampm[0]!.toLowerCase() === 'p' ? 12 : 0);
+}
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
-/** A calendar date, from `YYYY-MM-DD` or `M/D/YYYY`; null when the text is neither. */
+/**
+ * A calendar date, from `YYYY-MM-DD` or `M/D/YYYY`, also when a time of day follows (portals export a date column as
+ * `08/30/2021 12:00:00 AM`: the time is dropped, the separate time column holds it); null when the text is neither.
+ */
 export function parseDate(text: string): [number, number, number] | null {
+  const withTime = DATE_THEN_TIME.exec(text);
+  if (withTime) text = withTime[1]!;
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
   if (m) return [Number(m[1]), Number(m[2]), Number(m[3])];
   m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
@@ -72,10 +86,9 @@ export function parseDate(text: string): [number, number, number] | null {
 export function parseTimeOfDay(text: string): [number, number, number, number] | null {
   const m = TIME.exec(text);
   if (!m) return null;
-  let h = Number(m[1]);
-  if (m[5]) h = (h % 12) + (m[5].toLowerCase() === 'pm' ? 12 : 0);
+  const h = hour24(Number(m[1]), m[5]);
   const ms = m[4] ? Math.round(Number(`0.${m[4]}`) * 1000) : 0;
-  if (h > 23 || Number(m[2]) > 59 || Number(m[3] ?? 0) > 60) return null;
+  if (!(h <= 23) || Number(m[2]) > 59 || Number(m[3] ?? 0) > 60) return null;
   return [h, Number(m[2]), Number(m[3] ?? 0), ms];
 }
 
@@ -92,11 +105,11 @@ export function parseTimestamp(text: string, tz: string): number {
   let m = ISO.exec(t);
   if (m) {
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const [h, mi, s] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+    const [h, mi, s] = [hour24(Number(m[4] ?? 0), m[8]), Number(m[5] ?? 0), Number(m[6] ?? 0)];
     const msPart = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
     if (!validParts(y, mo, d, h, mi, s)) return NaN;
-    if (m[8]) {
-      const z = m[8].toUpperCase();
+    if (m[9]) {
+      const z = m[9].toUpperCase();
       const off = z === 'Z' ? 0 : (z[0] === '-' ? -1 : 1) * (Number(z.slice(1, 3)) * 60 + Number(z.replace(':', '').slice(3, 5) || 0));
       return Date.UTC(y, mo - 1, d, h, mi, s, msPart) - off * 60_000;
     }
@@ -105,11 +118,11 @@ export function parseTimestamp(text: string, tz: string): number {
   m = US.exec(t);
   if (m) {
     const [mo, d, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    let h = Number(m[4] ?? 0);
-    if (m[7]) h = (h % 12) + (m[7].toLowerCase() === 'pm' ? 12 : 0);
+    const h = hour24(Number(m[4] ?? 0), m[8]);
     const [mi, s] = [Number(m[5] ?? 0), Number(m[6] ?? 0)];
+    const msPart = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
     if (!validParts(y, mo, d, h, mi, s)) return NaN;
-    return wallTimeToUtcMs(y, mo, d, h, mi, s, 0, tz);
+    return wallTimeToUtcMs(y, mo, d, h, mi, s, msPart, tz);
   }
   return NaN;
 }
@@ -161,5 +174,5 @@ function daysInMonth(y: number, mo: number): number {
 }
 
 function validParts(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 24 && mi <= 59 && s <= 60;
+  return h >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 24 && mi <= 59 && s <= 60;
 }
