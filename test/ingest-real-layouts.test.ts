@@ -111,3 +111,27 @@ describe('a date column carrying a midnight time, with a time column', () => {
     ]);
   });
 });
+
+describe('daylight-saving changes in local times', () => {
+  it('the row\'s duration or order places a time of the repeated hour; what stays ambiguous and what does not exist is counted', async () => {
+    const r = await twice('dst-changes.csv', { provider: 'nyc', tz: 'America/New_York' });
+    expect([r.rowsRead, r.rowsStored, r.rowsRejected]).toEqual([6, 6, 0]);
+    expect(r.times).toEqual({ localTimes: 12, repeatedPlaced: 3, repeatedAmbiguous: 1, nonexistent: 2 });
+    expect(r.warnings).toEqual([
+      '3 rows had a time in the hour the clocks went back (America/New_York); their duration or order placed it',
+      '1 rows had a time in the hour the clocks went back (America/New_York) that neither their duration nor their order placed: read as the earlier instants',
+      '2 times do not exist in America/New_York (the hour the clocks skipped): read with the offset before the change (2:30 as 3:30)',
+    ]);
+    const byId = Object.fromEntries((await trips()).map((x) => [x.trip_id, [x.s, x.e]]));
+    expect(byId).toEqual({
+      d1: ['2021-11-07T05:46:00.000', '2021-11-07T06:12:00.000'], // 1:46 EDT to 1:12 EST: 26 minutes
+      d2: ['2021-11-07T06:50:00.000', '2021-11-07T07:10:00.000'], // 1:50 EST: 20 minutes, as its duration says
+      d3: ['2021-11-07T05:20:00.000', '2021-11-07T05:40:00.000'], // within the repeated hour: the earlier reading
+      d4: ['2021-11-07T04:50:00.000', '2021-11-07T05:10:00.000'], // 1:10 EDT
+      d5: ['2021-03-14T06:55:00.000', '2021-03-14T07:05:00.000'],
+      d6: ['2021-03-14T07:30:00.000', '2021-03-14T07:45:00.000'], // 2:30 does not exist: 3:30 EDT
+    });
+    const stored = await store.query('SELECT notes FROM uploads ORDER BY upload_id LIMIT 1');
+    expect(JSON.parse(String(stored[0]!.notes)).warnings).toEqual(r.warnings);
+  });
+});

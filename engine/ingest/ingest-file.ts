@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { ParkzonesError, requireOption } from '../errors.ts';
 import type { Store } from '../store/open-store.ts';
 import { openInput, sha256File, sniffInput, type InputFormat } from './open-input.ts';
-import { readCsvTrips } from './read-csv.ts';
+import { emptyTimeStats, readCsvTrips, type CsvTimeStats } from './read-csv.ts';
 import { scanJsonTrips, type JsonPayloadInfo } from './json-trips-scanner.ts';
 import { readCsvRecords } from './csv-records.ts';
 import { mdsTripToRow } from './mds-trip-to-row.ts';
@@ -63,6 +63,10 @@ export interface IngestReport {
   sameAsUploadId: number | null;
   /** For CSV: which reader split the records ('duckdb' or 'javascript'). */
   csvReader?: 'duckdb' | 'javascript';
+  /** What the counts do not say and a person should know: local times read without a zone, repeated or skipped clock hours, … */
+  warnings: string[];
+  /** For CSV: how times were read (local wall times, repeated and skipped hours). */
+  times?: CsvTimeStats;
 }
 
 const MDS_COLUMNS = [
@@ -114,7 +118,9 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     let sha256: string;
     let readBy: IngestReport['csvReader'];
     let fillRaw: () => Promise<void> = async () => {};
-    const csvOptions = { provider, tz, mapping: options.mapping ?? {}, onColumns: (c: ColumnUse[]) => (columns = c.map(describeUse)) };
+    const timeStats = emptyTimeStats();
+    const warnings: string[] = [];
+    const csvOptions = { provider, tz, mapping: options.mapping ?? {}, onColumns: (c: ColumnUse[]) => (columns = c.map(describeUse)), timeStats };
     // Before the transaction: when DuckDB cannot read the file, only that statement fails. The file's hash is
     // taken meanwhile, on this thread, while DuckDB reads on its own.
     const csvHash = reader === 'csv' && csvReader === 'auto' && sniffed.size > 1 << 20 ? sha256File(file) : null;
@@ -190,14 +196,16 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? null, stagedAsView);
     if (totals.rejected > 0) await fillRaw();
     options.onProgress?.({ bytes: sniffed.size, totalBytes: sniffed.size, rows: totals.read });
+    if (reader === 'csv') warnings.push(...timeWarnings(timeStats, tz, options.tz !== undefined));
+    const notes = { warnings, ...(reader === 'csv' ? { times: timeStats } : {}) };
     const previous = await conn.runAndReadAll('SELECT min(upload_id) FROM uploads WHERE sha256 = $sha', { sha: sha256 });
     const sameAs = previous.getRows()[0]![0];
     const providerId = options.onlyProvider ?? provider ?? (await singleProvider(conn, uploadId));
     await conn.run(
-      `INSERT INTO uploads VALUES ($id, $provider, $name, $format, $sha, now(), $read, $stored, $dup, $rejected, 'stored', $columns)`,
+      `INSERT INTO uploads VALUES ($id, $provider, $name, $format, $sha, now(), $read, $stored, $dup, $rejected, 'stored', $columns, $notes)`,
       {
         id: uploadId, provider: providerId, name, format: formatName, sha: sha256, read: totals.read, stored: totals.stored,
-        dup: totals.duplicate, rejected: totals.rejected, columns: JSON.stringify(columns),
+        dup: totals.duplicate, rejected: totals.rejected, columns: JSON.stringify(columns), notes: JSON.stringify(notes),
       },
     );
     await conn.run('COMMIT');
@@ -207,6 +215,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       rowsDuplicate: totals.duplicate, rowsRejected: totals.rejected, status: 'stored', columns, firstRejects,
       sameAsUploadId: sameAs === null ? null : Number(sameAs),
       ...(readBy ? { csvReader: readBy } : {}),
+      ...notes,
     };
   } catch (e) {
     await conn.run('ROLLBACK').catch(() => {});
@@ -217,6 +226,22 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     conn.closeSync();
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
   }
+}
+
+/** The report's words on how a CSV file's times were read. */
+function timeWarnings(t: CsvTimeStats, tz: string, tzGiven: boolean): string[] {
+  const out: string[] = [];
+  if (t.localTimes > 0 && !tzGiven) {
+    out.push(`${t.localTimes} times had no zone or offset and were read as UTC, since no time zone was given; if they are the city's local times, upload again with the city's zone (--tz, ?tz=)`);
+  }
+  if (t.repeatedPlaced > 0) out.push(`${t.repeatedPlaced} rows had a time in the hour the clocks went back (${tz}); their duration or order placed it`);
+  if (t.repeatedAmbiguous > 0) {
+    out.push(`${t.repeatedAmbiguous} rows had a time in the hour the clocks went back (${tz}) that neither their duration nor their order placed: read as the earlier instants`);
+  }
+  if (t.nonexistent > 0) {
+    out.push(`${t.nonexistent} times do not exist in ${tz} (the hour the clocks skipped): read with the offset before the change (2:30 as 3:30)`);
+  }
+  return out;
 }
 
 /** How the report names a derived trip id. */

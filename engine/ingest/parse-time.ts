@@ -45,13 +45,60 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
-/** UTC ms of a wall-clock time in `tz` (the earlier instant when the clock falls back, the shifted one when it springs forward). */
-export function wallTimeToUtcMs(y: number, mo: number, d: number, h: number, mi: number, s: number, msPart: number, tz: string): number {
+/** What reading a time found beyond its instant; the parsers fill it when given one (it is reset on each call). */
+export interface WallTimeNote {
+  /** A local wall time was read (the text named no zone or offset). */
+  local: boolean;
+  /** The later instant of a wall time the clock showed twice (the hour after a fall-back), else NaN. */
+  later: number;
+  /** The wall time does not exist (the hour skipped when the clock springs forward). */
+  gap: boolean;
+}
+
+/** A note with nothing found. */
+export function emptyNote(): WallTimeNote {
+  return { local: false, later: NaN, gap: false };
+}
+
+/** Clears a note (the parsers do it on each call). */
+export function resetNote(note: WallTimeNote | undefined): void {
+  if (note) {
+    note.local = false;
+    note.later = NaN;
+    note.gap = false;
+  }
+}
+
+const SIX_HOURS = 6 * 3600_000;
+
+/**
+ * UTC ms of a wall-clock time in `tz`. A time the clock showed twice (fall-back) is the earlier instant, and `note.later`
+ * gets the later one; a time that does not exist (spring-forward) is read with the offset before the change, as
+ * Temporal's 'compatible' reading does (2:30 on the night clocks go from 2:00 to 3:00 is 3:30 after it), and
+ * `note.gap` is set. Time zones change their offset at most once in twelve hours.
+ */
+export function wallTimeToUtcMs(y: number, mo: number, d: number, h: number, mi: number, s: number, msPart: number, tz: string, note?: WallTimeNote): number {
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s, msPart);
+  if (note) note.local = true;
   if (tz === 'UTC' || tz === 'Etc/UTC') return asUtc;
-  let guess = asUtc - wallTimeOffsetMs(tz, asUtc);
-  guess = asUtc - wallTimeOffsetMs(tz, guess);
-  return guess;
+  // Within an hour or two of the instant meant: offsets twelve hours apart around it differ when the clock changes.
+  const near = asUtc - wallTimeOffsetMs(tz, asUtc);
+  const before = wallTimeOffsetMs(tz, near - SIX_HOURS);
+  const after = wallTimeOffsetMs(tz, near + SIX_HOURS);
+  if (before === after) return asUtc - before;
+  // An offset change near this wall time: each offset gives a candidate, valid when the zone has that offset then.
+  const early = asUtc - before;
+  const late = asUtc - after;
+  const earlyOk = wallTimeOffsetMs(tz, early) === before;
+  const lateOk = wallTimeOffsetMs(tz, late) === after;
+  if (earlyOk && lateOk) {
+    if (note && early !== late) note.later = Math.max(early, late);
+    return Math.min(early, late);
+  }
+  if (earlyOk) return early;
+  if (lateOk) return late;
+  if (note) note.gap = true;
+  return early;
 }
 
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*([ap]\.?m\.?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
@@ -96,8 +143,10 @@ export function parseTimeOfDay(text: string): [number, number, number, number] |
  * Milliseconds since the epoch of a timestamp text; NaN when it cannot be read.
  * Plain numbers are taken as milliseconds (the MDS unit); the row checks reject values that are really seconds.
  * @param tz IANA zone for local wall times
+ * @param note filled with what the reading found (a local time, a repeated or skipped hour)
  */
-export function parseTimestamp(text: string, tz: string): number {
+export function parseTimestamp(text: string, tz: string, note?: WallTimeNote): number {
+  resetNote(note);
   const t = text.trim();
   const fast = isoUtcFast(t);
   if (!Number.isNaN(fast)) return fast;
@@ -113,7 +162,7 @@ export function parseTimestamp(text: string, tz: string): number {
       const off = z === 'Z' ? 0 : (z[0] === '-' ? -1 : 1) * (Number(z.slice(1, 3)) * 60 + Number(z.replace(':', '').slice(3, 5) || 0));
       return Date.UTC(y, mo - 1, d, h, mi, s, msPart) - off * 60_000;
     }
-    return wallTimeToUtcMs(y, mo, d, h, mi, s, msPart, tz);
+    return wallTimeToUtcMs(y, mo, d, h, mi, s, msPart, tz, note);
   }
   m = US.exec(t);
   if (m) {
@@ -122,7 +171,7 @@ export function parseTimestamp(text: string, tz: string): number {
     const [mi, s] = [Number(m[5] ?? 0), Number(m[6] ?? 0)];
     const msPart = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
     if (!validParts(y, mo, d, h, mi, s)) return NaN;
-    return wallTimeToUtcMs(y, mo, d, h, mi, s, msPart, tz);
+    return wallTimeToUtcMs(y, mo, d, h, mi, s, msPart, tz, note);
   }
   return NaN;
 }
@@ -159,11 +208,12 @@ function isoUtcFast(t: string): number {
 }
 
 /** Milliseconds of a date text plus a separate time-of-day text, read in `tz`; NaN when either cannot be read. */
-export function parseDateAndTime(dateText: string, timeText: string, tz: string): number {
+export function parseDateAndTime(dateText: string, timeText: string, tz: string, note?: WallTimeNote): number {
+  resetNote(note);
   const d = parseDate(dateText.trim());
   const t = parseTimeOfDay(timeText.trim());
   if (!d || !t || !validParts(d[0], d[1], d[2], t[0], t[1], t[2])) return NaN;
-  return wallTimeToUtcMs(d[0], d[1], d[2], t[0], t[1], t[2], t[3], tz);
+  return wallTimeToUtcMs(d[0], d[1], d[2], t[0], t[1], t[2], t[3], tz, note);
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -175,4 +225,27 @@ function daysInMonth(y: number, mo: number): number {
 
 function validParts(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
   return h >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 24 && mi <= 59 && s <= 60;
+}
+
+/** Tolerance in seconds within which two readings of a trip fit its duration equally well. */
+const FIT_TOLERANCE_S = 60;
+
+/**
+ * The start and end instants of a trip one or both of whose wall times the clock showed twice (fall-back): of the
+ * readings that do not end before they start, the one whose length fits the row's duration best; without a duration,
+ * or when two readings fit within a minute, the earliest (then `ambiguous`). When no reading ends after its start,
+ * the earlier instants are kept (the row checks reject the row).
+ * @param startLater, endLater the later instant of a repeated wall time, NaN when the time was not repeated
+ */
+export function chooseInstants(
+  start: number, startLater: number, end: number, endLater: number, durationS: number | null,
+): { start: number; end: number; ambiguous: boolean } {
+  const starts = Number.isNaN(startLater) ? [start] : [start, startLater];
+  const ends = Number.isNaN(endLater) ? [end] : [end, endLater];
+  const fits: [number, number, number][] = [];
+  for (const s of starts) for (const e of ends) if (e >= s) fits.push([s, e, durationS === null ? 0 : Math.abs((e - s) / 1000 - durationS)]);
+  if (fits.length === 0) return { start, end, ambiguous: false };
+  fits.sort((a, b) => a[2] - b[2] || a[0] - b[0] || a[1] - b[1]);
+  const ambiguous = fits.length > 1 && (durationS === null || fits[1]![2] - fits[0]![2] < FIT_TOLERANCE_S);
+  return { start: fits[0]![0], end: fits[0]![1], ambiguous };
 }

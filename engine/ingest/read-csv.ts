@@ -1,7 +1,7 @@
 import { ParkzonesError } from '../errors.ts';
 import { readCsvRecords, type CsvRecord } from './csv-records.ts';
 import { inferUnits, mapCsvHeader, toMetres, toSeconds, type ColumnUse, type CsvField, type DistanceUnit, type DurationUnit } from './csv-mapping.ts';
-import { parseDateAndTime, parseTimeOfDay, parseTimestamp } from './parse-time.ts';
+import { chooseInstants, emptyNote, parseDateAndTime, parseTimeOfDay, parseTimestamp, resetNote, type WallTimeNote } from './parse-time.ts';
 import { emptyStagingRow, markBad, RAW_MAX_CHARS, type StagingRow } from './staging-row.ts';
 
 /** Options of {@link readCsvTrips}. */
@@ -14,6 +14,25 @@ export interface ReadCsvOptions {
   mapping: Record<string, string>;
   /** Called once the header is mapped, with the columns used. */
   onColumns: (columns: ColumnUse[]) => void;
+  /** Counts of how times were read, added to as rows are converted. Default: not counted. */
+  timeStats?: CsvTimeStats;
+}
+
+/** How a CSV file's times were read, for the report. */
+export interface CsvTimeStats {
+  /** Time values read as local wall times (no zone or offset in the text). */
+  localTimes: number;
+  /** Rows with a time in an hour the clock showed twice (fall-back) whose duration or order placed it. */
+  repeatedPlaced: number;
+  /** Rows with a time in a repeated hour that nothing placed: read as the earlier instants. */
+  repeatedAmbiguous: number;
+  /** Times that do not exist (the hour skipped in spring): read with the offset before the change. */
+  nonexistent: number;
+}
+
+/** Time stats with nothing counted. */
+export function emptyTimeStats(): CsvTimeStats {
+  return { localTimes: 0, repeatedPlaced: 0, repeatedAmbiguous: 0, nonexistent: 0 };
 }
 
 /** Records read before the units are settled and the converter is made. */
@@ -110,12 +129,16 @@ export function planCsv(header: string[], sample: CsvRecord[], file: string, opt
     if (!Number.isFinite(n)) markBad(row, f, `not a number: ${JSON.stringify(v)} in column ${col.get(f)!.source}`);
     return n;
   };
+  const notes: Record<'start_time' | 'end_time', WallTimeNote> = { start_time: emptyNote(), end_time: emptyNote() };
+  const stats = options.timeStats;
   const time = (row: StagingRow, r: CsvRecord, f: 'start_time' | 'end_time', dateField: 'start_date' | 'end_date'): number | null => {
+    const note = notes[f];
+    resetNote(note);
     const v = text(r, f);
     if (v === null) return null;
     const d = hasDate[dateField] ? text(r, dateField) : null;
     const tz = zone[f];
-    const ms = hasDate[dateField] ? (d === null ? NaN : parseDateAndTime(d, v, tz)) : parseTimestamp(v, tz);
+    const ms = hasDate[dateField] ? (d === null ? NaN : parseDateAndTime(d, v, tz, note)) : parseTimestamp(v, tz, note);
     if (Number.isNaN(ms)) {
       const shown = d === null ? v : `${d} ${v}`;
       markBad(row, f, `not a date/time: ${JSON.stringify(shown)} in column ${col.get(f)!.source}`);
@@ -147,6 +170,19 @@ export function planCsv(header: string[], sample: CsvRecord[], file: string, opt
     if (dur !== null) {
       row.durationS = toSeconds(dur, col.get('duration_s')!.unit as DurationUnit);
       if (!Number.isFinite(row.durationS)) markBad(row, 'duration_s', `not a duration: ${JSON.stringify(dur)}`);
+    }
+    const ns = notes.start_time;
+    const ne = notes.end_time;
+    if (stats) {
+      stats.localTimes += Number(ns.local) + Number(ne.local);
+      stats.nonexistent += Number(ns.gap) + Number(ne.gap);
+    }
+    if (row.startMs !== null && row.endMs !== null && (!Number.isNaN(ns.later) || !Number.isNaN(ne.later))) {
+      // A repeated hour: the row's duration (or its order) says which instants are meant.
+      const chosen = chooseInstants(row.startMs, ns.later, row.endMs, ne.later, row.durationS !== null && Number.isFinite(row.durationS) ? row.durationS : null);
+      row.startMs = chosen.start;
+      row.endMs = chosen.end;
+      if (stats) stats[chosen.ambiguous ? 'repeatedAmbiguous' : 'repeatedPlaced']++;
     }
     if (row.durationS === null && row.startMs !== null && row.endMs !== null) row.durationS = (row.endMs - row.startMs) / 1000;
     if (row.badField) {

@@ -23,10 +23,12 @@ export interface UploadRow {
   rowsRejected: number;
   status: string;
   columns: unknown;
+  /** The report's notes: warnings, how times were read, rejects by reason, location precision (null for older uploads). */
+  notes: Record<string, unknown> | null;
 }
 
 const UPLOAD_SELECT = `SELECT upload_id, provider_id, file_name, format, sha256, strftime(received_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS received_at,
-  rows_read, rows_stored, rows_duplicate, rows_rejected, status, columns FROM uploads`;
+  rows_read, rows_stored, rows_duplicate, rows_rejected, status, columns, notes FROM uploads`;
 
 function toUpload(r: Record<string, unknown>): UploadRow {
   return {
@@ -34,6 +36,7 @@ function toUpload(r: Record<string, unknown>): UploadRow {
     format: String(r.format), sha256: String(r.sha256), receivedAt: String(r.received_at), rowsRead: Number(r.rows_read),
     rowsStored: Number(r.rows_stored), rowsDuplicate: Number(r.rows_duplicate), rowsRejected: Number(r.rows_rejected),
     status: String(r.status), columns: r.columns ? JSON.parse(String(r.columns)) : null,
+    notes: r.notes ? (JSON.parse(String(r.notes)) as Record<string, unknown>) : null,
   };
 }
 
