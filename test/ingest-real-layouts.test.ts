@@ -135,3 +135,40 @@ describe('daylight-saving changes in local times', () => {
     expect(JSON.parse(String(stored[0]!.notes)).warnings).toEqual(r.warnings);
   });
 });
+
+describe('zone-less times', () => {
+  it('a Parquet file of naive TIMESTAMPs is read in --tz: the same trips, with the same derived ids, as its CSV twin', async () => {
+    const options = { provider: 'divvy', tz: 'America/Chicago' };
+    const csv = await twice('naive-timestamps.csv', options);
+    const fromCsv = await trips();
+    expect(csv.warnings).toEqual([]);
+    await store.run('DELETE FROM trips; DELETE FROM uploads;');
+    const pq = await twice('naive-timestamps.parquet', options);
+    expect(pq.warnings).toEqual([]);
+    expect(pq.columns[0]).toMatchObject({ field: 'trip_id', source: '(derived)' });
+    expect(await trips()).toEqual(fromCsv);
+    expect(fromCsv[0]).toMatchObject({ s: '2021-07-01T13:00:00.000', e: '2021-07-01T13:12:30.000' }); // CDT, UTC-5
+    // Either file after the other stores nothing new.
+    expect((await ingestFile(store, path.join(SMALL, 'naive-timestamps.csv'), options)).rowsStored).toBe(0);
+  });
+
+  it('without --tz, local times are read as UTC with a warning, in the report and the stored upload', async () => {
+    const csv = await ingestFile(store, path.join(SMALL, 'naive-timestamps.csv'), { provider: 'divvy' });
+    expect(csv.warnings).toEqual([
+      "6 times had no zone or offset and were read as UTC, since no time zone was given; if they are the city's local times, upload again with the city's zone (--tz, ?tz=)",
+    ]);
+    await store.run('DELETE FROM trips');
+    const pq = await ingestFile(store, path.join(SMALL, 'naive-timestamps.parquet'), { provider: 'divvy' });
+    expect(pq.warnings).toEqual([
+      "columns start_time, end_time hold times without a zone, read as UTC since no time zone was given; if they are the city's local times, upload again with the city's zone (--tz, ?tz=)",
+    ]);
+    expect((await trips())[0]).toMatchObject({ s: '2021-07-01T08:00:00.000' });
+    const notes = await store.query('SELECT notes FROM uploads ORDER BY upload_id');
+    expect(notes.map((n) => JSON.parse(String(n.notes)).warnings)).toEqual([csv.warnings, pq.warnings]);
+  });
+
+  it('times with Z or an offset draw no warning without --tz', async () => {
+    const r = await ingestFile(store, path.join(SMALL, 'utc-suffix.csv'), { provider: 'dc' });
+    expect(r.warnings).toEqual([]);
+  });
+});

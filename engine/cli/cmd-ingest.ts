@@ -9,7 +9,8 @@ usage: parkzones ingest FILE… [--provider ID] [--format auto|mds1|mds2|csv|par
 
   --provider ID   provider id for files that carry none (CSV without a provider column)
   --format F      force a reader (default: read off the content; gzip is always detected)
-  --tz ZONE       IANA time zone of local times in CSV files (default UTC)
+  --tz ZONE       IANA time zone of times without a zone or offset, in every format (default UTC, with a warning);
+                  a time header ending in _utc (start_time_utc) is read in UTC
   --map F=C       take field F from column C, optionally with a unit (distance m|km|mi, duration s|min|h|ms|hms),
                   e.g. --map end_lat=Lat_End --map distance_m=Dist:mi
   --rejects N     how many rejects to print per file (default 10)
@@ -86,6 +87,7 @@ function printReport(r: IngestReport, showRejects: number): void {
   if (r.sameAsUploadId !== null) lines.push(`  the same file as upload ${r.sameAsUploadId}: nothing new stored`);
   lines.push('  columns: ' + r.columns.map((c) => `${c.field}←${c.source}${c.unit ? ` [${c.unit}]` : ''}`).join(', '));
   for (const c of r.columns) if (c.how && c.how !== 'header') lines.push(`    ${c.field}: ${c.how}`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
   if (r.rowsRejected > 0) {
     lines.push(`  first rejects (row, field: reason):`);
     for (const x of r.firstRejects.slice(0, showRejects)) lines.push(`    row ${x.rowNumber}, ${x.field}: ${x.reason}`);

@@ -150,8 +150,13 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
         parquetFile = path.join(tmpDir, 'input.parquet');
         await gunzipTo(file, parquetFile, name);
       }
-      const uses = await stageParquet(conn, staging, parquetFile, name, provider, options.mapping ?? {});
-      columns = uses.map(describeUse);
+      const staged = await stageParquet(conn, staging, parquetFile, name, provider, options.mapping ?? {}, tz);
+      columns = staged.uses.map(describeUse);
+      if (staged.localTimeColumns.length > 0 && options.tz === undefined) {
+        warnings.push(
+          `columns ${staged.localTimeColumns.join(', ')} hold times without a zone, read as UTC since no time zone was given; if they are the city's local times, upload again with the city's zone (--tz, ?tz=)`,
+        );
+      }
       fillRaw = () => fillParquetRaw(conn, parquetFile, uploadId);
       sha256 = await sha256File(file);
     } else {

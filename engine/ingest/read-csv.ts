@@ -20,7 +20,7 @@ export interface ReadCsvOptions {
 
 /** How a CSV file's times were read, for the report. */
 export interface CsvTimeStats {
-  /** Time values read as local wall times (no zone or offset in the text). */
+  /** Time values read as local wall times in the upload's zone (no zone or offset in the text, none in the header). */
   localTimes: number;
   /** Rows with a time in an hour the clock showed twice (fall-back) whose duration or order placed it. */
   repeatedPlaced: number;
@@ -112,6 +112,7 @@ export function planCsv(header: string[], sample: CsvRecord[], file: string, opt
   const width = header.length;
   // Column index per field, looked up once (this runs for every field of every row).
   const indexOf: Partial<Record<CsvField, number>> = Object.fromEntries([...col].map(([f, u]) => [f, u.index]));
+  const headerZone = { start_time: col.get('start_time')?.zone !== undefined, end_time: col.get('end_time')?.zone !== undefined };
   const zone = { start_time: col.get('start_time')?.zone ?? options.tz, end_time: col.get('end_time')?.zone ?? options.tz };
   const hasDate = { start_date: col.has('start_date'), end_date: col.has('end_date') };
   const text = (r: CsvRecord, f: CsvField): string | null => {
@@ -174,7 +175,7 @@ export function planCsv(header: string[], sample: CsvRecord[], file: string, opt
     const ns = notes.start_time;
     const ne = notes.end_time;
     if (stats) {
-      stats.localTimes += Number(ns.local) + Number(ne.local);
+      stats.localTimes += Number(ns.local && !headerZone.start_time) + Number(ne.local && !headerZone.end_time);
       stats.nonexistent += Number(ns.gap) + Number(ne.gap);
     }
     if (row.startMs !== null && row.endMs !== null && (!Number.isNaN(ns.later) || !Number.isNaN(ne.later))) {
