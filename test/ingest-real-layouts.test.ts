@@ -2,9 +2,10 @@
  * Layouts that cities and bike-share systems really publish (fixtures/small/…, written for these tests): what each
  * stores, what is derived, and that a second upload of each stores nothing new.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ingestFile, type IngestOptions, type IngestReport } from '../engine/ingest/index.ts';
+import { ingestFile, ingestUpload, type IngestOptions, type IngestReport } from '../engine/ingest/index.ts';
 import type { Store } from '../engine/store/open-store.ts';
 import { tempStore } from './helpers/temp-store.ts';
 
@@ -170,5 +171,46 @@ describe('zone-less times', () => {
   it('times with Z or an offset draw no warning without --tz', async () => {
     const r = await ingestFile(store, path.join(SMALL, 'utc-suffix.csv'), { provider: 'dc' });
     expect(r.warnings).toEqual([]);
+  });
+});
+
+describe('zip archives of trip files', () => {
+  it('each CSV member is a file of the upload; other members are named, not read; a second upload stores nothing', async () => {
+    const zip = path.join(SMALL, 'monthly-export.zip');
+    const reports = await ingestUpload(store, zip, { provider: 'citibike', tz: 'America/New_York' });
+    expect(reports.map((r) => [r.fileName, r.format, r.rowsRead, r.rowsStored])).toEqual([
+      ['monthly-export.zip/202107-citibike-tripdata.csv', 'csv', 2, 2],
+      ['monthly-export.zip/202108-citibike-tripdata.csv', 'csv', 1, 1],
+    ]);
+    expect(reports[0]!.warnings).toContain('the archive also holds README.pdf: not trip files, not read');
+    const again = await ingestUpload(store, zip, { provider: 'citibike', tz: 'America/New_York' });
+    expect(again.map((r) => [r.rowsStored, r.rowsDuplicate])).toEqual([[0, 2], [0, 1]]);
+    const uploads = await store.query('SELECT file_name FROM uploads ORDER BY upload_id');
+    expect(uploads.map((u) => u.file_name)).toEqual([...reports, ...again].map((r) => r.fileName));
+  });
+
+  it('ingestFile alone refuses an archive, naming what reads it', async () => {
+    await expect(ingestFile(store, path.join(SMALL, 'monthly-export.zip'))).rejects.toMatchObject({ code: 'BAD_FORMAT', message: /a zip archive/ });
+  });
+
+  it('a corrupt member fails naming the member and the byte; the members before it stay stored', async () => {
+    const bytes = fs.readFileSync(path.join(SMALL, 'monthly-export.zip'));
+    bytes[327 + 30 + '202108-citibike-tripdata.csv'.length] = 0xff; // the second member's first deflate block: an invalid block type
+    const file = path.join(ctx.dir, 'broken.zip');
+    fs.writeFileSync(file, bytes);
+    await expect(ingestUpload(store, file, { provider: 'citibike' })).rejects.toMatchObject({
+      code: 'BAD_FILE', message: /^broken\.zip\/202108-citibike-tripdata\.csv: the zip member is truncated or corrupt after 0 decompressed bytes/,
+      location: { file: 'broken.zip/202108-citibike-tripdata.csv', position: 0 },
+    });
+    expect((await store.query('SELECT file_name, rows_stored FROM uploads')).map((u) => [u.file_name, Number(u.rows_stored)])).toEqual([
+      ['broken.zip/202107-citibike-tripdata.csv', 2],
+    ]);
+  });
+
+  it('a cut archive fails naming the archive', async () => {
+    const bytes = fs.readFileSync(path.join(SMALL, 'monthly-export.zip'));
+    const file = path.join(ctx.dir, 'cut.zip');
+    fs.writeFileSync(file, bytes.subarray(0, 500));
+    await expect(ingestUpload(store, file, { provider: 'citibike' })).rejects.toMatchObject({ code: 'BAD_FILE', message: /^cut\.zip: not a readable zip archive/ });
   });
 });

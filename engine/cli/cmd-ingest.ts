@@ -1,6 +1,6 @@
 import { ParkzonesError } from '../errors.ts';
 import { openStore, defaultStorePath } from '../store/open-store.ts';
-import { ingestFile, type IngestReport } from '../ingest/index.ts';
+import { ingestUpload, type IngestReport } from '../ingest/index.ts';
 import { EXIT, parseCommandArgs, progressBar, reportError } from './cli-util.ts';
 
 const HELP = `parkzones ingest — load trip exports into the store
@@ -19,7 +19,9 @@ Each file is one transaction: it is stored whole or not at all. Every row is sto
 (provider_id, trip_id), or rejected with its row number, field and reason (see the rejects table).
 Store: $PARKZONES_DB (default ./data/parkzones.duckdb). DuckDB's memory: $PARKZONES_MEMORY_LIMIT (default 512MB
 for ingest: uploads stream and spill, and a 2 GB CSV or Parquet file then ingests within 1 GB at the same speed).
-Exit codes: 0 all files ingested, 3 a file could not be read (others are still ingested), 2 bad options.
+A zip archive is read member by member: each CSV, JSON or Parquet file in it is a file of its own.
+Exit codes: 0 all files ingested, 3 a file could not be read (others are still ingested), 2 bad options,
+6 a file was read but every one of its rows was rejected, so it stored nothing (others are still ingested).
 `;
 
 /**
@@ -59,12 +61,15 @@ export async function runIngest(argv: string[]): Promise<number> {
     for (const file of positionals) {
       const bar = progressBar(`ingest ${file}`);
       try {
-        const report = await ingestFile(store, file, {
+        const reports = await ingestUpload(store, file, {
           provider: values.provider, format: values.format as never, tz: values.tz, mapping,
           onProgress: (p) => bar.update(p.totalBytes ? p.bytes / p.totalBytes : 0, `${p.rows.toLocaleString('en')} rows`),
         });
-        bar.done(`${report.rowsRead.toLocaleString('en')} rows`);
-        printReport(report, showRejects);
+        bar.done(`${reports.reduce((n, r) => n + r.rowsRead, 0).toLocaleString('en')} rows`);
+        for (const report of reports) {
+          printReport(report, showRejects);
+          if (report.allRejected && exit === EXIT.ok) exit = EXIT.allRejected;
+        }
       } catch (e) {
         process.stderr.write('\n');
         const code = reportError(e);
@@ -89,6 +94,8 @@ function printReport(r: IngestReport, showRejects: number): void {
   for (const c of r.columns) if (c.how && c.how !== 'header') lines.push(`    ${c.field}: ${c.how}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   if (r.rowsRejected > 0) {
+    lines.push(`  rejects by reason (count, field: reason, first row):`);
+    for (const g of r.rejectsByReason) lines.push(`    ${g.count} × ${g.field}: ${g.reason} (row ${g.firstRow}: ${g.example})`);
     lines.push(`  first rejects (row, field: reason):`);
     for (const x of r.firstRejects.slice(0, showRejects)) lines.push(`    row ${x.rowNumber}, ${x.field}: ${x.reason}`);
     if (r.rowsRejected > showRejects) lines.push(`    … all ${r.rowsRejected} in: SELECT * FROM rejects WHERE upload_id = ${r.uploadId}`);

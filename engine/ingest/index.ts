@@ -1,6 +1,6 @@
 /** Ingest: operator exports (MDS JSON, CSV, Parquet, gzipped or not) → `trips`, `rejects`, `uploads`. */
-export { ingestFile, type IngestOptions, type IngestReport } from './ingest-file.ts';
-export { listUploads, getUpload, listRejects, type UploadRow, type RejectRow } from './uploads.ts';
+export { ingestFile, ingestUpload, type IngestOptions, type IngestReport } from './ingest-file.ts';
+export { listUploads, getUpload, listRejects, groupRejects, type UploadRow, type RejectRow, type RejectGroup } from './uploads.ts';
 export { ROW_CHECKS } from './row-checks.ts';
 export { mapCsvHeader, type ColumnUse, type CsvField } from './csv-mapping.ts';
 export { parseTimestamp, isValidTimeZone } from './parse-time.ts';

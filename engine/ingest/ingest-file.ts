@@ -16,7 +16,8 @@ import { loadCsvWithDuckDb, readCsvLines, stageCsvLoad } from './stage-csv-duckd
 import { isValidTimeZone } from './parse-time.ts';
 import { isCsvField, type ColumnUse } from './csv-mapping.ts';
 import { RAW_MAX_CHARS, type StagingRow } from './staging-row.ts';
-import { listRejects, type RejectRow } from './uploads.ts';
+import { listRejects, rejectGroupsSql, toRejectGroups, type RejectGroup, type RejectRow } from './uploads.ts';
+import { forEachZipMember, isZipFile } from './read-zip.ts';
 
 /** Options of {@link ingestFile}. */
 export interface IngestOptions {
@@ -59,6 +60,10 @@ export interface IngestReport {
   columns: { field: string; source: string; unit?: string; how?: string }[];
   /** The first rejects (up to 20), in row order. */
   firstRejects: RejectRow[];
+  /** Every reject counted by field and reason, largest group first. */
+  rejectsByReason: RejectGroup[];
+  /** Rows were read and every one was rejected: the file stored nothing. */
+  allRejected: boolean;
   /** An earlier upload of the very same bytes, if any (its rows are now duplicates). */
   sameAsUploadId: number | null;
   /** For CSV: which reader split the records ('duckdb' or 'javascript'). */
@@ -88,6 +93,24 @@ const MDS_COLUMNS = [
  */
 export async function ingestFile(store: Store, file: string, options: IngestOptions = {}): Promise<IngestReport> {
   return store.exclusive(() => ingestAlone(store, file, options));
+}
+
+/**
+ * Ingests one uploaded file: a trip export ({@link ingestFile}), or a zip archive of them, each member of which is a
+ * file of the upload (its own transaction and upload row, named `archive.zip/member.csv`), in archive order.
+ * @returns one report per file stored, in order; members a zip holds besides trip files are named in the first
+ *   report's warnings
+ * @throws ParkzonesError as {@link ingestFile}; for an archive, members before the failing one stay stored
+ */
+export async function ingestUpload(store: Store, file: string, options: IngestOptions = {}): Promise<IngestReport[]> {
+  if (!fs.existsSync(file) || !isZipFile(file)) return [await ingestFile(store, file, options)];
+  const name = options.fileName ?? path.basename(file);
+  const reports: IngestReport[] = [];
+  const { skipped } = await forEachZipMember(file, name, async (m) => {
+    reports.push(await ingestFile(store, m.file, { ...options, fileName: `${name}/${m.name}` }));
+  });
+  if (skipped.length > 0) reports[0]!.warnings.push(`the archive also holds ${skipped.join(', ')}: not trip files, not read`);
+  return reports;
 }
 
 async function ingestAlone(store: Store, file: string, options: IngestOptions): Promise<IngestReport> {
@@ -202,7 +225,13 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     if (totals.rejected > 0) await fillRaw();
     options.onProgress?.({ bytes: sniffed.size, totalBytes: sniffed.size, rows: totals.read });
     if (reader === 'csv') warnings.push(...timeWarnings(timeStats, tz, options.tz !== undefined));
-    const notes = { warnings, ...(reader === 'csv' ? { times: timeStats } : {}) };
+    const rejectsByReason = totals.rejected > 0 ? toRejectGroups((await conn.runAndReadAll(rejectGroupsSql(), { id: uploadId })).getRowObjectsJS()) : [];
+    const allRejected = totals.read > 0 && totals.rejected === totals.read;
+    if (allRejected) {
+      const top = rejectsByReason[0]!;
+      warnings.unshift(`nothing was stored: every one of the ${totals.read} rows was rejected (most: ${top.count} × ${top.field}: ${top.reason})`);
+    }
+    const notes = { warnings, rejectsByReason, allRejected, ...(reader === 'csv' ? { times: timeStats } : {}) };
     const previous = await conn.runAndReadAll('SELECT min(upload_id) FROM uploads WHERE sha256 = $sha', { sha: sha256 });
     const sameAs = previous.getRows()[0]![0];
     const providerId = options.onlyProvider ?? provider ?? (await singleProvider(conn, uploadId));

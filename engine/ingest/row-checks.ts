@@ -11,11 +11,18 @@ interface RowCheck {
 }
 
 const ms = (col: string) => `${col} IS NOT NULL AND ${col} < 100000000000`;
+/** Within 14 hours of the epoch: 1 Jan 1970 (or 31 Dec 1969) in some zone, the date a blank time becomes when written as 0. */
+const PLACEHOLDER_MS = 14 * 3600_000;
 const early = (col: string) =>
-  `'looks like seconds, not milliseconds, since 1970: ' || ${col}::BIGINT || ' ms is ' || strftime(make_timestamptz((${col} * 1000)::BIGINT), '%Y-%m-%d %H:%M:%S UTC')`;
+  `CASE WHEN abs(${col}) <= ${PLACEHOLDER_MS} THEN 'a placeholder date, not a time: ' || strftime(make_timestamptz((${col} * 1000)::BIGINT), '%Y-%m-%d %H:%M:%S UTC') ` +
+  `|| ' is the epoch (31 Dec 1969 / 1 Jan 1970 local), what a missing time becomes when written as 0' ` +
+  `ELSE 'looks like seconds, not milliseconds, since 1970: ' || ${col}::BIGINT || ' ms is ' || strftime(make_timestamptz((${col} * 1000)::BIGINT), '%Y-%m-%d %H:%M:%S UTC') END`;
 const outOfRange = (col: string, lim: number) => `${col} IS NOT NULL AND (NOT isfinite(${col}) OR ${col} < -${lim} OR ${col} > ${lim})`;
 
-/** The checks in the order they are applied. Timestamps below 1e11 ms (March 1973) are seconds sent as milliseconds. */
+/**
+ * The checks in the order they are applied. Timestamps below 1e11 ms (March 1973) are seconds sent as milliseconds, or,
+ * within 14 hours of the epoch, a placeholder date (a missing time written as 0, shown as 31 Dec 1969 or 1 Jan 1970).
+ */
 export const ROW_CHECKS: readonly RowCheck[] = [
   { field: 'bad_field', bad: 'bad_field IS NOT NULL', reason: 'bad_reason' },
   { field: 'provider_id', bad: "provider_id IS NULL OR provider_id = ''", reason: "'missing: the file has no provider_id; give the provider at upload'" },

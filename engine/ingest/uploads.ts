@@ -66,3 +66,32 @@ export async function listRejects(store: Store, uploadId: number, options: { off
     rows: rows.map((r) => ({ uploadId: Number(r.upload_id), rowNumber: Number(r.row_number), field: String(r.field), reason: String(r.reason), raw: (r.raw as string | null) ?? null })),
   };
 }
+
+/** Rejects of one kind: the field and the reason's first part (before any `: value`), how many rows, and the first. */
+export interface RejectGroup {
+  field: string;
+  reason: string;
+  count: number;
+  /** The first row rejected so, and its full reason. */
+  firstRow: number;
+  example: string;
+}
+
+/** Most reject groups an upload lists (the largest first); the rest are in the rejects table. */
+export const REJECT_GROUPS_MAX = 50;
+
+/** SQL of an upload's ($id) rejects grouped by field and reason kind, largest first. */
+export function rejectGroupsSql(): string {
+  return `SELECT field, split_part(reason, ': ', 1) AS kind, count(*) AS n, min(row_number) AS first_row, arg_min(reason, row_number) AS example
+    FROM rejects WHERE upload_id = $id GROUP BY field, kind ORDER BY n DESC, first_row LIMIT ${REJECT_GROUPS_MAX}`;
+}
+
+/** Turns {@link rejectGroupsSql} rows into groups. */
+export function toRejectGroups(rows: Record<string, unknown>[]): RejectGroup[] {
+  return rows.map((r) => ({ field: String(r.field), reason: String(r.kind), count: Number(r.n), firstRow: Number(r.first_row), example: String(r.example) }));
+}
+
+/** An upload's rejects grouped by field and reason, with a count each, largest first (at most {@link REJECT_GROUPS_MAX}). */
+export async function groupRejects(store: Store, uploadId: number): Promise<RejectGroup[]> {
+  return toRejectGroups(await store.query(rejectGroupsSql(), { id: uploadId }));
+}

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Express, Request } from 'express';
-import { can, getUpload, ingestFile, listRejects, listUploads, ParkzonesError, type IngestOptions, type Principal, type RejectRow } from '../../engine/index.ts';
+import { can, getUpload, groupRejects, ingestUpload, listRejects, listUploads, ParkzonesError, type IngestOptions, type Principal, type RejectRow } from '../../engine/index.ts';
 import { allow, principalOf } from '../auth.ts';
 import type { ResolvedDeps } from '../deps.ts';
 import { pathId, qChoice, qInt, qList, qString } from '../params.ts';
@@ -10,7 +10,7 @@ import { receiveUpload } from '../upload-to-disk.ts';
 const FORMATS = ['auto', 'mds1', 'mds2', 'csv', 'parquet'] as const;
 const DEFAULT_NAMES: Record<string, string> = {
   'application/json': 'upload.json', 'text/csv': 'upload.csv', 'application/gzip': 'upload.gz', 'application/x-gzip': 'upload.gz',
-  'application/vnd.apache.parquet': 'upload.parquet', 'application/octet-stream': 'upload.bin',
+  'application/vnd.apache.parquet': 'upload.parquet', 'application/zip': 'upload.zip', 'application/octet-stream': 'upload.bin',
 };
 
 /** Raw rows (which may hold device ids and single trips) only for admins. */
@@ -60,12 +60,17 @@ export function registerUploads(app: Express, deps: ResolvedDeps): void {
     } else if (provider) options.provider = provider;
     const file = await receiveUpload(req, res, deps.uploadDir, deps.uploadLimitBytes);
     try {
-      const report = await deps.uploadLane.run(() => ingestFile(deps.store, file, options));
+      const reports = await deps.uploadLane.run(() => ingestUpload(deps.store, file, options));
       deps.cache.invalidate();
-      // An operator learns of an identical earlier upload only when it was its own.
-      let sameAs = report.sameAsUploadId;
-      if (sameAs !== null && p.role === 'operator' && (await getUpload(deps.store, sameAs))?.providerId !== p.providerId) sameAs = null;
-      res.status(201).location(`/api/uploads/${report.uploadId}`).json({ ...report, sameAsUploadId: sameAs, firstRejects: redactRejects(report.firstRejects, p) });
+      const shown: Record<string, unknown>[] = [];
+      for (const report of reports) {
+        // An operator learns of an identical earlier upload only when it was its own.
+        let sameAs = report.sameAsUploadId;
+        if (sameAs !== null && p.role === 'operator' && (await getUpload(deps.store, sameAs))?.providerId !== p.providerId) sameAs = null;
+        shown.push({ ...report, sameAsUploadId: sameAs, firstRejects: redactRejects(report.firstRejects, p) });
+      }
+      // A zip archive is several files: the first one's report, and every file's under `files`.
+      res.status(201).location(`/api/uploads/${reports[0]!.uploadId}`).json(reports.length > 1 ? { ...shown[0], files: shown } : shown[0]);
     } finally {
       await fs.promises.rm(file, { force: true });
     }
@@ -92,6 +97,8 @@ export function registerUploads(app: Express, deps: ResolvedDeps): void {
       throw new ParkzonesError('FORBIDDEN', `upload ${id} belongs to another provider`);
     }
     const rejects = await listRejects(deps.store, id, { offset, limit });
-    res.json({ upload, rejects: { total: rejects.total, offset, limit, rows: redactRejects(rejects.rows, p) } });
+    // Grouped reasons quote values of the file (ids, times), as rejects' reasons do; only raw rows are redacted.
+    const rejectsByReason = await groupRejects(deps.store, id);
+    res.json({ upload, rejectsByReason, rejects: { total: rejects.total, offset, limit, rows: redactRejects(rejects.rows, p) } });
   });
 }
