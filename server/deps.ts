@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_K, checkK, isValidTimeZone, requireOption, type Store } from '../engine/index.ts';
+import { DEFAULT_K, checkK, isValidTimeZone, requireOption, type ServiceArea, type Store } from '../engine/index.ts';
 import { DemandCache } from './demand-cache.ts';
 import { JobQueue, Lane } from './jobs.ts';
 
@@ -13,6 +13,8 @@ export interface AppDeps {
   tz?: string;
   /** Largest upload body, bytes. Default 512 MiB. */
   uploadLimitBytes?: number;
+  /** The city's service area: uploaded trip ends outside it are rejected. Default null (none; far ends draw a warning). */
+  serviceArea?: ServiceArea | null;
   /** Where upload bodies are spooled before ingest. Default: a folder in the OS temp dir. */
   uploadDir?: string;
   /** MapLibre style the page should use; null = the page's built-in offline style. */
@@ -101,6 +103,7 @@ export function resolveDeps(deps: AppDeps): ResolvedDeps {
     kAnonymity: k,
     tz,
     uploadLimitBytes: limit,
+    serviceArea: deps.serviceArea ?? null,
     uploadDir: deps.uploadDir ?? path.join(os.tmpdir(), `parkzones-uploads-${process.pid}`),
     basemapStyleUrl: deps.basemapStyleUrl ?? null,
     staticDir: deps.staticDir ?? null,

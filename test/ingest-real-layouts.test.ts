@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ingestFile, ingestUpload, type IngestOptions, type IngestReport } from '../engine/ingest/index.ts';
+import { ingestFile, ingestUpload, loadServiceArea, type IngestOptions, type IngestReport } from '../engine/ingest/index.ts';
 import type { Store } from '../engine/store/open-store.ts';
 import { tempStore } from './helpers/temp-store.ts';
 
@@ -212,5 +212,49 @@ describe('zip archives of trip files', () => {
     const file = path.join(ctx.dir, 'cut.zip');
     fs.writeFileSync(file, bytes.subarray(0, 500));
     await expect(ingestUpload(store, file, { provider: 'citibike' })).rejects.toMatchObject({ code: 'BAD_FILE', message: /^cut\.zip: not a readable zip archive/ });
+  });
+});
+
+describe('a service area', () => {
+  const file = path.join(SMALL, 'stray-points.csv');
+  it('without one, trip ends far from the rest are stored, with a warning counting them', async () => {
+    const r = await twice('stray-points.csv', { provider: 'lou' });
+    expect(r.rowsStored).toBe(6);
+    expect(r.warnings).toEqual([
+      "2 trip ends or starts lie more than 50 km from the median trip end (38.2544, -85.7525): GPS glitches or test rides? They are stored; give the city's service area (--service-area, PARKZONES_SERVICE_AREA) to reject them",
+    ]);
+  });
+
+  it('a box rejects the trips that end or start outside it, with that reason', async () => {
+    const r = await twice('stray-points.csv', { provider: 'lou', serviceArea: loadServiceArea('-85.80,38.22,-85.72,38.28') });
+    expect([r.rowsStored, r.rowsRejected]).toEqual([4, 2]);
+    expect(r.warnings).toEqual([]);
+    expect(r.firstRejects.map((x) => [x.rowNumber, x.field, x.reason])).toEqual([
+      [3, 'end_location', 'outside the service area (box -85.8,38.22,-85.72,38.28): 48.8566, 2.3522'],
+      [4, 'start_location', 'outside the service area (box -85.8,38.22,-85.72,38.28): 37.7749, -122.4194'],
+    ]);
+    expect(r.rejectsByReason.map((g) => [g.field, g.reason, g.count])).toEqual([
+      ['end_location', 'outside the service area (box -85.8,38.22,-85.72,38.28)', 1],
+      ['start_location', 'outside the service area (box -85.8,38.22,-85.72,38.28)', 1],
+    ]);
+  });
+
+  it('a GeoJSON polygon with a hole (a park) rejects ends in the hole too, in every format', async () => {
+    const serviceArea = loadServiceArea(path.join(SMALL, 'service-area.geojson'));
+    expect(serviceArea.rings).toHaveLength(2);
+    const r = await twice('stray-points.csv', { provider: 'lou', serviceArea });
+    expect(r.firstRejects.map((x) => [x.rowNumber, x.field])).toEqual([[3, 'end_location'], [4, 'start_location'], [5, 'end_location']]);
+    expect(r.firstRejects[0]!.reason).toBe('outside the service area (service-area.geojson): 48.8566, 2.3522');
+    // The same rows as Parquet, staged as a view: the same checks.
+    const pq = path.join(ctx.dir, 'stray.parquet');
+    await store.run(`COPY (SELECT * FROM read_csv('${file}')) TO '${pq}' (FORMAT parquet)`);
+    await store.run('DELETE FROM trips; DELETE FROM rejects; DELETE FROM uploads;');
+    const p = await ingestFile(store, pq, { provider: 'lou', serviceArea });
+    expect(p.firstRejects.map((x) => [x.rowNumber, x.field])).toEqual([[3, 'end_location'], [4, 'start_location'], [5, 'end_location']]);
+  });
+
+  it('a malformed box or a file without a polygon is a bad option naming it', () => {
+    expect(() => loadServiceArea('10,50,5,40')).toThrow(/service-area: a box is west,south,east,north/);
+    expect(() => loadServiceArea(path.join(SMALL, 'utc-suffix.csv'))).toThrow(/service-area: neither a box/);
   });
 });

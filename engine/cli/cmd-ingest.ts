@@ -1,11 +1,12 @@
 import { ParkzonesError } from '../errors.ts';
 import { openStore, defaultStorePath } from '../store/open-store.ts';
-import { ingestUpload, type IngestReport } from '../ingest/index.ts';
+import { ingestUpload, loadServiceArea, type IngestReport } from '../ingest/index.ts';
 import { EXIT, parseCommandArgs, progressBar, reportError } from './cli-util.ts';
 
 const HELP = `parkzones ingest — load trip exports into the store
 
 usage: parkzones ingest FILE… [--provider ID] [--format auto|mds1|mds2|csv|parquet] [--tz ZONE] [--map field=column[:unit]]…
+                        [--service-area FILE.geojson|WEST,SOUTH,EAST,NORTH]
 
   --provider ID   provider id for files that carry none (CSV without a provider column)
   --format F      force a reader (default: read off the content; gzip is always detected)
@@ -13,6 +14,9 @@ usage: parkzones ingest FILE… [--provider ID] [--format auto|mds1|mds2|csv|par
                   a time header ending in _utc (start_time_utc) is read in UTC
   --map F=C       take field F from column C, optionally with a unit (distance m|km|mi, duration s|min|h|ms|hms),
                   e.g. --map end_lat=Lat_End --map distance_m=Dist:mi
+  --service-area A  the city's service area, a GeoJSON Polygon/MultiPolygon file or a box west,south,east,north:
+                  trips that end or start outside it are rejected (without one, ends more than 50 km from the
+                  median end draw a warning)
   --rejects N     how many rejects to print per file (default 10)
 
 Each file is one transaction: it is stored whole or not at all. Every row is stored, a duplicate of a stored
@@ -37,7 +41,7 @@ export async function runIngest(argv: string[]): Promise<number> {
     argv,
     {
       provider: { type: 'string' }, format: { type: 'string' }, tz: { type: 'string' }, map: { type: 'string', multiple: true },
-      rejects: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      rejects: { type: 'string' }, 'service-area': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     true,
   );
@@ -53,6 +57,7 @@ export async function runIngest(argv: string[]): Promise<number> {
     mapping[m.slice(0, eq)] = m.slice(eq + 1);
   }
   const showRejects = Number(values.rejects ?? 10);
+  const serviceArea = values['service-area'] ? loadServiceArea(values['service-area']) : undefined;
   const store = await openStore({ memoryLimit: process.env.PARKZONES_MEMORY_LIMIT || INGEST_MEMORY_LIMIT });
   let exit: number = EXIT.ok;
   let memory = '';
@@ -62,7 +67,7 @@ export async function runIngest(argv: string[]): Promise<number> {
       const bar = progressBar(`ingest ${file}`);
       try {
         const reports = await ingestUpload(store, file, {
-          provider: values.provider, format: values.format as never, tz: values.tz, mapping,
+          provider: values.provider, format: values.format as never, tz: values.tz, mapping, ...(serviceArea ? { serviceArea } : {}),
           onProgress: (p) => bar.update(p.totalBytes ? p.bytes / p.totalBytes : 0, `${p.rows.toLocaleString('en')} rows`),
         });
         bar.done(`${reports.reduce((n, r) => n + r.rowsRead, 0).toLocaleString('en')} rows`);

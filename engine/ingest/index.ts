@@ -5,3 +5,4 @@ export { ROW_CHECKS } from './row-checks.ts';
 export { mapCsvHeader, type ColumnUse, type CsvField } from './csv-mapping.ts';
 export { parseTimestamp, isValidTimeZone } from './parse-time.ts';
 export type { InputFormat } from './open-input.ts';
+export { loadServiceArea, serviceAreaAround, type ServiceArea } from './service-area.ts';

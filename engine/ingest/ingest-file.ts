@@ -18,6 +18,8 @@ import { isCsvField, type ColumnUse } from './csv-mapping.ts';
 import { RAW_MAX_CHARS, type StagingRow } from './staging-row.ts';
 import { listRejects, rejectGroupsSql, toRejectGroups, type RejectGroup, type RejectRow } from './uploads.ts';
 import { forEachZipMember, isZipFile } from './read-zip.ts';
+import { serviceAreaChecks } from './row-checks.ts';
+import type { ServiceArea } from './service-area.ts';
 
 /** Options of {@link ingestFile}. */
 export interface IngestOptions {
@@ -40,6 +42,8 @@ export interface IngestOptions {
    * (see stage-csv-duckdb.ts), else with the JavaScript reader; 'js' always uses the JavaScript reader.
    */
   csvReader?: 'auto' | 'js';
+  /** The city's service area: trip ends or starts outside it are rejected. Default none (far ends draw a warning). */
+  serviceArea?: ServiceArea;
   /** Progress callback, called at most every 64k rows and once at the end. */
   onProgress?: (p: { bytes: number; totalBytes: number; rows: number }) => void;
 }
@@ -221,7 +225,17 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       if (!stagedAsView) await deriveTripIds(conn, staging);
       columns.unshift(DERIVED_TRIP_ID_USE);
     }
-    const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? null, stagedAsView);
+    const areaChecks = options.serviceArea ? serviceAreaChecks(options.serviceArea) : [];
+    const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? null, stagedAsView, areaChecks);
+    if (!options.serviceArea && totals.stored > 0) {
+      const far = await farTripEnds(conn, uploadId);
+      if (far.count > 0) {
+        warnings.push(
+          `${far.count} trip ends or starts lie more than ${FAR_KM} km from the median trip end (${far.lat.toFixed(4)}, ${far.lng.toFixed(4)}): GPS glitches or test rides? ` +
+            'They are stored; give the city\'s service area (--service-area, PARKZONES_SERVICE_AREA) to reject them',
+        );
+      }
+    }
     if (totals.rejected > 0) await fillRaw();
     options.onProgress?.({ bytes: sniffed.size, totalBytes: sniffed.size, rows: totals.read });
     if (reader === 'csv') warnings.push(...timeWarnings(timeStats, tz, options.tz !== undefined));
@@ -260,6 +274,23 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     conn.closeSync();
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
   }
+}
+
+/** Distance from the median trip end beyond which a trip end is "far from the rest", km. */
+const FAR_KM = 50;
+
+/** Trip ends and starts of an upload's stored trips more than FAR_KM from the median end point (haversine). */
+async function farTripEnds(conn: import('@duckdb/node-api').DuckDBConnection, uploadId: number): Promise<{ count: number; lat: number; lng: number }> {
+  const dist = (lat: string, lng: string) =>
+    `2 * 6371.0088 * asin(sqrt(pow(sin(radians(${lat} - m.lat) / 2), 2) + cos(radians(m.lat)) * cos(radians(${lat})) * pow(sin(radians(${lng} - m.lng) / 2), 2)))`;
+  const r = await conn.runAndReadAll(
+    `WITH m AS (SELECT median(end_lat) AS lat, median(end_lng) AS lng FROM trips WHERE upload_id = $u)
+     SELECT count_if(${dist('t.end_lat', 't.end_lng')} > ${FAR_KM}) + count_if(t.start_lat IS NOT NULL AND ${dist('t.start_lat', 't.start_lng')} > ${FAR_KM}), any_value(m.lat), any_value(m.lng)
+     FROM trips t, m WHERE t.upload_id = $u`,
+    { u: uploadId },
+  );
+  const [count, lat, lng] = r.getRows()[0]!;
+  return { count: Number(count), lat: Number(lat), lng: Number(lng) };
 }
 
 /** The report's words on how a CSV file's times were read. */

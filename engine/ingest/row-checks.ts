@@ -3,8 +3,10 @@
  * The first failing check names the row's field and reason; a row failing none is stored.
  */
 
+import { insideAreaSql, type ServiceArea } from './service-area.ts';
+
 /** A check: a SQL predicate that is TRUE when the row is bad, the field it blames and the reason (a SQL string expression). */
-interface RowCheck {
+export interface RowCheck {
   field: string;
   bad: string;
   reason: string;
@@ -45,9 +47,23 @@ export const ROW_CHECKS: readonly RowCheck[] = [
   { field: 'duration_s', bad: 'duration_s < 0 OR NOT isfinite(duration_s)', reason: "'negative or not finite: ' || duration_s" },
 ];
 
+/** The checks of a service area, after the others: an end, then a start, outside it. */
+export function serviceAreaChecks(area: ServiceArea): RowCheck[] {
+  const label = area.label.replaceAll("'", "''");
+  return [
+    { field: 'end_location', bad: `NOT ${insideAreaSql(area, 'end_lat', 'end_lng')}`, reason: `'outside the service area (${label}): ' || end_lat || ', ' || end_lng` },
+    {
+      field: 'start_location',
+      bad: `start_lat IS NOT NULL AND start_lng IS NOT NULL AND NOT ${insideAreaSql(area, 'start_lat', 'start_lng')}`,
+      reason: `'outside the service area (${label}): ' || start_lat || ', ' || start_lng`,
+    },
+  ];
+}
+
 /** SQL expressions `(reject_field, reject_reason)` over the staging columns; both NULL for a good row. Uses `$only_provider`. */
-export function rejectColumnsSql(): { field: string; reason: string } {
-  const field = ROW_CHECKS.map((c) => `WHEN ${c.bad} THEN ${c.field === 'bad_field' ? 'bad_field' : `'${c.field}'`}`).join(' ');
-  const reason = ROW_CHECKS.map((c) => `WHEN ${c.bad} THEN ${c.reason}`).join(' ');
+export function rejectColumnsSql(extra: readonly RowCheck[] = []): { field: string; reason: string } {
+  const checks = [...ROW_CHECKS, ...extra];
+  const field = checks.map((c) => `WHEN ${c.bad} THEN ${c.field === 'bad_field' ? 'bad_field' : `'${c.field}'`}`).join(' ');
+  const reason = checks.map((c) => `WHEN ${c.bad} THEN ${c.reason}`).join(' ');
   return { field: `CASE ${field} END`, reason: `CASE ${reason} END` };
 }

@@ -1,6 +1,6 @@
 import { BIGINT, DOUBLE, VARCHAR, DuckDBDataChunk, type DuckDBConnection } from '@duckdb/node-api';
 import type { StagingRow } from './staging-row.ts';
-import { rejectColumnsSql } from './row-checks.ts';
+import { rejectColumnsSql, type RowCheck } from './row-checks.ts';
 
 /** Staging table columns, in order; the readers fill them through {@link appendRows} or SQL. */
 export const STAGING_COLUMNS = [
@@ -75,11 +75,12 @@ export interface StagedCounts {
  * The checks run once over the whole upload, not per batch, and good rows are inserted straight from staging.
  * Callers serialise ingests (Store.exclusive) so two uploads cannot both store the same trip.
  * @param name the staging table, or with `isView` a view over the file (Parquet), which is filtered, not deleted from
+ * @param extraChecks checks after the standard ones (a service area's)
  */
 export async function checkAndStore(
-  conn: DuckDBConnection, name: string, uploadId: number, onlyProvider: string | null, isView: boolean,
+  conn: DuckDBConnection, name: string, uploadId: number, onlyProvider: string | null, isView: boolean, extraChecks: readonly RowCheck[] = [],
 ): Promise<StagedCounts> {
-  const { field, reason } = rejectColumnsSql();
+  const { field, reason } = rejectColumnsSql(extraChecks);
   const read = Number((await conn.runAndReadAll(`SELECT count(*) FROM temp.${name}`)).getRows()[0]![0]);
   if (read === 0) return { read, stored: 0, duplicate: 0, rejected: 0 };
   const rejected = Number(

@@ -53,6 +53,7 @@ export function registerUploads(app: Express, deps: ResolvedDeps): void {
       fileName: fileNameOf(req),
       ...(qString(req, 'tz') ? { tz: qString(req, 'tz') } : {}),
       ...(mappingOf(req) ? { mapping: mappingOf(req) } : {}),
+      ...(deps.serviceArea ? { serviceArea: deps.serviceArea } : {}),
     };
     if (p.role === 'operator') {
       options.provider = p.providerId!;
