@@ -7,6 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ingestFile, ingestUpload, loadServiceArea, type IngestOptions, type IngestReport } from '../engine/ingest/index.ts';
 import type { Store } from '../engine/store/open-store.ts';
+import { createRun } from '../engine/zones/index.ts';
+import { coarseDemandWarning } from '../engine/ingest/location-precision.ts';
 import { tempStore } from './helpers/temp-store.ts';
 
 const SMALL = path.resolve(import.meta.dirname, '../fixtures/small');
@@ -256,5 +258,34 @@ describe('a service area', () => {
   it('a malformed box or a file without a polygon is a bad option naming it', () => {
     expect(() => loadServiceArea('10,50,5,40')).toThrow(/service-area: a box is west,south,east,north/);
     expect(() => loadServiceArea(path.join(SMALL, 'utc-suffix.csv'))).toThrow(/service-area: neither a box/);
+  });
+});
+
+describe('aggregated locations', () => {
+  it('census-tract centroids: the report gives the precision and warns; propose warns that the demand is coarser than the walking radius', async () => {
+    const r = await twice('tract-centroids.csv', { provider: 'chicago', tz: 'America/Chicago' });
+    expect(r.rowsStored).toBe(48);
+    expect(r.columns.find((c) => c.field === 'end_lat')!.source).toBe('Dropoff Centroid Latitude');
+    expect(r.columns.find((c) => c.field === 'duration_s')).toMatchObject({ source: 'Trip Seconds', unit: 's' });
+    expect(r.precision).toMatchObject({ ends: 48, points: 4, decimals: 8, top10Share: 1, aggregated: true });
+    expect(r.precision!.resolutionM).toBeGreaterThan(500);
+    expect(r.warnings.at(-1)).toMatch(/^the trip ends sit on 4 points \(12 trip ends per point, the 10 most repeated hold 100\.0 %\), about \d+ m apart: aggregated locations/);
+    const { run } = await createRun(store, { k: 2, walkRadiusM: 100, res: 10 });
+    expect(run.stats!.warnings).toHaveLength(1);
+    expect(run.stats!.warnings![0]).toMatch(/^the demand is coarser than the 100 m walking radius: the 48 trip ends sit on 4 points \(12 per point; the 10 most repeated hold 100\.0 %\), about \d+ m apart/);
+  });
+
+  it('GPS points are fine: no warning, and propose has none', async () => {
+    const r = await twice('citibike-no-trip-id.csv', { provider: 'citibike', tz: 'America/New_York' });
+    expect(r.precision).toMatchObject({ ends: 5, points: 5, decimals: 4, aggregated: false, resolutionM: 11 });
+    expect(r.warnings).toEqual([]);
+    const { run } = await createRun(store, { k: 2, walkRadiusM: 100, res: 10 });
+    expect(run.stats!.warnings).toEqual([]);
+  });
+
+  it('coordinates rounded to 3 decimals (≈ 111 m) are coarser than a 100 m radius, not than 150 m', () => {
+    const p = { ends: 1000, points: 900, decimals: 3, top10Share: 0.02, resolutionM: 111, aggregated: false };
+    expect(coarseDemandWarning(p, 100)).toBe('the demand is coarser than the 100 m walking radius: the trip end coordinates have 3 decimals, a grid of about 111 m; the coverage figures say more than the data can');
+    expect(coarseDemandWarning(p, 150)).toBeNull();
   });
 });

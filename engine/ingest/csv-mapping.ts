@@ -35,12 +35,12 @@ const SYNONYMS: Record<CsvField, string[]> = {
   end_time: ['endtime', 'enddatetime', 'endedat', 'tripend', 'tripendtime', 'endtimestamp', 'endts', 'dropofftime', 'tripendtimestamp', 'stoptime', 'stopdatetime', 'end'],
   start_date: ['startdate', 'tripstartdate', 'pickupdate'],
   end_date: ['enddate', 'tripenddate', 'dropoffdate'],
-  start_lat: ['startlatitude', 'startlat', 'startlocationlat', 'startlocationlatitude', 'startcentroidlatitude', 'startstationlatitude', 'startstationlat', 'originlat', 'originlatitude', 'pickuplatitude', 'pickuplat', 'starty', 'latstart'],
-  start_lng: ['startlongitude', 'startlng', 'startlon', 'startlong', 'startlocationlng', 'startlocationlon', 'startlocationlongitude', 'startcentroidlongitude', 'startstationlongitude', 'startstationlng', 'startstationlon', 'originlng', 'originlon', 'originlongitude', 'pickuplongitude', 'pickuplng', 'pickuplon', 'startx', 'lngstart', 'lonstart'],
-  end_lat: ['endlatitude', 'endlat', 'endlocationlat', 'endlocationlatitude', 'endcentroidlatitude', 'endstationlatitude', 'endstationlat', 'destinationlat', 'destinationlatitude', 'dropofflatitude', 'dropofflat', 'endy', 'latend'],
-  end_lng: ['endlongitude', 'endlng', 'endlon', 'endlong', 'endlocationlng', 'endlocationlon', 'endlocationlongitude', 'endcentroidlongitude', 'endstationlongitude', 'endstationlng', 'endstationlon', 'destinationlng', 'destinationlon', 'destinationlongitude', 'dropofflongitude', 'dropofflng', 'dropofflon', 'endx', 'lngend', 'lonend'],
+  start_lat: ['startlatitude', 'startlat', 'startlocationlat', 'startlocationlatitude', 'startcentroidlatitude', 'pickupcentroidlatitude', 'startstationlatitude', 'startstationlat', 'originlat', 'originlatitude', 'pickuplatitude', 'pickuplat', 'starty', 'latstart'],
+  start_lng: ['startlongitude', 'startlng', 'startlon', 'startlong', 'startlocationlng', 'startlocationlon', 'startlocationlongitude', 'startcentroidlongitude', 'pickupcentroidlongitude', 'startstationlongitude', 'startstationlng', 'startstationlon', 'originlng', 'originlon', 'originlongitude', 'pickuplongitude', 'pickuplng', 'pickuplon', 'startx', 'lngstart', 'lonstart'],
+  end_lat: ['endlatitude', 'endlat', 'endlocationlat', 'endlocationlatitude', 'endcentroidlatitude', 'dropoffcentroidlatitude', 'endstationlatitude', 'endstationlat', 'destinationlat', 'destinationlatitude', 'dropofflatitude', 'dropofflat', 'endy', 'latend'],
+  end_lng: ['endlongitude', 'endlng', 'endlon', 'endlong', 'endlocationlng', 'endlocationlon', 'endlocationlongitude', 'endcentroidlongitude', 'dropoffcentroidlongitude', 'endstationlongitude', 'endstationlng', 'endstationlon', 'destinationlng', 'destinationlon', 'destinationlongitude', 'dropofflongitude', 'dropofflng', 'dropofflon', 'endx', 'lngend', 'lonend'],
   distance_m: ['distancem', 'distance', 'tripdistance', 'distancemiles', 'distancemi', 'tripdistancemiles', 'distancemeters', 'distancemetres', 'tripdistancem', 'tripdistancemeters', 'distancekm', 'tripdistancekm', 'triplength', 'length'],
-  duration_s: ['durations', 'duration', 'tripduration', 'durationseconds', 'durationsec', 'tripdurationseconds', 'durationmin', 'durationminutes', 'tripdurationminutes', 'tripdurationmin', 'durationms', 'triptime'],
+  duration_s: ['durations', 'duration', 'tripduration', 'durationseconds', 'durationsec', 'tripdurationseconds', 'durationmin', 'durationminutes', 'tripdurationminutes', 'tripdurationmin', 'durationms', 'triptime', 'tripseconds'],
 };
 
 /** Header text in the form the synonym table uses. */

@@ -20,6 +20,7 @@ import { listRejects, rejectGroupsSql, toRejectGroups, type RejectGroup, type Re
 import { forEachZipMember, isZipFile } from './read-zip.ts';
 import { serviceAreaChecks } from './row-checks.ts';
 import type { ServiceArea } from './service-area.ts';
+import { locationPrecision, type LocationPrecision } from './location-precision.ts';
 
 /** Options of {@link ingestFile}. */
 export interface IngestOptions {
@@ -76,6 +77,8 @@ export interface IngestReport {
   warnings: string[];
   /** For CSV: how times were read (local wall times, repeated and skipped hours). */
   times?: CsvTimeStats;
+  /** How fine the stored trip ends are (decimals, points, share on the most repeated ones); null when nothing was stored. */
+  precision: LocationPrecision | null;
 }
 
 const MDS_COLUMNS = [
@@ -245,7 +248,14 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       const top = rejectsByReason[0]!;
       warnings.unshift(`nothing was stored: every one of the ${totals.read} rows was rejected (most: ${top.count} × ${top.field}: ${top.reason})`);
     }
-    const notes = { warnings, rejectsByReason, allRejected, ...(reader === 'csv' ? { times: timeStats } : {}) };
+    const precision = totals.stored > 0 ? await locationPrecision(conn, 'upload_id = $u', { u: uploadId }) : null;
+    if (precision?.aggregated) {
+      warnings.push(
+        `the trip ends sit on ${precision.points} points (${Math.round(precision.ends / precision.points)} trip ends per point, the 10 most repeated hold ` +
+          `${(precision.top10Share * 100).toFixed(1)} %), about ${precision.resolutionM} m apart: aggregated locations (centroids, stations or a coarse grid)?`,
+      );
+    }
+    const notes = { warnings, rejectsByReason, allRejected, precision, ...(reader === 'csv' ? { times: timeStats } : {}) };
     const previous = await conn.runAndReadAll('SELECT min(upload_id) FROM uploads WHERE sha256 = $sha', { sha: sha256 });
     const sameAs = previous.getRows()[0]![0];
     const providerId = options.onlyProvider ?? provider ?? (await singleProvider(conn, uploadId));
