@@ -49,7 +49,7 @@ describe('parkzones CLI', () => {
     const rest: NodeJS.ProcessEnv = { ...env };
     delete rest.PARKZONES_MEMORY_LIMIT;
     const small = path.join(dir, 'small.csv');
-    fs.writeFileSync(small, 'trip_id,provider_id,end_time,end_lat,end_lng\nt1,p,2026-06-01T10:00:00Z,38.25,-85.75\n');
+    fs.writeFileSync(small, 'trip_id,provider_id,start_time,end_time,end_lat,end_lng\nt1,p,2026-06-01T09:50:00Z,2026-06-01T10:00:00Z,38.25,-85.75\n');
     const byDefault = await run(process.execPath, [BIN, 'ingest', small], { env: { ...rest, PARKZONES_DB: path.join(dir, 'mem1.duckdb') } });
     expect(byDefault.stdout).toMatch(/\(DuckDB memory limit 488\.2 MiB\)/); // 512 MB
     const set = await run(process.execPath, [BIN, 'ingest', small], {

@@ -289,13 +289,16 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
 /** Distance from the median trip end beyond which a trip end is "far from the rest", km. */
 const FAR_KM = 50;
 
-/** Trip ends and starts of an upload's stored trips more than FAR_KM from the median end point (haversine). */
+/** Trip ends and starts of an upload's stored trips more than FAR_KM from the median end point (haversine) of its first 200,000. */
 async function farTripEnds(conn: import('@duckdb/node-api').DuckDBConnection, uploadId: number): Promise<{ count: number; lat: number; lng: number }> {
   const dist = (lat: string, lng: string) =>
     `2 * 6371.0088 * asin(sqrt(pow(sin(radians(${lat} - m.lat) / 2), 2) + cos(radians(m.lat)) * cos(radians(${lat})) * pow(sin(radians(${lng} - m.lng) / 2), 2)))`;
+  // The median of the first rows is the centre; the haversine runs only on points outside a box around it.
+  const far = (lat: string, lng: string) =>
+    `(abs(${lat} - m.lat) > ${FAR_KM / 112} OR abs(${lng} - m.lng) * cos(radians(m.lat)) > ${FAR_KM / 112}) AND ${dist(lat, lng)} > ${FAR_KM}`;
   const r = await conn.runAndReadAll(
-    `WITH m AS (SELECT median(end_lat) AS lat, median(end_lng) AS lng FROM trips WHERE upload_id = $u)
-     SELECT count_if(${dist('t.end_lat', 't.end_lng')} > ${FAR_KM}) + count_if(t.start_lat IS NOT NULL AND ${dist('t.start_lat', 't.start_lng')} > ${FAR_KM}), any_value(m.lat), any_value(m.lng)
+    `WITH m AS (SELECT median(end_lat) AS lat, median(end_lng) AS lng FROM (SELECT end_lat, end_lng FROM trips WHERE upload_id = $u LIMIT 200000))
+     SELECT count_if(${far('t.end_lat', 't.end_lng')}) + count_if(t.start_lat IS NOT NULL AND ${far('t.start_lat', 't.start_lng')}), any_value(m.lat), any_value(m.lng)
      FROM trips t, m WHERE t.upload_id = $u`,
     { u: uploadId },
   );
