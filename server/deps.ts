@@ -1,4 +1,4 @@
-import { DEFAULT_K, checkK, isValidTimeZone, requireOption, type Store } from '../engine/index.ts';
+import { DEFAULT_K, checkK, isValidTimeZone, requireOption, type ServiceArea, type Store } from '../engine/index.ts';
 import { DemandCache } from './demand-cache.ts';
 import { JobQueue, Lane } from './jobs.ts';
 import type { BasemapService } from './basemap-service.ts';
@@ -14,6 +14,8 @@ export interface AppDeps {
   tz?: string;
   /** Largest upload body, bytes. Default 512 MiB. */
   uploadLimitBytes?: number;
+  /** The city's service area: uploaded trip ends outside it are rejected. Default null (none; far ends draw a warning). */
+  serviceArea?: ServiceArea | null;
   /** Where upload bodies are spooled before ingest. Default: the store's spool folder (Store.spoolDir), emptied on open. */
   uploadDir?: string;
   /** MapLibre style the page should use; null = the page's built-in offline style. */
@@ -110,6 +112,7 @@ export function resolveDeps(deps: AppDeps): ResolvedDeps {
     kAnonymity: k,
     tz,
     uploadLimitBytes: limit,
+    serviceArea: deps.serviceArea ?? null,
     uploadDir: deps.uploadDir ?? deps.store.spoolDir,
     basemapStyleUrl: deps.basemapStyleUrl ?? null,
     basemap: deps.basemap ?? null,

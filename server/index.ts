@@ -21,6 +21,8 @@ export interface StartServerOptions {
   host?: string;
   /** Largest upload body, bytes (413 beyond). Default 512 MiB. */
   uploadLimitBytes?: number;
+  /** The city's service area for uploads (see AppDeps). Default none. */
+  serviceArea?: import('../engine/index.ts').ServiceArea | null;
   /** k of k-anonymity for non-admin aggregates. Default 5. */
   kAnonymity?: number;
   /** The city's IANA time zone (GET /api/config tells the page, whose hours of day are then local). Default 'UTC'. */
@@ -100,6 +102,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       kAnonymity: options.kAnonymity,
       tz: options.tz,
       uploadLimitBytes: options.uploadLimitBytes,
+      serviceArea: options.serviceArea ?? null,
       basemapStyleUrl: options.basemapStyleUrl ?? null,
       basemap,
       staticDir: options.staticDir ?? null,

@@ -4,12 +4,13 @@
  * and the API at /api on $HOST:$PORT (default 127.0.0.1:8080).
  * Environment: PARKZONES_DB, HOST, PORT, PARKZONES_BASEMAP, BASEMAP_STYLE_URL, PARKZONES_K (k-anonymity), PARKZONES_TZ (the city's time
  * zone), PARKZONES_UPLOAD_LIMIT_MB, PARKZONES_DEMO=0 (do not seed), PARKZONES_PLANNER_RECOMPUTE=1 (planners may recompute),
- * PARKZONES_SHUTDOWN_GRACE_S.
+ * PARKZONES_SHUTDOWN_GRACE_S, PARKZONES_SERVICE_AREA (a GeoJSON file or a box west,south,east,north: uploaded trip ends
+ * outside it are rejected).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultStorePath, isValidTimeZone, projectRoot } from '../engine/index.ts';
+import { defaultStorePath, isParkzonesError, isValidTimeZone, loadServiceArea, projectRoot } from '../engine/index.ts';
 import { startServer } from './index.ts';
 
 /** A bad environment variable: runServe reports its message alone and exits with 2. */
@@ -77,13 +78,14 @@ export async function runServe(argv: string[] = []): Promise<number> {
       kAnonymity: intEnv('PARKZONES_K', undefined, 1, 1_000_000),
       tz: tzEnv('PARKZONES_TZ', 'UTC'),
       graceS: intEnv('PARKZONES_SHUTDOWN_GRACE_S', 30, 0, 86_400),
+      serviceArea: process.env.PARKZONES_SERVICE_AREA ? loadServiceArea(process.env.PARKZONES_SERVICE_AREA, 'PARKZONES_SERVICE_AREA') : null,
     };
   } catch (e) {
-    if (!(e instanceof EnvError)) throw e;
+    if (!(e instanceof EnvError) && !isParkzonesError(e, 'BAD_OPTION')) throw e;
     process.stderr.write(`parkzones serve: ${e.message}\n`);
     return 2;
   }
-  const { limitMb, port, kAnonymity, tz, graceS } = env;
+  const { limitMb, port, kAnonymity, tz, graceS, serviceArea } = env;
   const log = (m: string) => process.stderr.write(`parkzones: ${m}\n`);
   if (!fs.existsSync(path.join(webDist, 'index.html'))) log(`no built page in ${webDist} (build it with the web package); serving the API only`);
   const server = await startServer({
@@ -93,6 +95,7 @@ export async function runServe(argv: string[] = []): Promise<number> {
     kAnonymity,
     tz,
     uploadLimitBytes: limitMb === undefined ? undefined : limitMb * 1024 * 1024,
+    serviceArea,
     basemapStyleUrl: process.env.BASEMAP_STYLE_URL || undefined,
     basemap: basemapEnv(process.env.PARKZONES_BASEMAP),
     staticDir: webDist,

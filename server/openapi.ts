@@ -77,7 +77,7 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
           parameters: [
             { name: 'provider', in: 'query', description: 'Provider id of rows whose file names none (operators: their own, implied): 1–128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit', schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' } },
             { name: 'format', in: 'query', schema: { type: 'string', enum: ['auto', 'mds1', 'mds2', 'csv', 'parquet'], default: 'auto' } },
-            { name: 'tz', in: 'query', description: 'IANA time zone of local times in CSV files (default UTC)', schema: { type: 'string' } },
+            { name: 'tz', in: 'query', description: 'IANA time zone of times without a zone or offset, in every format (default UTC, with a warning)', schema: { type: 'string' } },
             { name: 'encoding', in: 'query', description: 'Text encoding of a CSV or JSON body: auto checks every byte (all valid UTF-8: utf-8, else windows-1252 / Latin-1); utf-8 refuses a body that is not', schema: { type: 'string', enum: ['auto', 'utf-8', 'windows-1252', 'latin1'], default: 'auto' } },
             { name: 'filename', in: 'query', description: 'Name to record for the upload', schema: { type: 'string' } },
             { name: 'map', in: 'query', description: 'Explicit CSV mapping, field=column[:unit] pairs, comma-separated (as the CLI --map)', schema: { type: 'string' }, example: 'end_lat=Lat_End,distance_m=Dist:mi' },
@@ -85,7 +85,7 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
           requestBody: {
             required: true,
             content: Object.fromEntries(
-              ['application/json', 'text/csv', 'application/gzip', 'application/vnd.apache.parquet', 'application/octet-stream'].map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+              ['application/json', 'text/csv', 'application/gzip', 'application/vnd.apache.parquet', 'application/zip', 'application/octet-stream'].map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
             ),
           },
           responses: { 201: json(ref('IngestReport'), 'Stored'), ...errors(400, 401, 403, 413, 415, 422) },
@@ -312,9 +312,22 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
         CreatedKey: { allOf: [ref('ApiKey'), { type: 'object', properties: { token: { type: 'string', description: 'Shown once' } } }] },
         Upload: { type: 'object', properties: { uploadId: { type: 'integer' }, providerId: { type: ['string', 'null'] }, fileName: { type: 'string' }, format: { type: 'string' }, rowsRead: { type: 'integer' }, rowsStored: { type: 'integer' }, rowsDuplicate: { type: 'integer' }, rowsRejected: { type: 'integer' }, status: { type: 'string' } } },
         Reject: { type: 'object', properties: { uploadId: { type: 'integer' }, rowNumber: { type: 'integer' }, field: { type: 'string' }, reason: { type: 'string' }, raw: { type: ['string', 'null'] } } },
-        UploadDetail: { type: 'object', properties: { upload: ref('Upload'), rejects: { type: 'object', properties: { total: { type: 'integer' }, offset: { type: 'integer' }, limit: { type: 'integer' }, rows: { type: 'array', items: ref('Reject') } } } } },
+        UploadDetail: { type: 'object', properties: { upload: ref('Upload'), rejectsByReason: { type: 'array', items: ref('RejectGroup') }, rejects: { type: 'object', properties: { total: { type: 'integer' }, offset: { type: 'integer' }, limit: { type: 'integer' }, rows: { type: 'array', items: ref('Reject') } } } } },
         IngestReport: {
-          allOf: [ref('Upload'), { type: 'object', properties: { sha256: { type: 'string' }, columns: { type: 'array', items: { type: 'object' } }, firstRejects: { type: 'array', items: ref('Reject') }, sameAsUploadId: { type: ['integer', 'null'] }, encoding: { type: 'object', description: 'CSV and JSON: the encoding the file was read in and how that was decided', properties: { name: { type: 'string', enum: ['utf-8', 'windows-1252'] }, how: { type: 'string' } } } } }],
+          allOf: [ref('Upload'), {
+            type: 'object',
+            properties: {
+              sha256: { type: 'string' }, columns: { type: 'array', items: { type: 'object' } }, firstRejects: { type: 'array', items: ref('Reject') }, sameAsUploadId: { type: ['integer', 'null'] },
+              allRejected: { type: 'boolean', description: 'rows were read and every one was rejected: nothing was stored' },
+              warnings: { type: 'array', items: { type: 'string' }, description: 'what the counts do not say (nothing stored, local times read without a zone, repeated clock hours, …)' },
+              rejectsByReason: { type: 'array', items: ref('RejectGroup') },
+              files: { type: 'array', items: { type: 'object' }, description: 'a zip archive: the report of each file in it (the top level is the first)' },
+            },
+          }],
+        },
+        RejectGroup: {
+          type: 'object', description: 'rejects of one field and reason, with their count and the first row',
+          properties: { field: { type: 'string' }, reason: { type: 'string' }, count: { type: 'integer' }, firstRow: { type: 'integer' }, example: { type: 'string' } },
         },
         ZoneOptions: {
           type: 'object', description: 'Zone proposal options (engine/zones DEFAULT_ZONE_OPTIONS); unknown keys are refused',

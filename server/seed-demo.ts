@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ingestFile, projectRoot, type IngestReport, type Store, type ZoneOptions } from '../engine/index.ts';
+import { ingestFile, projectRoot, serviceAreaAround, type IngestReport, type Store, type ZoneOptions } from '../engine/index.ts';
 
 /** Size and place of the demo city seeded on first start. */
 export const DEMO_CITY = {
@@ -41,19 +41,23 @@ export async function needsDemo(store: Store): Promise<boolean> {
  * The fixtures are the project's demo data source; this is the server's only use of them, loaded on demand.
  */
 export async function seedDemoCity(store: Store, log: (m: string) => void = () => {}): Promise<IngestReport> {
-  const { generateCity, writeTrips, loadStreetNetwork, PORTLAND_CENTER_LAT_LNG, DEFECT_KINDS } = await import('../fixtures/index.ts');
+  const { generateCity, writeTrips, loadStreetNetwork, PORTLAND_CENTER_LAT_LNG, DEFECT_KINDS, cityExtent } = await import('../fixtures/index.ts');
   const streets = await loadStreetNetwork(DEMO_STREETS_EXTRACT);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parkzones-demo-'));
   try {
     const file = path.join(dir, 'demo-city-mds1.json.gz');
-    const city = generateCity({
+    const cityOptions = {
       trips: DEMO_CITY.trips, days: DEMO_CITY.days, seed: DEMO_CITY.seed,
       streets, centerLatLng: PORTLAND_CENTER_LAT_LNG, spreadM: DEMO_CITY.spreadM,
       defects: Object.fromEntries(DEFECT_KINDS.map((k) => [k, DEMO_CITY.badShare / DEFECT_KINDS.length])),
-    });
+    };
+    const city = generateCity(cityOptions);
     log(`generating a demo city on the streets of central Portland: ${DEMO_CITY.trips.toLocaleString('en')} trips over ${DEMO_CITY.days} days, ${city.providers.length} providers`);
     await writeTrips(city.trips(), file, { format: 'mds1' }); // MDS 1.2 carries provider names
-    const report = await ingestFile(store, file, { fileName: 'demo-city-mds1.json.gz' });
+    // The demo city's service area: its generator's extent (see cityExtent), so stray ends would be rejected.
+    const { centerLatLng, radiusM } = cityExtent(cityOptions);
+    const serviceArea = serviceAreaAround(centerLatLng[0], centerLatLng[1], radiusM, 'the demo city');
+    const report = await ingestFile(store, file, { fileName: 'demo-city-mds1.json.gz', serviceArea });
     await store.run("INSERT INTO meta VALUES ('demo_seeded', $at) ON CONFLICT DO UPDATE SET value = excluded.value", { at: new Date().toISOString() });
     log(`demo city stored: ${report.rowsStored.toLocaleString('en')} trips, ${report.rowsRejected} rejected (upload ${report.uploadId})`);
     return report;

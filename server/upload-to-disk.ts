@@ -5,8 +5,8 @@ import type { Request, Response } from 'express';
 import { ParkzonesError } from '../engine/index.ts';
 import { HttpProblem } from './problem.ts';
 
-/** Content types an upload may declare: the body is the raw file (JSON, CSV, gzip of either, Parquet). */
-export const UPLOAD_TYPES = ['application/json', 'text/csv', 'application/gzip', 'application/x-gzip', 'application/vnd.apache.parquet', 'application/octet-stream'] as const;
+/** Content types an upload may declare: the body is the raw file (JSON, CSV, gzip of either, Parquet, a zip of them). */
+export const UPLOAD_TYPES = ['application/json', 'text/csv', 'application/gzip', 'application/x-gzip', 'application/vnd.apache.parquet', 'application/zip', 'application/octet-stream'] as const;
 
 /** After answering 413 we keep reading (and discarding) at most this many more bytes so the client sees the answer. */
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;

@@ -49,7 +49,7 @@ describe('parkzones CLI', () => {
     const rest: NodeJS.ProcessEnv = { ...env };
     delete rest.PARKZONES_MEMORY_LIMIT;
     const small = path.join(dir, 'small.csv');
-    fs.writeFileSync(small, 'trip_id,provider_id,end_time,end_lat,end_lng\nt1,p,2026-06-01T10:00:00Z,38.25,-85.75\n');
+    fs.writeFileSync(small, 'trip_id,provider_id,start_time,end_time,end_lat,end_lng\nt1,p,2026-06-01T09:50:00Z,2026-06-01T10:00:00Z,38.25,-85.75\n');
     const byDefault = await run(process.execPath, [BIN, 'ingest', small], { env: { ...rest, PARKZONES_DB: path.join(dir, 'mem1.duckdb') } });
     expect(byDefault.stdout).toMatch(/\(DuckDB memory limit 488\.2 MiB\)/); // 512 MB
     const set = await run(process.execPath, [BIN, 'ingest', small], {
@@ -115,6 +115,19 @@ describe('parkzones CLI', () => {
     const r = await parkzones('ingest', bad);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/junk\.json: the JSON ends early/);
+  });
+
+  it('exits 6 when every row of a file was rejected, and counts the rejects by reason; a placeholder date is called that', async () => {
+    const file = path.resolve(import.meta.dirname, '../fixtures/small/all-rejected.csv');
+    const r = await parkzones('ingest', file, '--provider', 'nyc', '--tz', 'America/New_York');
+    expect(r.code).toBe(6);
+    expect(r.stdout).toMatch(/read 5, stored 0, duplicate 0, rejected 5/);
+    expect(r.stdout).toMatch(/warning: nothing was stored: every one of the 5 rows was rejected \(most: 3 × start_time: a placeholder date, not a time\)/);
+    expect(r.stdout).toMatch(/3 × start_time: a placeholder date, not a time \(row 1: a placeholder date, not a time: 1970-01-01 00:00:00 UTC is the epoch \(31 Dec 1969 \/ 1 Jan 1970 local\)/);
+    expect(r.stdout).toMatch(/1 × start_time: looks like seconds, not milliseconds, since 1970 \(row 4: /);
+    expect(r.stdout).toMatch(/1 × end_time: before start_time \(row 5: before start_time\)/);
+    const help = await parkzones('ingest', '--help');
+    expect(help.stdout).toMatch(/6 a file was read but every one of its rows was rejected/);
   });
 
   it.each(['generate', 'ingest', 'cells'])('%s --help explains the command', async (cmd) => {

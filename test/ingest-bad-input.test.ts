@@ -108,10 +108,20 @@ describe('a file that cannot be read at all stores nothing and names the file an
     expect(e.message).toMatch(/^quote\.csv: the file ends inside a quoted field that starts at data row 1/);
   });
 
-  it('CSV without the columns we need names the missing field', async () => {
+  it('CSV without the columns we need names every missing field in one message', async () => {
     const e = await expectFileError(write('cols.csv', 'a,b,c\n1,2,3\n'));
     expect(e.code).toBe('BAD_MAPPING');
-    expect(e.message).toBe('cols.csv: no column for end_lat among the header (a, b, c); name one with --map end_lat=COLUMN');
+    expect(e.message).toBe(
+      'cols.csv: no column for end_lat (closest columns: none); end_lng (closest columns: none); end_time (closest columns: none) ' +
+        'among the header (a, b, c); name them with --map end_lat=COLUMN --map end_lng=COLUMN --map end_time=COLUMN',
+    );
+  });
+
+  it('CSV whose needed columns are misspelt names each with the columns closest to it', async () => {
+    const e = await expectFileError(write('near.csv', 'Trip ID,Start Time,Finish Time,Latitude End,Long End\n1,2,3,4,5\n'), { provider: 'p' });
+    expect(e.code).toBe('BAD_MAPPING');
+    expect(e.location.field).toBe('end_lat,end_lng,end_time');
+    expect(e.message).toMatch(/no column for end_lat \(closest columns: "Latitude End"[^)]*\); end_lng \(closest columns: "Long End"[^)]*\); end_time \(closest columns: "Finish Time"/);
   });
 
   it('CSV without a provider column and no provider given', async () => {

@@ -194,6 +194,43 @@ describe('CSV through DuckDB stores what the JavaScript reader stores', () => {
   });
 });
 
+/** The Citi Bike layout (no trip id) with the generated trips: duration, times, stations' points, bike id. */
+const CITI_HEADER =
+  '"tripduration","starttime","stoptime","start station id","start station name","start station latitude","start station longitude",' +
+  '"end station id","end station name","end station latitude","end station longitude","bikeid","usertype"';
+function citiFields(f: string[]): string[] {
+  return [f[12]!, f[5]!, f[6]!, '3701', 'Cambridge Pl', f[7]!, f[8]!, '3312', '1 Ave & E 62 St', f[9]!, f[10]!, f[3]!, 'Subscriber'].map((v) => `"${v}"`);
+}
+
+describe('real layouts: both readers store the same trips, with the same derived trip ids', () => {
+  it('the Citi Bike layout without a trip id, with exact repeats, local times and trips differing only in a point', async () => {
+    const file = write('citi.csv', csvText(2500, 44, (i, f) => {
+      if (i % 10 === 3) f[5] = f[5]!.replace('T', ' ').replace('Z', ''); // local time (UTC here): read by JavaScript
+      if (i % 100 === 7) f[10] = String(Number(f[10]) + 0.0001);
+      return citiFields(f).join(',');
+    }, CITI_HEADER));
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    fs.writeFileSync(file, [...lines.slice(0, 1200), lines[5]!, lines[6]!, ...lines.slice(1200)].join('\n'));
+    expect(await compareReaders(file, { provider: 'citibike' })).toBe('duckdb');
+    await withStore(async (s) => {
+      const r = await ingestFile(s, file, { provider: 'citibike' });
+      expect([r.rowsRead, r.rowsStored, r.rowsDuplicate]).toEqual([2502, 2500, 2]);
+      const again = await ingestFile(s, file, { provider: 'citibike', csvReader: 'js' });
+      expect([again.rowsStored, again.rowsDuplicate]).toEqual([0, 2502]);
+    });
+  });
+
+  it('Title Case headers with spaces and `_utc` time headers', async () => {
+    const header = 'Trip ID,Provider,Provider Name,Bike ID,Vehicle Type,start_time_utc,end_time_utc,Start Centroid Latitude,Start Centroid Longitude,' +
+      'End Centroid Latitude,End Centroid Longitude,Trip Distance,Trip Duration';
+    const file = write('title.csv', csvText(2000, 45, (i, f) => {
+      if (i % 4 === 0) f[6] = f[6]!.replace('T', ' ').replace(/\.\d{3}Z$/, '');
+      return f;
+    }, header));
+    expect(await compareReaders(file, { tz: 'Europe/Paris' })).toBe('duckdb');
+  });
+});
+
 describe('row numbers from DuckDB are file rows', () => {
   it('in a file DuckDB reads in parallel pieces (48 MB), every rejected row carries its own row number', async () => {
     const lines = [HEADER];

@@ -131,6 +131,28 @@ describe('uploads', () => {
     expect(r.json.rowsStored).toBe(0);
     const after = await t.server.store.query('SELECT count(*)::INTEGER AS n FROM trips');
     expect(after[0]!.n).toBe(before[0]!.n);
+    // The answer says plainly that nothing was stored, and why, with a count per reason.
+    expect(r.json.allRejected).toBe(true);
+    expect(r.json.warnings[0]).toBe(`nothing was stored: every one of the ${r.json.rowsRead} rows was rejected (most: ${r.json.rowsRead} × provider_id: provider ${p2} is not the uploader's provider ${p0})`);
+    expect(r.json.rejectsByReason).toEqual([
+      { field: 'provider_id', reason: `provider ${p2} is not the uploader's provider ${p0}`, count: r.json.rowsRead, firstRow: 1, example: `provider ${p2} is not the uploader's provider ${p0}` },
+    ]);
+    const got = await api(t, `/api/uploads/${r.json.uploadId}`, { key: t.keys.operator });
+    expect(got.json.rejectsByReason).toEqual(r.json.rejectsByReason);
+    expect(got.json.upload.notes).toMatchObject({ allRejected: true, warnings: r.json.warnings });
+  });
+
+  it('a zip archive: each CSV in it is a file of the upload, and the answer lists them', async () => {
+    const body = fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/small/monthly-export.zip'));
+    const r = await api(t, '/api/uploads?provider=citibike&tz=America/New_York&filename=july.zip', { key: t.keys.admin, body, headers: { 'Content-Type': 'application/zip' } });
+    expect(r.status).toBe(201);
+    expect(r.json.files.map((f: { fileName: string; rowsStored: number }) => [f.fileName, f.rowsStored])).toEqual([
+      ['july.zip/202107-citibike-tripdata.csv', 2],
+      ['july.zip/202108-citibike-tripdata.csv', 1],
+    ]);
+    expect(r.json.fileName).toBe('july.zip/202107-citibike-tripdata.csv');
+    expect(r.headers.get('location')).toBe(`/api/uploads/${r.json.files[0].uploadId}`);
+    await t.server.store.run("DELETE FROM trips WHERE provider_id = 'citibike'"); // the provider tests count this city's only
   });
 
   it("an admin upload attributed to one provider rejects the rows naming another, naming row and field", async () => {

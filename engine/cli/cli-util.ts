@@ -2,7 +2,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ParkzonesError, type ErrorCode } from '../errors.ts';
 
 /** Exit codes of every `parkzones` command. */
-export const EXIT = { ok: 0, internal: 1, usage: 2, badInput: 3, notFound: 4, busy: 5 } as const;
+/** Exit codes; 6: `ingest` read a file whose every row was rejected (it stored nothing). */
+export const EXIT = { ok: 0, internal: 1, usage: 2, badInput: 3, notFound: 4, busy: 5, allRejected: 6 } as const;
 
 const CODE_EXIT: Partial<Record<ErrorCode, number>> = {
   BAD_OPTION: EXIT.usage,

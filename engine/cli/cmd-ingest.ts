@@ -1,26 +1,33 @@
 import { ParkzonesError } from '../errors.ts';
 import { openStore, defaultStorePath } from '../store/open-store.ts';
-import { ingestFile, type IngestReport } from '../ingest/index.ts';
+import { ingestUpload, loadServiceArea, type IngestReport } from '../ingest/index.ts';
 import { EXIT, parseCommandArgs, progressBar, reportError } from './cli-util.ts';
 
 const HELP = `parkzones ingest — load trip exports into the store
 
-usage: parkzones ingest FILE… [--provider ID] [--format auto|mds1|mds2|csv|parquet] [--tz ZONE] [--map field=column[:unit]]… [--encoding auto|utf-8|windows-1252|latin1]
+usage: parkzones ingest FILE… [--provider ID] [--format auto|mds1|mds2|csv|parquet] [--tz ZONE] [--map field=column[:unit]]…
+                        [--encoding auto|utf-8|windows-1252|latin1] [--service-area FILE.geojson|WEST,SOUTH,EAST,NORTH]
 
   --provider ID   provider id for files that carry none (CSV without a provider column)
   --format F      force a reader (default: read off the content; gzip is always detected)
-  --tz ZONE       IANA time zone of local times in CSV files (default UTC)
+  --tz ZONE       IANA time zone of times without a zone or offset, in every format (default UTC, with a warning);
+                  a time header ending in _utc (start_time_utc) is read in UTC
   --map F=C       take field F from column C, optionally with a unit (distance m|km|mi, duration s|min|h|ms|hms),
                   e.g. --map end_lat=Lat_End --map distance_m=Dist:mi
   --encoding E    text encoding of CSV and JSON files: auto (default: all bytes valid UTF-8 → utf-8, else the
                   whole file as windows-1252 / Latin-1), utf-8 (refuse a file that is not), windows-1252, latin1
+  --service-area A  the city's service area, a GeoJSON Polygon/MultiPolygon file or a box west,south,east,north:
+                  trips that end or start outside it are rejected (without one, ends more than 50 km from the
+                  median end draw a warning)
   --rejects N     how many rejects to print per file (default 10)
 
 Each file is one transaction: it is stored whole or not at all. Every row is stored, a duplicate of a stored
 (provider_id, trip_id), or rejected with its row number, field and reason (see the rejects table).
 Store: $PARKZONES_DB (default ./data/parkzones.duckdb). DuckDB's memory: $PARKZONES_MEMORY_LIMIT (default 512MB
 for ingest: uploads stream and spill, and a 2 GB CSV or Parquet file then ingests within 1 GB at the same speed).
-Exit codes: 0 all files ingested, 3 a file could not be read (others are still ingested), 2 bad options.
+A zip archive is read member by member: each CSV, JSON or Parquet file in it is a file of its own.
+Exit codes: 0 all files ingested, 3 a file could not be read (others are still ingested), 2 bad options,
+6 a file was read but every one of its rows was rejected, so it stored nothing (others are still ingested).
 `;
 
 /**
@@ -36,7 +43,7 @@ export async function runIngest(argv: string[]): Promise<number> {
     argv,
     {
       provider: { type: 'string' }, format: { type: 'string' }, tz: { type: 'string' }, map: { type: 'string', multiple: true }, encoding: { type: 'string' },
-      rejects: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      rejects: { type: 'string' }, 'service-area': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     true,
   );
@@ -52,6 +59,7 @@ export async function runIngest(argv: string[]): Promise<number> {
     mapping[m.slice(0, eq)] = m.slice(eq + 1);
   }
   const showRejects = Number(values.rejects ?? 10);
+  const serviceArea = values['service-area'] ? loadServiceArea(values['service-area']) : undefined;
   const store = await openStore({ memoryLimit: process.env.PARKZONES_MEMORY_LIMIT || INGEST_MEMORY_LIMIT });
   let exit: number = EXIT.ok;
   let memory = '';
@@ -60,12 +68,15 @@ export async function runIngest(argv: string[]): Promise<number> {
     for (const file of positionals) {
       const bar = progressBar(`ingest ${file}`);
       try {
-        const report = await ingestFile(store, file, {
-          provider: values.provider, format: values.format as never, tz: values.tz, mapping, encoding: values.encoding as never,
+        const reports = await ingestUpload(store, file, {
+          provider: values.provider, format: values.format as never, tz: values.tz, mapping, encoding: values.encoding as never, ...(serviceArea ? { serviceArea } : {}),
           onProgress: (p) => bar.update(p.totalBytes ? p.bytes / p.totalBytes : 0, `${p.rows.toLocaleString('en')} rows`),
         });
-        bar.done(`${report.rowsRead.toLocaleString('en')} rows`);
-        printReport(report, showRejects);
+        bar.done(`${reports.reduce((n, r) => n + r.rowsRead, 0).toLocaleString('en')} rows`);
+        for (const report of reports) {
+          printReport(report, showRejects);
+          if (report.allRejected && exit === EXIT.ok) exit = EXIT.allRejected;
+        }
       } catch (e) {
         process.stderr.write('\n');
         const code = reportError(e);
@@ -89,7 +100,10 @@ function printReport(r: IngestReport, showRejects: number): void {
   if (r.sameAsUploadId !== null) lines.push(`  the same file as upload ${r.sameAsUploadId}: nothing new stored`);
   lines.push('  columns: ' + r.columns.map((c) => `${c.field}←${c.source}${c.unit ? ` [${c.unit}]` : ''}`).join(', '));
   for (const c of r.columns) if (c.how && c.how !== 'header') lines.push(`    ${c.field}: ${c.how}`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
   if (r.rowsRejected > 0) {
+    lines.push(`  rejects by reason (count, field: reason, first row):`);
+    for (const g of r.rejectsByReason) lines.push(`    ${g.count} × ${g.field}: ${g.reason} (row ${g.firstRow}: ${g.example})`);
     lines.push(`  first rejects (row, field: reason):`);
     for (const x of r.firstRejects.slice(0, showRejects)) lines.push(`    row ${x.rowNumber}, ${x.field}: ${x.reason}`);
     if (r.rowsRejected > showRejects) lines.push(`    … all ${r.rowsRejected} in: SELECT * FROM rejects WHERE upload_id = ${r.uploadId}`);

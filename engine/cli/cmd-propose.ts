@@ -162,6 +162,7 @@ export async function runPropose(argv: string[]): Promise<number> {
     bar.done();
     fs.writeFileSync(values.out, JSON.stringify(zonesToGeoJson(proposal.zones, { runId: run.runId, summary: proposal.summary, curve: proposal.curve })) + '\n');
     process.stdout.write(describeSummary(run.runId, proposal.summary, proposal.options.walkRadiusM));
+    for (const w of run.stats?.warnings ?? []) process.stdout.write(`warning: ${w}\n`);
     process.stdout.write(`wrote ${proposal.zones.length} zones to ${values.out}\n`);
   } finally {
     store.close();

@@ -20,6 +20,8 @@ export interface ColumnUse {
   unit?: DistanceUnit | DurationUnit;
   /** How the column (and unit) was chosen: 'header', 'explicit', or 'values' (unit inferred from the data). */
   how: string;
+  /** For a time column whose header says its zone (a `_utc` suffix): that zone, which wins over `--tz`. */
+  zone?: string;
 }
 
 /** Header synonyms per field, compared after lower-casing and removing everything but letters and digits. */
@@ -30,16 +32,16 @@ const SYNONYMS: Record<CsvField, string[]> = {
   device_id: ['deviceid', 'bikeid', 'vehicleid', 'scooterid', 'device', 'bike', 'vehicle', 'bikename'],
   vehicle_type: ['vehicletype', 'devicetype', 'mode'],
   trip_type: ['triptype'],
-  start_time: ['starttime', 'startdatetime', 'startedat', 'tripstart', 'tripstarttime', 'starttimestamp', 'startts', 'pickuptime', 'start'],
-  end_time: ['endtime', 'enddatetime', 'endedat', 'tripend', 'tripendtime', 'endtimestamp', 'endts', 'dropofftime', 'end'],
+  start_time: ['starttime', 'startdatetime', 'startedat', 'tripstart', 'tripstarttime', 'starttimestamp', 'startts', 'pickuptime', 'tripstarttimestamp', 'start'],
+  end_time: ['endtime', 'enddatetime', 'endedat', 'tripend', 'tripendtime', 'endtimestamp', 'endts', 'dropofftime', 'tripendtimestamp', 'stoptime', 'stopdatetime', 'end'],
   start_date: ['startdate', 'tripstartdate', 'pickupdate'],
   end_date: ['enddate', 'tripenddate', 'dropoffdate'],
-  start_lat: ['startlatitude', 'startlat', 'startlocationlat', 'startlocationlatitude', 'startcentroidlatitude', 'originlat', 'originlatitude', 'pickuplatitude', 'pickuplat', 'starty', 'latstart'],
-  start_lng: ['startlongitude', 'startlng', 'startlon', 'startlong', 'startlocationlng', 'startlocationlon', 'startlocationlongitude', 'startcentroidlongitude', 'originlng', 'originlon', 'originlongitude', 'pickuplongitude', 'pickuplng', 'pickuplon', 'startx', 'lngstart', 'lonstart'],
-  end_lat: ['endlatitude', 'endlat', 'endlocationlat', 'endlocationlatitude', 'endcentroidlatitude', 'destinationlat', 'destinationlatitude', 'dropofflatitude', 'dropofflat', 'endy', 'latend'],
-  end_lng: ['endlongitude', 'endlng', 'endlon', 'endlong', 'endlocationlng', 'endlocationlon', 'endlocationlongitude', 'endcentroidlongitude', 'destinationlng', 'destinationlon', 'destinationlongitude', 'dropofflongitude', 'dropofflng', 'dropofflon', 'endx', 'lngend', 'lonend'],
+  start_lat: ['startlatitude', 'startlat', 'startlocationlat', 'startlocationlatitude', 'startcentroidlatitude', 'pickupcentroidlatitude', 'startstationlatitude', 'startstationlat', 'originlat', 'originlatitude', 'pickuplatitude', 'pickuplat', 'starty', 'latstart'],
+  start_lng: ['startlongitude', 'startlng', 'startlon', 'startlong', 'startlocationlng', 'startlocationlon', 'startlocationlongitude', 'startcentroidlongitude', 'pickupcentroidlongitude', 'startstationlongitude', 'startstationlng', 'startstationlon', 'originlng', 'originlon', 'originlongitude', 'pickuplongitude', 'pickuplng', 'pickuplon', 'startx', 'lngstart', 'lonstart'],
+  end_lat: ['endlatitude', 'endlat', 'endlocationlat', 'endlocationlatitude', 'endcentroidlatitude', 'dropoffcentroidlatitude', 'endstationlatitude', 'endstationlat', 'destinationlat', 'destinationlatitude', 'dropofflatitude', 'dropofflat', 'endy', 'latend'],
+  end_lng: ['endlongitude', 'endlng', 'endlon', 'endlong', 'endlocationlng', 'endlocationlon', 'endlocationlongitude', 'endcentroidlongitude', 'dropoffcentroidlongitude', 'endstationlongitude', 'endstationlng', 'endstationlon', 'destinationlng', 'destinationlon', 'destinationlongitude', 'dropofflongitude', 'dropofflng', 'dropofflon', 'endx', 'lngend', 'lonend'],
   distance_m: ['distancem', 'distance', 'tripdistance', 'distancemiles', 'distancemi', 'tripdistancemiles', 'distancemeters', 'distancemetres', 'tripdistancem', 'tripdistancemeters', 'distancekm', 'tripdistancekm', 'triplength', 'length'],
-  duration_s: ['durations', 'duration', 'tripduration', 'durationseconds', 'durationsec', 'tripdurationseconds', 'durationmin', 'durationminutes', 'tripdurationminutes', 'tripdurationmin', 'durationms', 'triptime'],
+  duration_s: ['durations', 'duration', 'tripduration', 'durationseconds', 'durationsec', 'tripdurationseconds', 'durationmin', 'durationminutes', 'tripdurationminutes', 'tripdurationmin', 'durationms', 'triptime', 'tripseconds'],
 };
 
 /** Header text in the form the synonym table uses. */
@@ -72,8 +74,9 @@ function unitFromHeader(field: CsvField, header: string): DistanceUnit | Duratio
 
 /**
  * Maps CSV headers to fields: explicit mapping first (`field=Column` or `field=Column:unit`), then header synonyms
- * in the order of the synonym lists. Throws BAD_MAPPING when no column feeds an end location or the end time, or an
- * explicit mapping names a field or column that does not exist.
+ * in the order of the synonym lists; a time header with a `_utc` suffix (`start_time_utc`) also sets the column's zone.
+ * Throws BAD_MAPPING naming every missing field of end time and end location at once, each with the
+ * columns closest to it, or when an explicit mapping names a field or column that does not exist.
  */
 export function mapCsvHeader(headers: string[], explicit: Record<string, string> = {}, file = ''): ColumnUse[] {
   const uses = new Map<CsvField, ColumnUse>();
@@ -90,24 +93,69 @@ export function mapCsvHeader(headers: string[], explicit: Record<string, string>
   for (const field of FIELDS) {
     if (uses.has(field)) continue;
     for (const synonym of SYNONYMS[field]) {
-      const index = normalized.findIndex((h, i) => h === synonym && !taken.has(i));
+      let index = normalized.findIndex((h, i) => h === synonym && !taken.has(i));
+      // `start_time_utc`: a time column whose header also names its zone.
+      const utc = index < 0 && TIME_FIELDS.has(field) ? normalized.findIndex((h, i) => h === `${synonym}utc` && !taken.has(i)) : -1;
+      if (utc >= 0) index = utc;
       if (index >= 0) {
-        uses.set(field, { field, source: headers[index]!, index, unit: unitFromHeader(field, headers[index]!), how: 'header' });
+        const use: ColumnUse = { field, source: headers[index]!, index, unit: unitFromHeader(field, headers[index]!), how: 'header' };
+        if (utc >= 0) Object.assign(use, { zone: 'UTC', how: 'header; zone UTC from the header' });
+        uses.set(field, use);
         taken.add(index);
         break;
       }
     }
   }
-  for (const need of ['end_lat', 'end_lng', 'end_time'] as const) {
-    if (!uses.has(need)) {
-      throw new ParkzonesError(
-        'BAD_MAPPING',
-        `${file}: no column for ${need} among the header (${quoteInput(headers.join(', '), { quote: false })}); name one with --map ${need}=COLUMN`,
-        { file, field: need },
-      );
-    }
+  const missing = REQUIRED.filter((f) => !uses.has(f));
+  if (missing.length > 0) {
+    const free = headers.map((h, i) => ({ h, n: normalized[i]!, i })).filter((c) => !taken.has(c.i));
+    const parts = missing.map((f) => {
+      const near = closestColumns(f, free);
+      return `${f} (closest columns: ${near.length ? near.map((h) => JSON.stringify(h)).join(', ') : 'none'})`;
+    });
+    throw new ParkzonesError(
+      'BAD_MAPPING',
+      `${file}: no column for ${parts.join('; ')} among the header (${quoteInput(headers.join(', '), { quote: false })}); name ${missing.length > 1 ? 'them' : 'one'} with ${missing.map((f) => `--map ${f}=COLUMN`).join(' ')}`,
+      { file, field: missing.join(',') },
+    );
   }
   return [...uses.values()].sort((a, b) => FIELDS.indexOf(a.field) - FIELDS.indexOf(b.field));
+}
+
+/** Fields every trip file must have a column for. */
+const REQUIRED = ['end_lat', 'end_lng', 'end_time'] as const satisfies readonly CsvField[];
+const TIME_FIELDS = new Set<CsvField>(['start_time', 'end_time']);
+
+/** Edit distance of two strings (Levenshtein). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** Header words that rule a column out as a field's near miss (a longitude is no near miss for a latitude). */
+const CONFLICTS: Partial<Record<CsvField, RegExp>> = {
+  end_lat: /lon|lng|start|orig|pickup/, end_lng: /lat|start|orig|pickup/, start_lat: /lon|lng|end|dest|drop/, start_lng: /lat|end|dest|drop/,
+  end_time: /lat|lon|lng|start|orig|pickup/, start_time: /lat|lon|lng|end|dest|drop/,
+};
+
+/** Up to three unused headers most like one of `field`'s synonyms (similarity ≥ 0.4), best first. */
+function closestColumns(field: CsvField, free: { h: string; n: string }[]): string[] {
+  const conflict = CONFLICTS[field];
+  const scored = free.filter(({ n }) => !conflict || !conflict.test(n)).map(({ h, n }) => {
+    let best = 0;
+    for (const syn of SYNONYMS[field]) {
+      const sim = n.length === 0 ? 0 : 1 - editDistance(n, syn) / Math.max(n.length, syn.length);
+      const contains = syn.length >= 5 && (n.includes(syn) || syn.includes(n)) && n.length >= 2 ? 0.5 : 0;
+      best = Math.max(best, sim, contains);
+    }
+    return { h, best };
+  });
+  return scored.filter((s) => s.best >= 0.4).sort((a, b) => b.best - a.best).slice(0, 3).map((s) => s.h);
 }
 
 function splitUnit(spec: string): [string, DistanceUnit | DurationUnit | undefined] {

@@ -7,22 +7,26 @@ import { ParkzonesError, requireOption } from '../errors.ts';
 import type { Store } from '../store/open-store.ts';
 import { checkInflatedSize, inflatedTooLarge, openInput, sha256File, sniffInput, type InputFormat } from './open-input.ts';
 import { eventLoopPacer, limitError, resolveLimits, type IngestLimits } from './input-limits.ts';
-import { readCsvTrips } from './read-csv.ts';
+import { emptyTimeStats, readCsvTrips, type CsvTimeStats } from './read-csv.ts';
 import { scanJsonTrips, type JsonPayloadInfo } from './json-trips-scanner.ts';
 import { readCsvRecords } from './csv-records.ts';
 import { mdsTripToRow } from './mds-trip-to-row.ts';
 import { stageParquet } from './read-parquet.ts';
-import { appendRows, checkAndStore, createStaging } from './staging.ts';
+import { appendRows, checkAndStore, createStaging, deriveTripIds, DERIVED_TRIP_ID_FIELDS, DERIVED_TRIP_ID_PREFIX } from './staging.ts';
 import { loadCsvWithDuckDb, readCsvLines, stageCsvLoad } from './stage-csv-duckdb.ts';
 import { isValidTimeZone } from './parse-time.ts';
 import { isCsvField, type ColumnUse } from './csv-mapping.ts';
 import { isValidProviderId, PROVIDER_ID_RULE } from '../provider-id.ts';
 import { quoteInput } from '../quote-input.ts';
 import { RAW_MAX_CHARS, RAW_MAX_REJECTS, type StagingRow } from './staging-row.ts';
-import { listRejects, type RejectRow } from './uploads.ts';
+import { listRejects, rejectGroupsSql, toRejectGroups, type RejectGroup, type RejectRow } from './uploads.ts';
 import { clearUploadInFlight, markUploadInFlight } from '../store/check-store.ts';
 import { faultPoint } from '../fault-point.ts';
 import { decideEncoding, ENCODING_CHOICES, type EncodingChoice, type EncodingDecision, type TextEncoding } from './decide-encoding.ts';
+import { forEachZipMember, isZipFile } from './read-zip.ts';
+import { serviceAreaChecks } from './row-checks.ts';
+import type { ServiceArea } from './service-area.ts';
+import { locationPrecision, type LocationPrecision } from './location-precision.ts';
 
 /** Options of {@link ingestFile}. */
 export interface IngestOptions {
@@ -62,6 +66,8 @@ export interface IngestOptions {
   signal?: AbortSignal;
   /** Bounds of inflated size, record length, JSON depth and time (input-limits.ts); past one the upload fails with TOO_LARGE. Default: DEFAULT_INGEST_LIMITS. */
   limits?: Partial<IngestLimits>;
+  /** The city's service area: trip ends or starts outside it are rejected. Default none (far ends draw a warning). */
+  serviceArea?: ServiceArea;
   /** Progress callback, called at most every 64k rows and once at the end. */
   onProgress?: (p: { bytes: number; totalBytes: number; rows: number }) => void;
 }
@@ -82,12 +88,22 @@ export interface IngestReport {
   columns: { field: string; source: string; unit?: string; how?: string }[];
   /** The first rejects (up to 20), in row order. */
   firstRejects: RejectRow[];
+  /** Every reject counted by field and reason, largest group first. */
+  rejectsByReason: RejectGroup[];
+  /** Rows were read and every one was rejected: the file stored nothing. */
+  allRejected: boolean;
   /** An earlier upload of the very same bytes, if any (its rows are now duplicates). */
   sameAsUploadId: number | null;
   /** For CSV: which reader split the records ('duckdb' or 'javascript'). */
   csvReader?: 'duckdb' | 'javascript';
   /** For CSV and JSON: the encoding the file was read in, and how that was decided. */
   encoding?: EncodingDecision;
+  /** What the counts do not say and a person should know: local times read without a zone, repeated or skipped clock hours, … */
+  warnings: string[];
+  /** For CSV: how times were read (local wall times, repeated and skipped hours). */
+  times?: CsvTimeStats;
+  /** How fine the stored trip ends are (decimals, points, share on the most repeated ones); null when nothing was stored. */
+  precision: LocationPrecision | null;
 }
 
 const MDS_COLUMNS = [
@@ -110,6 +126,24 @@ const MDS_COLUMNS = [
  */
 export async function ingestFile(store: Store, file: string, options: IngestOptions = {}): Promise<IngestReport> {
   return store.exclusive(() => ingestAlone(store, file, options));
+}
+
+/**
+ * Ingests one uploaded file: a trip export ({@link ingestFile}), or a zip archive of them, each member of which is a
+ * file of the upload (its own transaction and upload row, named `archive.zip/member.csv`), in archive order.
+ * @returns one report per file stored, in order; members a zip holds besides trip files are named in the first
+ *   report's warnings
+ * @throws ParkzonesError as {@link ingestFile}; for an archive, members before the failing one stay stored
+ */
+export async function ingestUpload(store: Store, file: string, options: IngestOptions = {}): Promise<IngestReport[]> {
+  if (!fs.existsSync(file) || !isZipFile(file)) return [await ingestFile(store, file, options)];
+  const name = options.fileName ?? path.basename(file);
+  const reports: IngestReport[] = [];
+  const { skipped } = await forEachZipMember(file, name, async (m) => {
+    reports.push(await ingestFile(store, m.file, { ...options, fileName: `${name}/${m.name}` }));
+  });
+  if (skipped.length > 0) reports[0]!.warnings.push(`the archive also holds ${skipped.join(', ')}: not trip files, not read`);
+  return reports;
 }
 
 async function ingestAlone(store: Store, file: string, options: IngestOptions): Promise<IngestReport> {
@@ -175,7 +209,9 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     let sha256: string;
     let readBy: IngestReport['csvReader'];
     let fillRaw: () => Promise<void> = async () => {};
-    const csvOptions = { provider, tz, mapping: options.mapping ?? {}, onColumns: (c: ColumnUse[]) => (columns = c.map(describeUse)), limits };
+    const timeStats = emptyTimeStats();
+    const warnings: string[] = [];
+    const csvOptions = { provider, tz, mapping: options.mapping ?? {}, onColumns: (c: ColumnUse[]) => (columns = c.map(describeUse)), limits, timeStats };
     // Before the transaction: when DuckDB cannot read the file, only that statement fails. The file's hash is
     // taken meanwhile, on this thread, while DuckDB reads on its own.
     // DuckDB's reader takes UTF-8 only: other encodings go through the JavaScript reader.
@@ -218,8 +254,13 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
         parquetFile = path.join(tmpDir, 'input.parquet');
         await gunzipTo(file, parquetFile, name, limits.maxInflatedBytes);
       }
-      const uses = await stageParquet(conn, staging, parquetFile, name, provider, options.mapping ?? {});
-      columns = uses.map(describeUse);
+      const staged = await stageParquet(conn, staging, parquetFile, name, provider, options.mapping ?? {}, tz);
+      columns = staged.uses.map(describeUse);
+      if (staged.localTimeColumns.length > 0 && options.tz === undefined) {
+        warnings.push(
+          `columns ${staged.localTimeColumns.join(', ')} hold times without a zone, read as UTC since no time zone was given; if they are the city's local times, upload again with the city's zone (--tz, ?tz=)`,
+        );
+      }
       fillRaw = () => fillParquetRaw(conn, parquetFile, uploadId);
       sha256 = await sha256File(file);
     } else {
@@ -258,17 +299,47 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       const hash = sha256;
       fillRaw = () => fillTextRaw(conn, file, sniffed.gzip, name, reader, uploadId, hash, limits, textEncoding);
     }
-    const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? provider, stagedAsView);
+    if ((reader === 'csv' || reader === 'parquet') && !columns.some((c) => c.field === 'trip_id')) {
+      // No column can be the trip id: each row's id is derived from its content (a view derives it itself).
+      if (!stagedAsView) await deriveTripIds(conn, staging);
+      columns.unshift(DERIVED_TRIP_ID_USE);
+    }
+    const areaChecks = options.serviceArea ? serviceAreaChecks(options.serviceArea) : [];
+    const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? provider, stagedAsView, areaChecks);
+    if (!options.serviceArea && totals.stored > 0) {
+      const far = await farTripEnds(conn, uploadId, totals.stored);
+      if (far.count > 0) {
+        warnings.push(
+          `${far.count} trip ends or starts lie more than ${FAR_KM} km from the median trip end (${far.lat.toFixed(4)}, ${far.lng.toFixed(4)})${far.sampled ? ` among the first ${FAR_SAMPLE.toLocaleString('en')} trips` : ''}: GPS glitches or test rides? ` +
+            'They are stored; give the city\'s service area (--service-area, PARKZONES_SERVICE_AREA) to reject them',
+        );
+      }
+    }
     if (totals.rejected > 0) await fillRaw();
     options.onProgress?.({ bytes: sniffed.size, totalBytes: sniffed.size, rows: totals.read });
+    if (reader === 'csv') warnings.push(...timeWarnings(timeStats, tz, options.tz !== undefined));
+    const rejectsByReason = totals.rejected > 0 ? toRejectGroups((await conn.runAndReadAll(rejectGroupsSql(), { id: uploadId })).getRowObjectsJS()) : [];
+    const allRejected = totals.read > 0 && totals.rejected === totals.read;
+    if (allRejected) {
+      const top = rejectsByReason[0]!;
+      warnings.unshift(`nothing was stored: every one of the ${totals.read} rows was rejected (most: ${top.count} × ${top.field}: ${top.reason})`);
+    }
+    const precision = totals.stored > 0 ? await locationPrecision(conn, 'upload_id = $u', { u: uploadId }) : null;
+    if (precision?.aggregated) {
+      warnings.push(
+        `the trip ends sit on ${precision.points} points (${Math.round(precision.ends / precision.points)} trip ends per point, the 10 most repeated hold ` +
+          `${(precision.top10Share * 100).toFixed(1)} %), about ${precision.resolutionM} m apart: aggregated locations (centroids, stations or a coarse grid)?`,
+      );
+    }
+    const notes = { warnings, rejectsByReason, allRejected, precision, ...(reader === 'csv' ? { times: timeStats } : {}) };
     const previous = await conn.runAndReadAll('SELECT min(upload_id) FROM uploads WHERE sha256 = $sha', { sha: sha256 });
     const sameAs = previous.getRows()[0]![0];
     const providerId = options.onlyProvider ?? provider ?? (await singleProvider(conn, uploadId));
     await conn.run(
-      `INSERT INTO uploads VALUES ($id, $provider, $name, $format, $sha, now(), $read, $stored, $dup, $rejected, 'stored', $columns)`,
+      `INSERT INTO uploads VALUES ($id, $provider, $name, $format, $sha, now(), $read, $stored, $dup, $rejected, 'stored', $columns, $notes)`,
       {
         id: uploadId, provider: providerId, name, format: formatName, sha: sha256, read: totals.read, stored: totals.stored,
-        dup: totals.duplicate, rejected: totals.rejected, columns: JSON.stringify(columns),
+        dup: totals.duplicate, rejected: totals.rejected, columns: JSON.stringify(columns), notes: JSON.stringify(notes),
       },
     );
     checkStop();
@@ -289,6 +360,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       sameAsUploadId: sameAs === null ? null : Number(sameAs),
       ...(readBy ? { csvReader: readBy } : {}),
       ...(encoding ? { encoding } : {}),
+      ...notes,
     };
   } catch (e) {
     clearInterval(interrupting);
@@ -307,6 +379,51 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
   }
 }
+
+/** Distance from the median trip end beyond which a trip end is "far from the rest", km. */
+const FAR_KM = 50;
+/** Stored trips the far-ends count looks at (the first ones): it bounds the check's cost on big uploads. */
+const FAR_SAMPLE = 1_000_000;
+
+/** Trip ends and starts of an upload's stored trips more than FAR_KM from the median end point (haversine) of its first 200,000. */
+async function farTripEnds(conn: import('@duckdb/node-api').DuckDBConnection, uploadId: number, stored: number): Promise<{ count: number; lat: number; lng: number; sampled: boolean }> {
+  const dist = (lat: string, lng: string) =>
+    `2 * 6371.0088 * asin(sqrt(pow(sin(radians(${lat} - m.lat) / 2), 2) + cos(radians(m.lat)) * cos(radians(${lat})) * pow(sin(radians(${lng} - m.lng) / 2), 2)))`;
+  // The median of the first rows is the centre; the haversine runs only on points outside a box around it.
+  const far = (lat: string, lng: string) =>
+    `(abs(${lat} - m.lat) > ${FAR_KM / 112} OR abs(${lng} - m.lng) * cos(radians(m.lat)) > ${FAR_KM / 112}) AND ${dist(lat, lng)} > ${FAR_KM}`;
+  const r = await conn.runAndReadAll(
+    `WITH m AS (SELECT median(end_lat) AS lat, median(end_lng) AS lng FROM (SELECT end_lat, end_lng FROM trips WHERE upload_id = $u LIMIT 200000))
+     SELECT count_if(${far('t.end_lat', 't.end_lng')}) + count_if(t.start_lat IS NOT NULL AND ${far('t.start_lat', 't.start_lng')}), any_value(m.lat), any_value(m.lng)
+     FROM (SELECT * FROM trips WHERE upload_id = $u LIMIT ${FAR_SAMPLE}) t, m`,
+    { u: uploadId },
+  );
+  const [count, lat, lng] = r.getRows()[0]!;
+  return { count: Number(count), lat: Number(lat), lng: Number(lng), sampled: stored > FAR_SAMPLE };
+}
+
+/** The report's words on how a CSV file's times were read. */
+function timeWarnings(t: CsvTimeStats, tz: string, tzGiven: boolean): string[] {
+  const out: string[] = [];
+  if (t.localTimes > 0 && !tzGiven) {
+    out.push(`${t.localTimes} times had no zone or offset and were read as UTC, since no time zone was given; if they are the city's local times, upload again with the city's zone (--tz, ?tz=)`);
+  }
+  if (t.repeatedPlaced > 0) out.push(`${t.repeatedPlaced} rows had a time in the hour the clocks went back (${tz}); their duration or order placed it`);
+  if (t.repeatedAmbiguous > 0) {
+    out.push(`${t.repeatedAmbiguous} rows had a time in the hour the clocks went back (${tz}) that neither their duration nor their order placed: read as the earlier instants`);
+  }
+  if (t.nonexistent > 0) {
+    out.push(`${t.nonexistent} times do not exist in ${tz} (the hour the clocks skipped): read with the offset before the change (2:30 as 3:30)`);
+  }
+  return out;
+}
+
+/** How the report names a derived trip id. */
+const DERIVED_TRIP_ID_USE: IngestReport['columns'][number] = {
+  field: 'trip_id',
+  source: '(derived)',
+  how: `no trip id column: derived from the row as ${DERIVED_TRIP_ID_PREFIX}MD5(${DERIVED_TRIP_ID_FIELDS.join(', ')}); the same row gets the same id on every upload`,
+};
 
 function describeUse(u: ColumnUse): IngestReport['columns'][number] {
   return { field: u.field, source: u.source, ...(u.unit ? { unit: u.unit } : {}), how: u.how };

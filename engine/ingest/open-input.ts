@@ -42,6 +42,11 @@ export async function sniffInput(file: string, displayName: string): Promise<Sni
     if (head.length === 0) throw new ParkzonesError('BAD_FILE', `${displayName}: the gzipped file holds nothing`, { file: displayName, position: 0 });
   }
   if (head.subarray(0, 4).toString('latin1') === 'PAR1') return { gzip, format: 'parquet', size };
+  if (!gzip && raw[0] === 0x50 && raw[1] === 0x4b && (raw[2] === 3 || raw[2] === 5)) {
+    throw new ParkzonesError('BAD_FORMAT', `${displayName}: a zip archive: each of its members is a file (ingestUpload, the CLI and the server read them)`, {
+      file: displayName, position: 0,
+    });
+  }
   const bad = findBinary(head);
   if (bad >= 0) {
     throw new ParkzonesError(

@@ -2,7 +2,7 @@ import { ParkzonesError } from '../errors.ts';
 import { quoteInput } from '../quote-input.ts';
 import { readCsvRecords, type CsvRecord } from './csv-records.ts';
 import { inferUnits, mapCsvHeader, toMetres, toSeconds, type ColumnUse, type CsvField, type DistanceUnit, type DurationUnit } from './csv-mapping.ts';
-import { parseDateAndTime, parseTimeOfDay, parseTimestamp } from './parse-time.ts';
+import { chooseInstants, emptyNote, parseDateAndTime, parseTimeOfDay, parseTimestamp, resetNote, type WallTimeNote } from './parse-time.ts';
 import { DEFAULT_INGEST_LIMITS, eventLoopPacer, type IngestLimits } from './input-limits.ts';
 import { emptyStagingRow, markBad, RAW_MAX_CHARS, type StagingRow } from './staging-row.ts';
 
@@ -18,6 +18,25 @@ export interface ReadCsvOptions {
   onColumns: (columns: ColumnUse[]) => void;
   /** Bounds of the input (see input-limits.ts). Default: DEFAULT_INGEST_LIMITS. */
   limits?: Pick<IngestLimits, 'maxInflatedBytes' | 'maxRecordBytes'>;
+  /** Counts of how times were read, added to as rows are converted. Default: not counted. */
+  timeStats?: CsvTimeStats;
+}
+
+/** How a CSV file's times were read, for the report. */
+export interface CsvTimeStats {
+  /** Time values read as local wall times in the upload's zone (no zone or offset in the text, none in the header). */
+  localTimes: number;
+  /** Rows with a time in an hour the clock showed twice (fall-back) whose duration or order placed it. */
+  repeatedPlaced: number;
+  /** Rows with a time in a repeated hour that nothing placed: read as the earlier instants. */
+  repeatedAmbiguous: number;
+  /** Times that do not exist (the hour skipped in spring): read with the offset before the change. */
+  nonexistent: number;
+}
+
+/** Time stats with nothing counted. */
+export function emptyTimeStats(): CsvTimeStats {
+  return { localTimes: 0, repeatedPlaced: 0, repeatedAmbiguous: 0, nonexistent: 0 };
 }
 
 /** Records read before the units are settled and the converter is made. */
@@ -103,6 +122,8 @@ export function planCsv(header: string[], sample: CsvRecord[], file: string, opt
   const width = header.length;
   // Column index per field, looked up once (this runs for every field of every row).
   const indexOf: Partial<Record<CsvField, number>> = Object.fromEntries([...col].map(([f, u]) => [f, u.index]));
+  const headerZone = { start_time: col.get('start_time')?.zone !== undefined, end_time: col.get('end_time')?.zone !== undefined };
+  const zone = { start_time: col.get('start_time')?.zone ?? options.tz, end_time: col.get('end_time')?.zone ?? options.tz };
   const hasDate = { start_date: col.has('start_date'), end_date: col.has('end_date') };
   const text = (r: CsvRecord, f: CsvField): string | null => {
     const i = indexOf[f];
@@ -119,11 +140,16 @@ export function planCsv(header: string[], sample: CsvRecord[], file: string, opt
     if (!Number.isFinite(n)) markBad(row, f, `not a number: ${quoteInput(v)} in column ${quoteInput(col.get(f)!.source, { max: 80, quote: false })}`);
     return n;
   };
+  const notes: Record<'start_time' | 'end_time', WallTimeNote> = { start_time: emptyNote(), end_time: emptyNote() };
+  const stats = options.timeStats;
   const time = (row: StagingRow, r: CsvRecord, f: 'start_time' | 'end_time', dateField: 'start_date' | 'end_date'): number | null => {
+    const note = notes[f];
+    resetNote(note);
     const v = text(r, f);
     if (v === null) return null;
     const d = hasDate[dateField] ? text(r, dateField) : null;
-    const ms = hasDate[dateField] ? (d === null ? NaN : parseDateAndTime(d, v, options.tz)) : parseTimestamp(v, options.tz);
+    const tz = zone[f];
+    const ms = hasDate[dateField] ? (d === null ? NaN : parseDateAndTime(d, v, tz, note)) : parseTimestamp(v, tz, note);
     if (Number.isNaN(ms)) {
       const shown = d === null ? v : `${d} ${v}`;
       markBad(row, f, `not a date/time: ${quoteInput(shown)} in column ${quoteInput(col.get(f)!.source, { max: 80, quote: false })}`);
@@ -155,6 +181,19 @@ export function planCsv(header: string[], sample: CsvRecord[], file: string, opt
     if (dur !== null) {
       row.durationS = toSeconds(dur, col.get('duration_s')!.unit as DurationUnit);
       if (!Number.isFinite(row.durationS)) markBad(row, 'duration_s', `not a duration: ${quoteInput(dur)}`);
+    }
+    const ns = notes.start_time;
+    const ne = notes.end_time;
+    if (stats) {
+      stats.localTimes += Number(ns.local && !headerZone.start_time) + Number(ne.local && !headerZone.end_time);
+      stats.nonexistent += Number(ns.gap) + Number(ne.gap);
+    }
+    if (row.startMs !== null && row.endMs !== null && (!Number.isNaN(ns.later) || !Number.isNaN(ne.later))) {
+      // A repeated hour: the row's duration (or its order) says which instants are meant.
+      const chosen = chooseInstants(row.startMs, ns.later, row.endMs, ne.later, row.durationS !== null && Number.isFinite(row.durationS) ? row.durationS : null);
+      row.startMs = chosen.start;
+      row.endMs = chosen.end;
+      if (stats) stats[chosen.ambiguous ? 'repeatedAmbiguous' : 'repeatedPlaced']++;
     }
     if (row.durationS === null && row.startMs !== null && row.endMs !== null) row.durationS = (row.endMs - row.startMs) / 1000;
     if (row.badField) {

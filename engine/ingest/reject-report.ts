@@ -1,8 +1,8 @@
 import type { Store } from '../store/open-store.ts';
 import type { RejectRow } from './uploads.ts';
 
-/** Rejects of one reason: how many, and the first few in row order. */
-export interface RejectGroup {
+/** Rejects of one field and kind of reason (the reason's text before ': '): how many, and the first few in row order. */
+export interface RejectSampleGroup {
   reason: string;
   /** The field the reason is about. */
   field: string;
@@ -23,21 +23,24 @@ export interface RejectGroupsOptions {
  * @example
  * const groups = await rejectGroups(store, 4); // [{ reason: 'end before start', field: 'end_time', count: 12, rows: [...] }, …]
  */
-export async function rejectGroups(store: Store, uploadId: number, options: RejectGroupsOptions = {}): Promise<RejectGroup[]> {
+export async function rejectGroups(store: Store, uploadId: number, options: RejectGroupsOptions = {}): Promise<RejectSampleGroup[]> {
   const perGroup = options.perGroup ?? 3;
   const rows = await store.query(
-    `WITH g AS (SELECT reason, field, count(*) OVER (PARTITION BY reason, field) AS n,
-                       row_number() OVER (PARTITION BY reason, field ORDER BY row_number) AS i, row_number AS rn, raw
-                FROM rejects WHERE upload_id = $id)
-     SELECT reason, field, n, rn, raw FROM g WHERE i <= $per ORDER BY n DESC, reason, field, rn`,
+    // Grouped by field and kind of reason (its text before ': ', as uploads.ts groupRejects does): the values after
+    // it differ from row to row. Each sample row keeps its full reason.
+    `WITH r AS (SELECT *, split_part(reason, ': ', 1) AS kind FROM rejects WHERE upload_id = $id),
+          g AS (SELECT kind, field, reason AS full_reason, count(*) OVER (PARTITION BY kind, field) AS n,
+                       row_number() OVER (PARTITION BY kind, field ORDER BY row_number) AS i, row_number AS rn, raw
+                FROM r)
+     SELECT kind AS reason, full_reason, field, n, rn, raw FROM g WHERE i <= $per ORDER BY n DESC, reason, field, rn`,
     { id: uploadId, per: perGroup },
   );
-  const groups = new Map<string, RejectGroup>();
+  const groups = new Map<string, RejectSampleGroup>();
   for (const r of rows) {
     const key = `${r.reason}\u0000${r.field}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { reason: String(r.reason), field: String(r.field), count: Number(r.n), rows: [] }));
-    g.rows.push({ uploadId, rowNumber: Number(r.rn), field: String(r.field), reason: String(r.reason), raw: (r.raw as string | null) ?? null });
+    g.rows.push({ uploadId, rowNumber: Number(r.rn), field: String(r.field), reason: String(r.full_reason), raw: (r.raw as string | null) ?? null });
   }
   return [...groups.values()];
 }

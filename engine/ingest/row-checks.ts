@@ -3,9 +3,10 @@
  * The first failing check names the row's field and reason; a row failing none is stored.
  */
 import { PROVIDER_ID_RULE, PROVIDER_ID_SQL_PATTERN } from '../provider-id.ts';
+import { insideAreaSql, type ServiceArea } from './service-area.ts';
 
 /** A check: a SQL predicate that is TRUE when the row is bad, the field it blames and the reason (a SQL string expression). */
-interface RowCheck {
+export interface RowCheck {
   field: string;
   bad: string;
   reason: string;
@@ -21,12 +22,18 @@ export const MAX_DURATION_S = 31 * 86_400;
 const asUtc = (msExpr: string) => `strftime(make_timestamptz((${msExpr} * 1000)::BIGINT), '%Y-%m-%d %H:%M:%S UTC')`;
 // Below 1e11 ms (March 1973) and above -1e11: seconds sent as milliseconds, or a zero placeholder.
 const seconds = (col: string) => `${col} > -100000000000 AND ${col} < 100000000000`;
-const early = (col: string) => `'looks like seconds, not milliseconds, since 1970: ' || ${col}::BIGINT || ' ms is ' || ${asUtc(col)}`;
+/** Within 14 hours of the epoch: 1 Jan 1970 (or 31 Dec 1969) in some zone, the date a blank time becomes when written as 0. */
+const PLACEHOLDER_MS = 14 * 3600_000;
+const early = (col: string) =>
+  `CASE WHEN abs(${col}) <= ${PLACEHOLDER_MS} THEN 'a placeholder date, not a time: ' || ${asUtc(col)} ` +
+  `|| ' is the epoch (31 Dec 1969 / 1 Jan 1970 local), what a missing time becomes when written as 0' ` +
+  `ELSE 'looks like seconds, not milliseconds, since 1970: ' || ${col}::BIGINT || ' ms is ' || ${asUtc(col)} END`;
 const late = (col: string) => `'later than a day after the upload: ' || CASE WHEN ${col} < 1e15 THEN ${asUtc(col)} ELSE ${col} || ' ms' END`;
 const outOfRange = (col: string, lim: number) => `${col} IS NOT NULL AND (NOT isfinite(${col}) OR ${col} < -${lim} OR ${col} > ${lim})`;
 
 /**
- * The checks in the order they are applied. Timestamps below 1e11 ms (March 1973) are seconds sent as milliseconds;
+ * The checks in the order they are applied. Timestamps below 1e11 ms (March 1973) are seconds sent as milliseconds, or,
+ * within 14 hours of the epoch, a placeholder date (a missing time written as 0, shown as 31 Dec 1969 or 1 Jan 1970);
  * times before 2000 or after `$latest_ms` (the upload's time plus a day), distances above 1,000 km and durations
  * above 31 days are not real trips (and a time of 1e17 ms is not even a timestamp DuckDB can store).
  */
@@ -66,10 +73,24 @@ export const ROW_CHECKS: readonly RowCheck[] = [
   { field: 'duration_s', bad: `duration_s > ${MAX_DURATION_S}`, reason: "'more than 31 days: ' || duration_s || ' s'" },
 ];
 
+/** The checks of a service area, after the others: an end, then a start, outside it. */
+export function serviceAreaChecks(area: ServiceArea): RowCheck[] {
+  const label = area.label.replaceAll("'", "''");
+  return [
+    { field: 'end_location', bad: `NOT ${insideAreaSql(area, 'end_lat', 'end_lng')}`, reason: `'outside the service area (${label}): ' || end_lat || ', ' || end_lng` },
+    {
+      field: 'start_location',
+      bad: `start_lat IS NOT NULL AND start_lng IS NOT NULL AND NOT ${insideAreaSql(area, 'start_lat', 'start_lng')}`,
+      reason: `'outside the service area (${label}): ' || start_lat || ', ' || start_lng`,
+    },
+  ];
+}
+
 /** SQL expressions `(reject_field, reject_reason)` over the staging columns; both NULL for a good row. Uses `$only_provider` and `$latest_ms`. */
-export function rejectColumnsSql(): { field: string; reason: string } {
-  const field = ROW_CHECKS.map((c) => `WHEN ${c.bad} THEN ${c.field === 'bad_field' ? 'bad_field' : `'${c.field}'`}`).join(' ');
-  const reason = ROW_CHECKS.map((c) => `WHEN ${c.bad} THEN ${c.reason}`).join(' ');
+export function rejectColumnsSql(extra: readonly RowCheck[] = []): { field: string; reason: string } {
+  const checks = [...ROW_CHECKS, ...extra];
+  const field = checks.map((c) => `WHEN ${c.bad} THEN ${c.field === 'bad_field' ? 'bad_field' : `'${c.field}'`}`).join(' ');
+  const reason = checks.map((c) => `WHEN ${c.bad} THEN ${c.reason}`).join(' ');
   return { field: `CASE ${field} END`, reason: `CASE ${reason} END` };
 }
 

@@ -1,6 +1,6 @@
 import { BIGINT, DOUBLE, VARCHAR, DuckDBDataChunk, type DuckDBConnection } from '@duckdb/node-api';
 import type { StagingRow } from './staging-row.ts';
-import { latestMs, rejectColumnsSql } from './row-checks.ts';
+import { latestMs, rejectColumnsSql, type RowCheck } from './row-checks.ts';
 import { eventLoopPacer } from './input-limits.ts';
 import { cellValuesSql } from '../store/cell-columns.ts';
 import { faultPoint } from '../fault-point.ts';
@@ -12,6 +12,28 @@ export const STAGING_COLUMNS = [
   ['end_lat', DOUBLE], ['end_lng', DOUBLE], ['distance_m', DOUBLE], ['duration_s', DOUBLE], ['bad_field', VARCHAR],
   ['bad_reason', VARCHAR], ['raw', VARCHAR],
 ] as const;
+
+/** Prefix of trip ids derived from a row's content, so that people can tell them from a file's own ids. */
+export const DERIVED_TRIP_ID_PREFIX = 'derived:';
+
+/** The staging columns a derived trip id is made of, in order. */
+export const DERIVED_TRIP_ID_FIELDS = ['provider_id', 'device_id', 'start_ms', 'end_ms', 'start_lat', 'start_lng', 'end_lat', 'end_lng'] as const;
+
+/**
+ * SQL of the trip id derived from a staged row's content, for files with no trip id column: `derived:` and the MD5 of
+ * provider, device, start and end time (ms) and start and end point, as text joined by U+001F. The same file gives
+ * the same ids whichever reader staged it (both stage the same values), so re-uploads are duplicates; rows differing
+ * in any of these values get different ids, and exact repeats within a file the same one.
+ */
+export function derivedTripIdSql(): string {
+  const parts = DERIVED_TRIP_ID_FIELDS.map((c) => `COALESCE(CAST(${c} AS VARCHAR), '')`);
+  return `'${DERIVED_TRIP_ID_PREFIX}' || md5(concat_ws(chr(31), ${parts.join(', ')}))`;
+}
+
+/** Sets the trip id of every row of staging table `name` to its derived id ({@link derivedTripIdSql}). */
+export async function deriveTripIds(conn: DuckDBConnection, name: string): Promise<void> {
+  await conn.run(`UPDATE temp.${name} SET trip_id = ${derivedTripIdSql()}`);
+}
 
 /** Creates the connection's temporary staging table `name` (dropped first if left over). */
 export async function createStaging(conn: DuckDBConnection, name: string): Promise<void> {
@@ -61,12 +83,13 @@ export interface StagedCounts {
  * The checks run once over the whole upload, not per batch, and good rows are inserted straight from staging.
  * Callers serialise ingests (Store.exclusive) so two uploads cannot both store the same trip.
  * @param name the staging table, or with `isView` a view over the file (Parquet), which is filtered, not deleted from
+ * @param extraChecks checks after the standard ones (a service area's)
  * @param receivedMs when the upload came (ms); a time later than a day after it is rejected. Default: now
  */
 export async function checkAndStore(
-  conn: DuckDBConnection, name: string, uploadId: number, onlyProvider: string | null, isView: boolean, receivedMs: number = Date.now(),
+  conn: DuckDBConnection, name: string, uploadId: number, onlyProvider: string | null, isView: boolean, extraChecks: readonly RowCheck[] = [], receivedMs: number = Date.now(),
 ): Promise<StagedCounts> {
-  const { field, reason } = rejectColumnsSql();
+  const { field, reason } = rejectColumnsSql(extraChecks);
   const latest = latestMs(receivedMs);
   const read = Number((await conn.runAndReadAll(`SELECT count(*) FROM temp.${name}`)).getRows()[0]![0]);
   if (read === 0) return { read, stored: 0, duplicate: 0, rejected: 0 };

@@ -31,6 +31,9 @@ CREATE TABLE IF NOT EXISTS uploads (
   status VARCHAR NOT NULL,
   columns JSON
 );
+-- What the upload's report says beyond the counts (warnings, rejects by reason, location precision); stores made
+-- before it get the column here.
+ALTER TABLE uploads ADD COLUMN IF NOT EXISTS notes JSON;
 CREATE TABLE IF NOT EXISTS trips (
   provider_id VARCHAR NOT NULL,
   trip_id VARCHAR NOT NULL,

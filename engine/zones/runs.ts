@@ -3,6 +3,8 @@ import { ParkzonesError } from '../errors.ts';
 import type { Store } from '../store/open-store.ts';
 import type { FootprintGeometry } from './footprint.ts';
 import { resolveZoneOptions, type ResolvedZoneOptions, type ZoneFilter, type ZoneOptions } from './options.ts';
+import { tripFilterSql } from '../bin/trip-filter.ts';
+import { coarseDemandWarning, locationPrecision } from '../ingest/location-precision.ts';
 import { proposeZones, type ZoneProgress, type ZoneProposal, type ZoneRecord, type ZoneStage, type ZoneSummary } from './propose-zones.ts';
 
 /** Lifecycle of a stored run: reserved (`queued`), computing (`running`), then `done` or `failed`. */
@@ -17,6 +19,8 @@ export interface RunStats {
   peakParked: number[];
   /** Milliseconds per stage; not part of the run's identity. */
   timingsMs: Record<string, number>;
+  /** What a planner should know about the input (demand coarser than the walking radius); absent in older runs. */
+  warnings?: string[];
 }
 
 /** A stored run, as read back. */
@@ -111,7 +115,10 @@ export async function executeRun(store: Store, runId: number, hooks: ExecuteRunH
     try {
       proposal = await proposeZones(store, { ...reserved.params, filter: reserved.filter }, { onProgress, offThread: hooks.offThread });
       await writes;
-      await saveZones(conn, runId, proposal);
+      const { where, params } = tripFilterSql(reserved.filter);
+      const precision = await locationPrecision(conn, where, params);
+      const coarse = precision ? coarseDemandWarning(precision, reserved.params.walkRadiusM) : null;
+      await saveZones(conn, runId, proposal, coarse ? [coarse] : []);
     } catch (e) {
       await writes.catch(() => undefined);
       const message = e instanceof Error ? e.message : String(e);
@@ -142,12 +149,15 @@ export async function createRun(store: Store, options: ZoneOptions = {}, hooks: 
 }
 
 /** Writes a proposal's zones and marks its run done, in one transaction (engine/zones plans store plans through it too). */
-export async function saveZones(conn: DuckDBConnection, runId: number, proposal: Pick<ZoneProposal, 'zones' | 'summary' | 'curve' | 'timingsMs'>): Promise<void> {
+export async function saveZones(
+  conn: DuckDBConnection, runId: number, proposal: Pick<ZoneProposal, 'zones' | 'summary' | 'curve' | 'timingsMs'>, warnings: string[] = [],
+): Promise<void> {
   const stats: RunStats = {
     summary: proposal.summary,
     curve: proposal.curve,
     peakParked: proposal.zones.map((z) => z.peakParked),
     timingsMs: proposal.timingsMs,
+    warnings,
   };
   await conn.run('BEGIN TRANSACTION');
   try {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Express, Request } from 'express';
-import { can, ENCODING_CHOICES, INFLATE_RATIO, getUpload, ingestFile, listRejects, listUploads, ParkzonesError, type IngestOptions, type Principal, type RejectRow } from '../../engine/index.ts';
+import { can, ENCODING_CHOICES, INFLATE_RATIO, getUpload, groupRejects, ingestUpload, listRejects, listUploads, ParkzonesError, type IngestOptions, type Principal, type RejectRow } from '../../engine/index.ts';
 import { allow, principalOf } from '../auth.ts';
 import type { ResolvedDeps } from '../deps.ts';
 import { pathId, qChoice, qInt, qList, qString } from '../params.ts';
@@ -10,7 +10,7 @@ import { receiveUpload } from '../upload-to-disk.ts';
 const FORMATS = ['auto', 'mds1', 'mds2', 'csv', 'parquet'] as const;
 const DEFAULT_NAMES: Record<string, string> = {
   'application/json': 'upload.json', 'text/csv': 'upload.csv', 'application/gzip': 'upload.gz', 'application/x-gzip': 'upload.gz',
-  'application/vnd.apache.parquet': 'upload.parquet', 'application/octet-stream': 'upload.bin',
+  'application/vnd.apache.parquet': 'upload.parquet', 'application/zip': 'upload.zip', 'application/octet-stream': 'upload.bin',
 };
 
 /** Raw rows (which may hold device ids and single trips) only for admins. */
@@ -56,6 +56,7 @@ export function registerUploads(app: Express, deps: ResolvedDeps): void {
       limits: { maxInflatedBytes: INFLATE_RATIO * deps.uploadLimitBytes },
       ...(qString(req, 'tz') ? { tz: qString(req, 'tz') } : {}),
       ...(mappingOf(req) ? { mapping: mappingOf(req) } : {}),
+      ...(deps.serviceArea ? { serviceArea: deps.serviceArea } : {}),
     };
     if (p.role === 'operator') {
       options.provider = p.providerId!;
@@ -64,12 +65,17 @@ export function registerUploads(app: Express, deps: ResolvedDeps): void {
     const file = await receiveUpload(req, res, deps.uploadDir, deps.uploadLimitBytes, deps.stop.signal);
     try {
       // A stopping server lets the ingest finish within its grace period, then rolls it back and answers 503.
-      const report = await deps.uploadLane.run(() => ingestFile(deps.store, file, { ...options, signal: deps.stop.signal }));
+      const reports = await deps.uploadLane.run(() => ingestUpload(deps.store, file, { ...options, signal: deps.stop.signal }));
       deps.cache.invalidate();
-      // An operator learns of an identical earlier upload only when it was its own.
-      let sameAs = report.sameAsUploadId;
-      if (sameAs !== null && p.role === 'operator' && (await getUpload(deps.store, sameAs))?.providerId !== p.providerId) sameAs = null;
-      res.status(201).location(`/api/uploads/${report.uploadId}`).json({ ...report, sameAsUploadId: sameAs, firstRejects: redactRejects(report.firstRejects, p) });
+      const shown: Record<string, unknown>[] = [];
+      for (const report of reports) {
+        // An operator learns of an identical earlier upload only when it was its own.
+        let sameAs = report.sameAsUploadId;
+        if (sameAs !== null && p.role === 'operator' && (await getUpload(deps.store, sameAs))?.providerId !== p.providerId) sameAs = null;
+        shown.push({ ...report, sameAsUploadId: sameAs, firstRejects: redactRejects(report.firstRejects, p) });
+      }
+      // A zip archive is several files: the first one's report, and every file's under `files`.
+      res.status(201).location(`/api/uploads/${reports[0]!.uploadId}`).json(reports.length > 1 ? { ...shown[0], files: shown } : shown[0]);
     } finally {
       await fs.promises.rm(file, { force: true });
     }
@@ -96,6 +102,8 @@ export function registerUploads(app: Express, deps: ResolvedDeps): void {
       throw new ParkzonesError('FORBIDDEN', `upload ${id} belongs to another provider`);
     }
     const rejects = await listRejects(deps.store, id, { offset, limit });
-    res.json({ upload, rejects: { total: rejects.total, offset, limit, rows: redactRejects(rejects.rows, p) } });
+    // Grouped reasons quote values of the file (ids, times), as rejects' reasons do; only raw rows are redacted.
+    const rejectsByReason = await groupRejects(deps.store, id);
+    res.json({ upload, rejectsByReason, rejects: { total: rejects.total, offset, limit, rows: redactRejects(rejects.rows, p) } });
   });
 }
