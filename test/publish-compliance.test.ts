@@ -31,7 +31,8 @@ async function trip(store: Store, provider: string, endIso: string, at: readonly
   const end = new Date(endIso);
   const start = startIso ? new Date(startIso) : new Date(end.getTime() - 600_000);
   await store.run(
-    `INSERT INTO trips VALUES ($p, $id, $d, 'scooter', NULL, $s, $e, NULL, NULL, $lat, $lng, 1000, 600, 1)`,
+    `INSERT INTO trips (provider_id, trip_id, device_id, vehicle_type, trip_type, start_time, end_time, start_lat, start_lng, end_lat, end_lng, distance_m, duration_s, upload_id)
+     VALUES ($p, $id, $d, 'scooter', NULL, $s, $e, NULL, NULL, $lat, $lng, 1000, 600, 1)`,
     { p: provider, id: `t${++n}`, d: device, s: start.toISOString(), e: end.toISOString(), lat: at[0], lng: at[1] },
   );
 }

@@ -33,8 +33,8 @@ describe('H3 cells stored with each trip', () => {
   });
 
   it('bins on the stored column where the resolution is stored, and through h3_cell elsewhere', () => {
-    expect(endCellSql(10)).toBe('end_cell_10');
-    expect(endCellSql(11, 't.')).toBe('t.end_cell_11');
+    expect(endCellSql(10)).toBe('coalesce(end_cell_10, h3_cell(end_lat, end_lng, 10))');
+    expect(endCellSql(11, 't.')).toBe('coalesce(t.end_cell_11, h3_cell(t.end_lat, t.end_lng, 11))');
     expect(endCellSql(13)).toBe('h3_cell(end_lat, end_lng, 13)');
   });
 
@@ -69,6 +69,23 @@ describe('H3 cells stored with each trip', () => {
       expect(again).toEqual([]); // migrated once
     } finally {
       c2();
+    }
+  });
+
+  it('bins a trip inserted by hand without its cell columns like any other', async () => {
+    const { dir: d4, cleanup: c4 } = tempDir('pz-hand-');
+    try {
+      const s = await openStore({ path: path.join(d4, 's.duckdb') });
+      try {
+        await s.run("INSERT INTO trips (provider_id, trip_id, start_time, end_time, end_lat, end_lng, upload_id) VALUES ('p', 't', now(), now(), 45.52, -122.68, 1)");
+        const d = await demandCells(s, { res: 10, parkedTime: false });
+        expect(d.count).toBe(1);
+        expect(d.cell[0]!.toString(16)).toBe(latLngToCell(45.52, -122.68, 10));
+      } finally {
+        s.close();
+      }
+    } finally {
+      c4();
     }
   });
 

@@ -33,10 +33,12 @@ export function cellValuesSql(prefix = ''): string[] {
 }
 
 /**
- * SQL of a trip's end cell at `res` over a trips source: the stored column where that resolution is stored, else
- * the `h3_cell` function. `res` must be a validated integer (it is written into the SQL).
+ * SQL of a trip's end cell at `res` over a trips source: the stored column where that resolution is stored (with
+ * `h3_cell` for a row stored without it, e.g. inserted by hand: COALESCE evaluates it only for those rows), else the
+ * `h3_cell` function. `res` must be a validated integer (it is written into the SQL).
  */
 export function endCellSql(res: number, prefix = ''): string {
   if (!Number.isInteger(res)) throw new Error(`endCellSql: resolution must be an integer, got ${res}`);
-  return STORED_CELL_RESOLUTIONS.includes(res) ? `${prefix}${endCellColumn(res)}` : `h3_cell(${prefix}end_lat, ${prefix}end_lng, ${res})`;
+  const computed = `h3_cell(${prefix}end_lat, ${prefix}end_lng, ${res})`;
+  return STORED_CELL_RESOLUTIONS.includes(res) ? `coalesce(${prefix}${endCellColumn(res)}, ${computed})` : computed;
 }
