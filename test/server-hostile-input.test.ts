@@ -109,7 +109,9 @@ describe('messages quote a bounded part of the input and name the upload, never 
     expect(header.length).toBeGreaterThan(500_000);
     const r = await upload(`${header}\n1,2,3\n`, 'text/csv', '&filename=wide-header.csv');
     expect(r.status).toBe(422);
-    expect(r.json.detail).toMatch(/^wide-header\.csv: no column for end_lat among the header \(col0, col1, .*… \(\d+ more characters\)\); name one with --map end_lat=COLUMN$/);
+    expect(r.json.detail).toMatch(
+      /^wide-header\.csv: no column for end_lat \(closest columns: [^)]*\); end_lng \(closest columns: [^)]*\); end_time \(closest columns: [^)]*\) among the header \(col0, col1, .*… \(\d+ more characters\)\); name them with --map end_lat=COLUMN --map end_lng=COLUMN --map end_time=COLUMN$/,
+    );
     expect(r.bytes.length).toBeLessThan(1000);
   });
 

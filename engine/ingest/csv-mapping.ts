@@ -111,7 +111,7 @@ export function mapCsvHeader(headers: string[], explicit: Record<string, string>
     const free = headers.map((h, i) => ({ h, n: normalized[i]!, i })).filter((c) => !taken.has(c.i));
     const parts = missing.map((f) => {
       const near = closestColumns(f, free);
-      return `${f} (closest columns: ${near.length ? near.map((h) => JSON.stringify(h)).join(', ') : 'none'})`;
+      return `${f} (closest columns: ${near.length ? near.map((h) => quoteInput(h, { max: 60 })).join(', ') : 'none'})`;
     });
     throw new ParkzonesError(
       'BAD_MAPPING',
