@@ -84,6 +84,21 @@ describe('export trips as Hive-partitioned Parquet', () => {
     }
   });
 
+  it('a provider id with ":" is escaped in its folder name as Hive does, and read back whole', async () => {
+    const s = await tempStore();
+    try {
+      const csv = path.join(s.dir, 't.csv');
+      fs.writeFileSync(csv, 'trip_id,provider_id,device_id,start_time,end_time,end_lat,end_lng\nx,city:ops-1,d,2026-03-31T20:00:00Z,2026-03-31T20:30:00Z,45.52,-122.68\n');
+      await ingestFile(s.store, csv);
+      const out = path.join(s.dir, 'o');
+      expect((await exportTripsParquet(s.store, { out })).files).toEqual(['provider_id=city%3Aops-1/month=2026-03/data_0.parquet']);
+      const rows = await plainQuery(`SELECT provider_id, month, trip_id FROM read_parquet('${out}/**/*.parquet', hive_partitioning = true)`);
+      expect(rows).toEqual([{ provider_id: 'city:ops-1', month: '2026-03', trip_id: 'x' }]);
+    } finally {
+      s.cleanup();
+    }
+  });
+
   it('refuses a folder that is not empty, and an unknown zone', async () => {
     const out = path.join(ctx.dir, 'full');
     fs.mkdirSync(out);

@@ -7,7 +7,7 @@ const HELP = `parkzones export — the store's trips for other engines
 
 usage: parkzones export trips --out DIR [--tz ZONE]
 
-  --out DIR   an empty or new folder; gets provider_id=P/month=YYYY-MM/data_0.parquet (Hive layout)
+  --out DIR   an empty or new folder; gets provider_id=P/month=YYYY-MM/data_0.parquet (Hive layout, ":" as %3A)
   --tz ZONE   IANA zone whose months partition the trips by end time (default UTC)
 Each file holds the trips' columns and their end cells end_cell_7 … end_cell_12 (UBIGINT); provider_id and month
 are in the folder names (read with hive_partitioning). See the README, "Beyond one machine".
