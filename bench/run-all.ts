@@ -13,6 +13,7 @@ const SUITES: [string, string, string, boolean][] = [
   ['pipeline', './pipeline.bench.ts', 'runPipelineBench', true],
   ['ingest', './ingest.bench.ts', 'runIngestBench', true],
   ['zones', './zones.bench.ts', 'runZonesBench', true],
+  ['parked', './parked-peaks.bench.ts', 'runParkedPeaksBench', true],
   ['server', './server.ts', 'runServerBench', true],
   ['ilp', './zones-vs-ilp.bench.ts', 'runZonesVsIlpBench', false],
 ];

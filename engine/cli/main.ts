@@ -7,6 +7,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(argv: str
   propose: { summary: 'propose parking zones and store the run', load: async () => (await import('./cmd-propose.ts')).runPropose },
   runs: { summary: 'list, show, export, recompute and compare stored runs', load: async () => (await import('./cmd-runs.ts')).runRuns },
   basemap: { summary: 'build a street basemap (PMTiles) from an OpenStreetMap extract', load: async () => (await import('./cmd-basemap.ts')).runBasemap },
+  export: { summary: 'the trips as Parquet partitioned by provider and month (Hive layout)', load: async () => (await import('./cmd-export.ts')).runExport },
   keys: { summary: 'create, list and revoke API keys', load: async () => (await import('./cmd-keys.ts')).runKeys },
 };
 

@@ -13,3 +13,4 @@ export { zonesToNgsiLd, zoneEntityId, NGSI_LD_CONTEXT, type NgsiLdEntity } from 
 export { cellsToGeoJson, cellsToArrow, type CellsMeta } from './cells.ts';
 export { vehicleTypeShares } from './vehicle-type-shares.ts';
 export { zonesToParquet } from './zones-parquet.ts';
+export { exportTripsParquet, exportTripsSql, EXPORTED_TRIP_COLUMNS, type ExportTripsOptions, type ExportTripsResult } from './trips-parquet.ts';
