@@ -63,6 +63,10 @@ describe('candidate sites from a layer', () => {
       exclude: { type: 'Polygon', coordinates: [[[lng0 - 0.01, north(-10)], [lng0 + 0.01, north(-10)], [lng0 + 0.01, north(10)], [lng0 - 0.01, north(10)]]] },
     });
     expect(excluded.summary.candidateCells).toBe(11);
+    const everywhere = { type: 'Polygon', coordinates: [[[lng0 - 0.1, lat0 - 0.1], [lng0 + 0.1, lat0 - 0.1], [lng0 + 0.1, lat0 + 0.1], [lng0 - 0.1, lat0 + 0.1]]] };
+    const none = await proposeZonesFromDemand(demand, { k: 6, candidates, exclude: everywhere });
+    expect(none.zones).toHaveLength(0);
+    expect(none.summary.reason).toBe('every site of the candidate layer lies inside an exclusion polygon, so no zone centre is allowed');
     for (const z of excluded.zones) expect(z.centerLat).not.toBeCloseTo(lat0, 9);
   });
 

@@ -393,7 +393,11 @@ function assemble(
 /** Why selection ended, in words, when the zone budget or coverage target was not what ended it. */
 function explainStop(selection: ZoneSelection, opts: ResolvedZoneOptions, f: { n: number; totalTrips: number; candidateCells: number }): string | null {
   if (f.n === 0 || f.totalTrips === 0) return `no trip ends match the filter${describeFilter(opts.filter)}, so there is nothing to cover`;
-  if (f.candidateCells === 0) return 'every demand cell lies inside an exclusion polygon, so no zone centre is allowed';
+  if (f.candidateCells === 0) {
+    return selection.site
+      ? 'every site of the candidate layer lies inside an exclusion polygon, so no zone centre is allowed'
+      : 'every demand cell lies inside an exclusion polygon, so no zone centre is allowed';
+  }
   const zones = selection.centre.length;
   switch (selection.stop) {
     case 'k':
