@@ -73,7 +73,7 @@ function sampleLine(coords: unknown, where: string, spacingM: number, out: (lat:
 /**
  * Reads candidate zone sites from GeoJSON: a FeatureCollection (or one Feature or geometry) of Point and MultiPoint
  * (each position a site) and LineString and MultiLineString (curb segments, streets: sampled every `spacingM` metres
- * along the line, both ends included). Sites closer than 0.1 m to an earlier one are dropped.
+ * along the line, both ends included). A site with the same coordinates to 6 decimals (≈ 0.1 m) as an earlier one is dropped.
  * @param geojson parsed GeoJSON
  * @param spacingM spacing of samples along lines, metres
  * @throws ParkzonesError BAD_OPTION naming `candidates` and the feature index when the value is not such GeoJSON
