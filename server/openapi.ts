@@ -337,6 +337,17 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
             optimize: { type: 'string', enum: ['auto', 'greedy', 'local', 'lagrangian'] }, objective: { type: 'string', enum: ['decay', 'coverage'] }, decayScaleM: { type: ['number', 'null'] },
             capacityPercentile: { type: 'number' }, safetyFactor: { type: 'number' }, minCapacity: { type: 'integer' }, maxCapacity: { type: ['integer', 'null'] },
             slotMinutes: { type: 'integer' }, parkedCapHours: { type: 'number' }, dbscanEpsM: { type: ['number', 'null'] }, dbscanMinTrips: { type: ['number', 'null'] },
+            candidates: {
+              type: ['object', 'null'],
+              description:
+                'mclp: a GeoJSON FeatureCollection of candidate sites; zones stand only there. Point/MultiPoint positions are sites; LineString/MultiLineString are sampled every candidateSpacingM metres, both ends included. Zone ids are site:<lat>,<lng>. Stored with the run, so a recompute reproduces it. A bad layer answers 400 BAD_OPTION naming candidates and the feature index',
+            },
+            candidateSpacingM: { type: 'number', minimum: 1, maximum: 5000, description: 'Spacing of sites sampled along candidate lines, metres (default 25)' },
+            districts: {
+              type: ['object', 'null'],
+              description:
+                'mclp: a GeoJSON FeatureCollection of district polygons with properties min_zones (integer) and/or min_share (0–1) and name; minimums are met first within the greedy; the run summary reports districts[] (name, minZones, minShare, zones, coveredTrips, totalTrips, share, met, reason)',
+            },
             filter: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, hours: { type: 'array', items: { type: 'integer' } }, days: { type: 'string' }, providers: { type: 'array', items: { type: 'string' } }, tz: { type: 'string' } } },
           },
         },

@@ -110,6 +110,25 @@ describe.skipIf(!HAVE_CHROMIUM)('e2e: the analyst page', () => {
     expect(body.features.length).toBeGreaterThan(0);
   });
 
+  it('recomputes with a candidate layer from a file: the run stores it and its zones stand only at its sites', async () => {
+    const { page } = browser;
+    const zones = await api<{ features: { properties: { center_lat: number; center_lng: number } }[] }>(server.url, server.keys.analyst, `/api/runs/${newRunId}/zones`);
+    const sites = zones.features.slice(0, 4).map((f) => [f.properties.center_lng + 0.0001, f.properties.center_lat]);
+    const layer = { type: 'FeatureCollection', features: sites.map((c) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: c } })) };
+    const before = await runs();
+    await page.locator('#rc-candidates').setInputFiles({ name: 'sites.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(layer)) });
+    await page.locator('#rc-submit').click();
+    await expect.poll(async () => (await runs()).length, { timeout: 60_000 }).toBe(before.length + 1);
+    const created = (await runs()).find((r) => !before.some((b) => b.runId === r.runId))!;
+    await expect.poll(async () => (await api<RunBody>(server.url, server.keys.analyst, `/api/runs/${created.runId}`)).status, { timeout: 120_000 }).toBe('done');
+    const view = await api<{ params: { candidates: unknown } }>(server.url, server.keys.analyst, `/api/runs/${created.runId}`);
+    expect(view.params.candidates).toEqual(layer);
+    const ids = new Set(sites.map((c) => `site:${c[1]!.toFixed(6)},${c[0]!.toFixed(6)}`));
+    const sited = await api<{ features: { properties: { zone_id: string } }[] }>(server.url, server.keys.analyst, `/api/runs/${created.runId}/zones`);
+    expect(sited.features.length).toBeGreaterThan(0);
+    for (const f of sited.features) expect(ids.has(f.properties.zone_id)).toBe(true);
+  }, 180_000);
+
   it('never tried to reach anything but 127.0.0.1', () => {
     expect(browser.outsideRequests).toEqual([]);
   });

@@ -188,3 +188,35 @@ describe('the grouped reject report', () => {
     expect((await api(t, `/api/uploads/${up.uploadId}/reject-groups`, { key: t.keys.planner })).status).toBe(403);
   });
 });
+
+describe('candidate sites and districts over HTTP', () => {
+  it('a run with a candidate layer stands only there, stores the layer and recomputes the same zones', async () => {
+    const sites = parentZones.slice(1).map((f: any) => [f.properties.center_lng + 0.0001, f.properties.center_lat]);
+    const candidates = { type: 'FeatureCollection', features: sites.map((c: number[]) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: c } })) };
+    const [lng, lat] = sites[0] as [number, number];
+    const districts = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'North', min_zones: 1 }, geometry: squareAround(lat, lng, 50) }] };
+    const post = await api(t, '/api/runs', { key: t.keys.analyst, body: { k: 3, res: 10, candidates, districts } });
+    expect(post.status, post.text).toBe(202);
+    const done = await waitForRun(t, post.json.runId);
+    expect(done.status).toBe('done');
+    const view = (await api(t, `/api/runs/${post.json.runId}`, { key: t.keys.admin })).json;
+    expect(view.params.candidates).toEqual(candidates);
+    expect(view.params.districts).toEqual(districts);
+    const zones = (await api(t, `/api/runs/${post.json.runId}/zones`, { key: t.keys.admin })).json.features.map((f: any) => f.properties);
+    const keys = new Set(sites.map((c: number[]) => `site:${c[1]!.toFixed(6)},${c[0]!.toFixed(6)}`));
+    expect(zones.length).toBeGreaterThan(0);
+    for (const z of zones) expect(keys.has(z.zone_id)).toBe(true);
+    const re = await api(t, `/api/runs/${post.json.runId}/recompute`, { key: t.keys.analyst, method: 'POST' });
+    expect(re.status).toBe(202);
+    expect((await waitForRun(t, re.json.runId)).status).toBe('done');
+    const again = (await api(t, `/api/runs/${re.json.runId}/zones`, { key: t.keys.admin })).json.features.map((f: any) => f.properties.zone_id);
+    expect(again).toEqual(zones.map((z: any) => z.zone_id));
+  });
+
+  it('a bad candidate layer is refused with 400 naming candidates and the feature', async () => {
+    const r = await api(t, '/api/runs', { key: t.keys.analyst, body: { candidates: { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: ['x', 1] } }] } } });
+    expect(r.status).toBe(400);
+    expect(r.json.option).toBe('candidates');
+    expect(r.json.detail).toMatch(/^candidates: feature 0: must be \[lng, lat\] numbers/);
+  });
+});

@@ -115,6 +115,35 @@ describe('parkzones runs', () => {
     expect(r.stderr).toBe('parkzones: no run 99\n');
   });
 
+  it('stands zones only at a candidate layer, meets district minimums, and recomputes the run identically', async () => {
+    const first = JSON.parse(fs.readFileSync(path.join(dir, 'zones.geojson'), 'utf8'));
+    // Sites 8 m north of run 1's zones 4–12 (not its three best), as points; a district around the 4th site.
+    const sites = first.features.slice(3).map((f: { properties: { center_lat: number; center_lng: number } }) => [f.properties.center_lng, f.properties.center_lat + 8 / 111_320]);
+    const candidates = path.join(dir, 'sites.geojson');
+    fs.writeFileSync(candidates, JSON.stringify({ type: 'FeatureCollection', features: sites.map((c: number[]) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: c } })) }));
+    const [lng, lat] = sites.at(-1) as [number, number];
+    const box = [[lng - 1e-4, lat - 1e-4], [lng + 1e-4, lat - 1e-4], [lng + 1e-4, lat + 1e-4], [lng - 1e-4, lat + 1e-4]];
+    const districts = path.join(dir, 'districts.geojson');
+    fs.writeFileSync(districts, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'Edge', min_zones: 1 }, geometry: { type: 'Polygon', coordinates: [box] } }] }));
+    const out = path.join(dir, 'sited.geojson');
+    const r = await parkzones('propose', '--k', '3', '--radius', '120', '--candidates', candidates, '--districts', districts, '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/note: zones only at the 9 sites of the candidate layer/);
+    expect(r.stdout).toMatch(/district Edge: 1 zones, \d+ of \d+ trip ends \([\d.]+ %\); minimum 1 zones met/);
+    const zones = JSON.parse(fs.readFileSync(out, 'utf8')).features;
+    expect(zones).toHaveLength(3);
+    const keys = new Set(sites.map((c: number[]) => `site:${c[1]!.toFixed(6)},${c[0]!.toFixed(6)}`));
+    for (const z of zones) expect(keys.has(z.properties.zone_id)).toBe(true);
+    const runId = JSON.parse(fs.readFileSync(out, 'utf8')).parkzones.run_id;
+    const again = await parkzones('runs', 'recompute', String(runId));
+    expect(again.stdout).toBe(`run ${runId}: recomputed, identical (3 zones)\n`);
+    const bad = path.join(dir, 'bad-sites.geojson');
+    fs.writeFileSync(bad, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Polygon', coordinates: [box] } }] }));
+    const e = await parkzones('propose', '--candidates', bad, '--out', out);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain('parkzones: --candidates (candidates): feature 0 is a Polygon; candidate sites are Point, MultiPoint, LineString or MultiLineString');
+  });
+
   it('prints help', async () => {
     const r = await parkzones('propose', '--help');
     expect(r.code).toBe(0);

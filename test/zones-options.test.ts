@@ -57,7 +57,7 @@ describe('resolveZoneOptions', () => {
     [{ parkedCapHours: 0 }, 'parkedCapHours', 'parkedCapHours: must be a number of hours > 0, got 0'],
     [{ dbscanEpsM: -1 }, 'dbscanEpsM', 'dbscanEpsM: must be a number of metres in (0, 5000], got -1'],
     [{ dbscanMinTrips: 0 }, 'dbscanMinTrips', 'dbscanMinTrips: must be a number of trip ends > 0, got 0'],
-    [{ walkRadius: 100 }, 'walkRadius', 'walkRadius: unknown option (known: res, walkRadiusM, k, coverage, minSpacingM, minTrips, exclude, method, optimize, objective, decayScaleM, capacityPercentile, safetyFactor, minCapacity, maxCapacity, slotMinutes, parkedCapHours, dbscanEpsM, dbscanMinTrips, filter)'],
+    [{ walkRadius: 100 }, 'walkRadius', 'walkRadius: unknown option (known: res, walkRadiusM, k, coverage, minSpacingM, minTrips, exclude, method, optimize, objective, decayScaleM, capacityPercentile, safetyFactor, minCapacity, maxCapacity, slotMinutes, parkedCapHours, dbscanEpsM, dbscanMinTrips, candidates, candidateSpacingM, districts, filter)'],
   ])('rejects %j naming %s', (options, option, message) => {
     expect(failure(options)).toEqual({ message, option });
   });

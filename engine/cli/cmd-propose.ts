@@ -12,6 +12,7 @@ const HELP = `parkzones propose — propose parking zones from the stored trips 
 
 usage: parkzones propose --out zones.geojson [--k N] [--coverage 0.8] [--radius M] [--res N]
                          [--method mclp|dbscan] [--exclude FILE.geojson] [--min-spacing M] [--min-trips N]
+                         [--candidates FILE.geojson [--candidate-spacing M]] [--districts FILE.geojson]
                          [--from DATE] [--to DATE] [--hours 7,8,9] [--days all|weekday|weekend]
                          [--providers a,b] [--tz ZONE] [capacity flags]
 
@@ -24,6 +25,11 @@ usage: parkzones propose --out zones.geojson [--k N] [--coverage 0.8] [--radius 
   --res N             H3 resolution of demand and candidate cells, 7–12 (default 11, ≈ 50 m apart)
   --method M          mclp: maximal covering location (default); dbscan: density clusters of hot cells
   --exclude FILE      GeoJSON polygons (parks, pedestrian streets) where no zone centre may be
+  --candidates FILE   mclp: GeoJSON candidate sites; zones stand only there. Point / MultiPoint features
+                      are sites; LineString / MultiLineString (curbs, streets) are sampled every
+                      --candidate-spacing metres along the line, both ends included (default 25)
+  --districts FILE    mclp: GeoJSON district polygons with properties min_zones and/or min_share (0–1)
+                      (and name): minimums met first within the greedy, reported per district
   --min-spacing M     minimum distance between zone centres, metres (default 0)
   --min-trips N       trip ends a zone must add to the objective (default 1; decay: decayed trip ends)
   --objective O       mclp: decay (default: trip ends count less the further they are from a zone, 0 at the
@@ -52,6 +58,9 @@ const FLAG_OF: Record<string, string> = {
   objective: '--objective',
   decayScaleM: '--decay-scale',
   exclude: '--exclude',
+  candidates: '--candidates',
+  candidateSpacingM: '--candidate-spacing',
+  districts: '--districts',
   minSpacingM: '--min-spacing',
   minTrips: '--min-trips',
   capacityPercentile: '--percentile',
@@ -73,6 +82,9 @@ const FLAGS = {
   res: { type: 'string' },
   method: { type: 'string' },
   exclude: { type: 'string' },
+  candidates: { type: 'string' },
+  'candidate-spacing': { type: 'string' },
+  districts: { type: 'string' },
   'min-spacing': { type: 'string' },
   'min-trips': { type: 'string' },
   optimize: { type: 'string' },
@@ -89,18 +101,18 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** Reads an exclusion GeoJSON file (its shape is checked by the zone options). */
-function readExclusions(file: string): unknown {
+/** Reads a GeoJSON file given to a flag (its shape is checked by the zone options). */
+function readGeoJson(file: string, option: 'exclude' | 'candidates' | 'districts'): unknown {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ParkzonesError('BAD_OPTION', `--exclude: cannot read ${file}: ${(e as Error).message}`, { option: 'exclude', file });
+    throw new ParkzonesError('BAD_OPTION', `--${option}: cannot read ${file}: ${(e as Error).message}`, { option, file });
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ParkzonesError('BAD_FILE', `--exclude: ${file} is not JSON: ${(e as Error).message}`, { option: 'exclude', file });
+    throw new ParkzonesError('BAD_FILE', `--${option}: ${file} is not JSON: ${(e as Error).message}`, { option, file });
   }
 }
 
@@ -115,6 +127,11 @@ export function describeSummary(runId: number, s: ZoneSummary, radiusM: number):
   ];
   if (s.shareOfBound !== null) lines.push(`optimality: covers at least ${pct(s.shareOfBound)} of what the best ${s.zones} zones could (upper bound ${Math.round(s.upperBoundTrips!)} trip ends)`);
   if (s.reason) lines.push(`note: ${s.reason}`);
+  for (const note of s.notes ?? []) lines.push(`note: ${note}`);
+  for (const d of s.districts ?? []) {
+    const min = [d.minZones > 0 ? `${d.minZones} zones` : '', d.minShare > 0 ? pct(d.minShare) : ''].filter(Boolean).join(', ');
+    lines.push(`district ${d.name}: ${d.zones} zones, ${d.coveredTrips} of ${d.totalTrips} trip ends (${pct(d.share)}); minimum ${min} ${d.met ? 'met' : `not met: ${d.reason}`}`);
+  }
   if (!s.capacitySized) lines.push('note: capacities not sized from parked vehicles');
   return lines.join('\n') + '\n';
 }
@@ -137,7 +154,10 @@ export async function runPropose(argv: string[]): Promise<number> {
     walkRadiusM: numberOption(values.radius, 'radius'),
     res: numberOption(values.res, 'res'),
     method: values.method as ZoneMethod | undefined,
-    exclude: values.exclude ? readExclusions(values.exclude) : undefined,
+    exclude: values.exclude ? readGeoJson(values.exclude, 'exclude') : undefined,
+    candidates: values.candidates ? readGeoJson(values.candidates, 'candidates') : undefined,
+    candidateSpacingM: numberOption(values['candidate-spacing'], 'candidate-spacing'),
+    districts: values.districts ? readGeoJson(values.districts, 'districts') : undefined,
     minSpacingM: numberOption(values['min-spacing'], 'min-spacing'),
     minTrips: numberOption(values['min-trips'], 'min-trips'),
     optimize: values.optimize as ZoneOptions['optimize'],

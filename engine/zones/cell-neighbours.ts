@@ -1,4 +1,4 @@
-import { cellToLatLng, cellToLocalIj, getRes0Cells, getBaseCellNumber, gridDisk, isPentagon } from 'h3-js';
+import { cellToLatLng, cellToLocalIj, getRes0Cells, getBaseCellNumber, gridDisk, isPentagon, latLngToCell } from 'h3-js';
 import { gridDisk as fastGridDisk } from '../h3/index.ts';
 import { haversineM, haversineRadM } from './geo.ts';
 
@@ -198,6 +198,43 @@ export class CellNeighbourIndex {
       const v = byCell.get(cells[q]!);
       if (v === undefined) continue;
       const d = v === c ? 0 : haversineRadM(la, lo, co, latRad[v]!, lngRad[v]!, cosLat[v]!);
+      if (d <= radiusM) {
+        outIndex[m] = v;
+        outDistM[m++] = d;
+      }
+    }
+    return m;
+  }
+
+  /** Upper bound on the number of results of {@link nearPoint} for `radiusM` (size of scratch buffers). */
+  maxPointResults(radiusM: number): number {
+    const k = this.ringsFor(radiusM + this.spacingM);
+    return 3 * k * k + 3 * k + 1;
+  }
+
+  /**
+   * The cells of the set whose points lie within `radiusM` of an arbitrary point (a candidate site): the grid disk
+   * around the point's own H3 cell at the set's resolution, wide enough for the point's offset from that cell's
+   * centroid (one centroid spacing more), filtered by great-circle distance.
+   * @param lat latitude, degrees
+   * @param lng longitude, degrees
+   * @param outIndex receives cell indexes; length ≥ {@link maxPointResults}
+   * @param outDistM receives their distances, metres
+   * @returns how many were written
+   */
+  nearPoint(lat: number, lng: number, radiusM: number, outIndex: Int32Array, outDistM: Float64Array | Float32Array): number {
+    if (this.points.count === 0) return 0;
+    const k = this.ringsFor(radiusM + this.spacingM);
+    const cells = this.diskFn(BigInt('0x' + latLngToCell(lat, lng, this.points.res)), k);
+    const byCell = this.byCell ?? (this.indexOf(0n), this.byCell!);
+    const la = lat * RAD;
+    const lo = lng * RAD;
+    const co = Math.cos(la);
+    let m = 0;
+    for (let q = 0; q < cells.length; q++) {
+      const v = byCell.get(cells[q]!);
+      if (v === undefined) continue;
+      const d = haversineRadM(la, lo, co, this.latRad[v]!, this.lngRad[v]!, this.cosLat[v]!);
       if (d <= radiusM) {
         outIndex[m] = v;
         outDistM[m++] = d;

@@ -6,8 +6,13 @@ import type { CellNeighbourIndex } from './cell-neighbours.ts';
  * cells a zone at `c` covers" and "the zone sites that cover `c`".
  */
 export interface CoverageGraph {
-  /** Number of cells (rows). */
+  /** Number of rows: cells (symmetric graph) or candidate sites (bipartite graph, see `targetCount`). */
   count: number;
+  /**
+   * Bipartite graphs only (engine/zones/site-graph.ts): the number of demand cells `targets` index into, when rows are
+   * candidate sites rather than cells. Absent: the graph is symmetric and targets are rows.
+   */
+  targetCount?: number;
   /** Radius the graph was built for, metres. */
   radiusM: number;
   /** Row `c` is `targets[offsets[c] .. offsets[c + 1])`; length count + 1. */

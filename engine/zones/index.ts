@@ -79,3 +79,5 @@ export {
   type RunLabel,
 } from './plans.ts';
 export { decayWeight, decayValues, decayGreedy, improveDecay, type DecayGreedyOptions, type DecayResult, type DecayLocalSearchOptions } from './mclp-decay.ts';
+export { parseCandidateSites, DEFAULT_CANDIDATE_SPACING_M, type CandidateSites } from './candidate-sites.ts';
+export { parseDistricts, type District, type DistrictReport } from './districts.ts';

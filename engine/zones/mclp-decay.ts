@@ -1,6 +1,6 @@
 import type { CellNeighbourIndex } from './cell-neighbours.ts';
 import type { CoverageGraph } from './coverage-graph.ts';
-import type { GreedyStop } from './mclp-greedy.ts';
+import type { GreedyStop, SpacingIndex } from './mclp-greedy.ts';
 
 /**
  * How much a trip end at walking distance `dM` from its nearest zone counts: 1 at the zone, falling off as a negative
@@ -40,7 +40,9 @@ export interface DecayGreedyOptions {
   /** Cells that may host a zone (1) or not (0); null = all. */
   candidate?: Uint8Array | null;
   /** Zone centres closer than `minSpacingM` to a chosen one are barred. */
-  spacing?: { index: CellNeighbourIndex; minSpacingM: number } | null;
+  spacing?: { index: SpacingIndex; minSpacingM: number } | null;
+  /** Sites chosen first, in this order, whatever their gain (they count towards `k`); the greedy continues from them. */
+  fixed?: Int32Array | null;
 }
 
 /** Result of {@link decayGreedy} and {@link improveDecay}. */
@@ -68,14 +70,15 @@ export interface DecayResult {
  */
 export function decayGreedy(graph: CoverageGraph, weight: Float64Array, value: Float64Array, options: DecayGreedyOptions): DecayResult {
   const n = graph.count;
+  const cells = graph.targetCount ?? n;
   const { offsets, targets } = graph;
   const candidate = options.candidate ?? null;
   const kLimit = options.k ?? Infinity;
   let total = 0;
-  for (let i = 0; i < n; i++) total += weight[i]!;
+  for (let i = 0; i < cells; i++) total += weight[i]!;
   const target = options.coverage === null ? Infinity : options.coverage * total * (1 - 1e-12);
-  const best = new Float64Array(n);
-  const covered = new Uint8Array(n);
+  const best = new Float64Array(cells);
+  const covered = new Uint8Array(cells);
   const blocked = new Uint8Array(n);
   const gain = new Float64Array(n);
   const stamp = new Int32Array(n);
@@ -126,6 +129,30 @@ export function decayGreedy(graph: CoverageGraph, weight: Float64Array, value: F
   let plain = 0;
   let round = 0;
   let stop: GreedyStop = n === 0 || total === 0 ? 'empty' : 'exhausted';
+  const choose = (c: number): void => {
+    selected.push(c);
+    decayed += gain[c]!;
+    for (let e = offsets[c]!; e < offsets[c + 1]!; e++) {
+      const t = targets[e]!;
+      if (value[e]! > best[t]!) best[t] = value[e]!;
+      if (!covered[t]) {
+        covered[t] = 1;
+        plain += weight[t]!;
+      }
+    }
+    curve.push(total > 0 ? plain / total : 0);
+    blocked[c] = 1;
+    if (spacing) {
+      const m = spacing.index.within(c, spacing.minSpacingM, sIdx!, sDist!);
+      for (let q = 0; q < m; q++) if (sDist![q]! < spacing.minSpacingM) blocked[sIdx![q]!] = 1;
+    }
+    round++;
+  };
+  for (const c of options.fixed ?? []) {
+    if (stop === 'empty' || selected.length >= kLimit) break;
+    gain[c] = evaluate(c);
+    choose(c);
+  }
   while (stop !== 'empty') {
     if (selected.length >= kLimit) {
       stop = 'k';
@@ -155,22 +182,7 @@ export function decayGreedy(graph: CoverageGraph, weight: Float64Array, value: F
       continue;
     }
     popTop();
-    selected.push(c);
-    decayed += gain[c]!;
-    for (let e = offsets[c]!; e < offsets[c + 1]!; e++) {
-      const t = targets[e]!;
-      if (value[e]! > best[t]!) best[t] = value[e]!;
-      if (!covered[t]) {
-        covered[t] = 1;
-        plain += weight[t]!;
-      }
-    }
-    curve.push(total > 0 ? plain / total : 0);
-    if (spacing) {
-      const m = spacing.index.within(c, spacing.minSpacingM, sIdx!, sDist!);
-      for (let q = 0; q < m; q++) if (sDist![q]! < spacing.minSpacingM) blocked[sIdx![q]!] = 1;
-    }
-    round++;
+    choose(c);
   }
   return { selected: Int32Array.from(selected), decayedWeight: decayed, coveredWeight: plain, curve: Float64Array.from(curve), stop, evaluations };
 }

@@ -1,8 +1,13 @@
-import type { CellNeighbourIndex } from './cell-neighbours.ts';
 import type { CoverageGraph } from './coverage-graph.ts';
 
 /** Why the greedy stopped adding zones. */
 export type GreedyStop = 'k' | 'coverage' | 'min-trips' | 'exhausted' | 'empty';
+
+/** What spacing needs of a site index: the sites within a distance of a site (a {@link CellNeighbourIndex}, or engine/zones/site-graph.ts `SiteIndex`). */
+export interface SpacingIndex {
+  maxResults(radiusM: number): number;
+  within(c: number, radiusM: number, outIndex: Int32Array, outDistM: Float64Array | Float32Array): number;
+}
 
 /** Options of {@link mclpGreedy}. */
 export interface GreedyOptions {
@@ -15,7 +20,9 @@ export interface GreedyOptions {
   /** Cells that may host a zone (1) or not (0); null = all. */
   candidate?: Uint8Array | null;
   /** Zone centres closer than `minSpacingM` (metres) to a chosen one are barred; needs the neighbour index. */
-  spacing?: { index: CellNeighbourIndex; minSpacingM: number } | null;
+  spacing?: { index: SpacingIndex; minSpacingM: number } | null;
+  /** Sites chosen first, in this order, whatever their gain (they count towards `k`); the greedy continues from them. */
+  fixed?: Int32Array | null;
 }
 
 /** Result of {@link mclpGreedy}. */
@@ -26,7 +33,7 @@ export interface GreedyResult {
   gains: Float64Array;
   /** Share of the total weight covered after 1, 2, … zones (the coverage curve). */
   curve: Float64Array;
-  /** 1 for every cell within the radius of a chosen cell. */
+  /** 1 for every cell within the radius of a chosen site (length: the graph's target cells). */
   covered: Uint8Array;
   /** Covered weight. */
   coveredWeight: number;
@@ -54,17 +61,18 @@ export interface GreedyResult {
  */
 export function mclpGreedy(graph: CoverageGraph, weight: Float64Array, options: GreedyOptions): GreedyResult {
   const n = graph.count;
+  const cells = graph.targetCount ?? n;
   const { offsets, targets } = graph;
   const candidate = options.candidate ?? null;
   const minGain = options.minGain;
   const kLimit = options.k ?? Infinity;
   let totalWeight = 0;
-  for (let i = 0; i < n; i++) totalWeight += weight[i]!;
+  for (let i = 0; i < cells; i++) totalWeight += weight[i]!;
   const targetWeight = options.coverage === null ? Infinity : options.coverage * totalWeight * (1 - 1e-12);
 
   const gain = new Float64Array(n);
   const stamp = new Int32Array(n);
-  const covered = new Uint8Array(n);
+  const covered = new Uint8Array(cells);
   const blocked = new Uint8Array(n);
   const heap = new Int32Array(n);
   let size = 0;
@@ -110,7 +118,29 @@ export function mclpGreedy(graph: CoverageGraph, weight: Float64Array, options: 
   const spacingIndex = spacing ? new Int32Array(spacing.index.maxResults(spacing.minSpacingM)) : null;
   const spacingDist = spacingIndex ? new Float64Array(spacingIndex.length) : null;
 
+  const choose = (c: number): void => {
+    selected.push(c);
+    gains.push(gain[c]!);
+    for (let e = offsets[c]!; e < offsets[c + 1]!; e++) covered[targets[e]!] = 1;
+    coveredWeight += gain[c]!;
+    curve.push(totalWeight > 0 ? coveredWeight / totalWeight : 0);
+    blocked[c] = 1;
+    if (spacing) {
+      const m = spacing.index.within(c, spacing.minSpacingM, spacingIndex!, spacingDist!);
+      for (let q = 0; q < m; q++) if (spacingDist![q]! < spacing.minSpacingM) blocked[spacingIndex![q]!] = 1;
+    }
+    round++;
+  };
+
   if (n === 0 || totalWeight === 0) stop = 'empty';
+  for (const c of options.fixed ?? []) {
+    if (stop === 'empty' || selected.length >= kLimit) break;
+    let g = 0;
+    for (let e = offsets[c]!; e < offsets[c + 1]!; e++) if (!covered[targets[e]!]) g += weight[targets[e]!]!;
+    evaluations++;
+    gain[c] = g;
+    choose(c);
+  }
   while (stop !== 'empty') {
     if (selected.length >= kLimit) {
       stop = 'k';
@@ -148,16 +178,7 @@ export function mclpGreedy(graph: CoverageGraph, weight: Float64Array, options: 
     }
     // Fresh and on top: the true best.
     popTop();
-    selected.push(c);
-    gains.push(gain[c]!);
-    for (let e = offsets[c]!; e < offsets[c + 1]!; e++) covered[targets[e]!] = 1;
-    coveredWeight += gain[c]!;
-    curve.push(totalWeight > 0 ? coveredWeight / totalWeight : 0);
-    if (spacing) {
-      const m = spacing.index.within(c, spacing.minSpacingM, spacingIndex!, spacingDist!);
-      for (let q = 0; q < m; q++) if (spacingDist![q]! < spacing.minSpacingM) blocked[spacingIndex![q]!] = 1;
-    }
-    round++;
+    choose(c);
   }
   return {
     selected: Int32Array.from(selected),

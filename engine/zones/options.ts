@@ -1,6 +1,8 @@
 import { isParkzonesError, ParkzonesError, requireOption } from '../errors.ts';
 import { validateFilter, type DemandFilter } from '../bin/index.ts';
 import { parseExclusions } from './exclusions.ts';
+import { parseCandidateSites } from './candidate-sites.ts';
+import { parseDistricts } from './districts.ts';
 
 /** How zones are found: maximal covering location (greedy, CELF) or density clusters of hot cells. */
 export type ZoneMethod = 'mclp' | 'dbscan';
@@ -68,6 +70,18 @@ export interface ZoneOptions {
   dbscanEpsM?: number | null;
   /** dbscan: trip ends within `dbscanEpsM` that make a cell a core (hot) cell. null = the 75th percentile over cells. */
   dbscanMinTrips?: number | null;
+  /**
+   * mclp: a candidate layer, GeoJSON (FeatureCollection) of Point/MultiPoint sites or LineString/MultiLineString
+   * lines sampled every `candidateSpacingM`; zones stand only at those sites. null = demand cells are the candidates.
+   */
+  candidates?: unknown;
+  /** Spacing of the sites sampled along candidate lines, metres. */
+  candidateSpacingM?: number;
+  /**
+   * mclp: an equity layer, a GeoJSON FeatureCollection of district polygons with `properties.min_zones` and/or
+   * `properties.min_share`, met first within the greedy (engine/zones/constrained-selection.ts). null = none.
+   */
+  districts?: unknown;
   /** Which trips are demand. */
   filter?: ZoneFilter;
 }
@@ -93,6 +107,9 @@ export interface ResolvedZoneOptions {
   parkedCapHours: number;
   dbscanEpsM: number | null;
   dbscanMinTrips: number | null;
+  candidates: unknown;
+  candidateSpacingM: number;
+  districts: unknown;
   filter: ZoneFilter;
 }
 
@@ -120,6 +137,9 @@ export const DEFAULT_ZONE_OPTIONS: Readonly<ResolvedZoneOptions> = Object.freeze
   parkedCapHours: 24, // hours; longer stays count as this long
   dbscanEpsM: null, // metres; null = walkRadiusM
   dbscanMinTrips: null, // trip ends within eps; null = 75th percentile over cells
+  candidates: null, // GeoJSON points / lines; null = zones at demand cells
+  candidateSpacingM: 25, // metres between sites sampled along candidate lines
+  districts: null, // GeoJSON district polygons with min_zones / min_share; null = none
   filter: {}, // all trips
 });
 
@@ -189,6 +209,15 @@ export function resolveZoneOptions(options: ZoneOptions = {}): ResolvedZoneOptio
     requireOption(isNum(o.dbscanMinTrips) && o.dbscanMinTrips > 0, 'dbscanMinTrips', `must be a number of trip ends > 0, got ${show(o.dbscanMinTrips)}`);
   }
   if (o.exclude !== null) parseExclusions(o.exclude);
+  requireOption(isNum(o.candidateSpacingM) && o.candidateSpacingM >= 1 && o.candidateSpacingM <= 5000, 'candidateSpacingM', `must be a number of metres in [1, 5000], got ${show(o.candidateSpacingM)}`);
+  if (o.candidates !== null) {
+    requireOption(o.method === 'mclp', 'candidates', `a candidate layer needs method 'mclp', got ${show(o.method)}`);
+    parseCandidateSites(o.candidates, o.candidateSpacingM);
+  }
+  if (o.districts !== null) {
+    requireOption(o.method === 'mclp', 'districts', `district minimums need method 'mclp', got ${show(o.method)}`);
+    parseDistricts(o.districts);
+  }
   o.filter = checkFilter(o.filter);
   return o;
 }

@@ -12,7 +12,11 @@ import type { GreedyStop } from './mclp-greedy.ts';
 import { proposeZonesOffThread } from './propose-off-thread.ts';
 import { decayWeight } from './mclp-decay.ts';
 import { decayScaleOf, resolveZoneOptions, type ResolvedZoneOptions, type ZoneFilter, type ZoneOptions } from './options.ts';
-import { selectDbscan, selectMclp, type ZoneSelection } from './zone-selection.ts';
+import { selectDbscan, selectMclp, selectWithLayers, type ZoneSelection } from './zone-selection.ts';
+import { parseCandidateSites } from './candidate-sites.ts';
+import { parseDistricts, type DistrictReport } from './districts.ts';
+import { buildSiteGraph, SiteIndex } from './site-graph.ts';
+import { latLngToCell } from 'h3-js';
 
 /** Stages reported to a progress callback, in order. */
 export type ZoneStage = 'demand' | 'candidates' | 'solve' | 'capacity' | 'zones' | 'done';
@@ -28,7 +32,10 @@ export type PeaksFn = (demand: ZoneDemand, groups: Int32Array, groupCount: numbe
 
 /** One proposed parking zone. */
 export interface ZoneRecord {
-  /** Stable id: the centre cell's hex id (the same site gets the same id in every run). */
+  /**
+   * Stable id: the centre cell's hex id (the same site gets the same id in every run); with a candidate layer
+   * `site:<lat>,<lng>` from the site's coordinates (engine/zones/candidate-sites.ts).
+   */
   zoneId: string;
   /** 1 = chosen first (covers most). */
   rank: number;
@@ -85,7 +92,7 @@ export interface ZoneSummary {
   medianWalkM: number | null;
   /** Demand cells in the input. */
   demandCells: number;
-  /** Demand cells that may host a zone (not excluded). */
+  /** Demand cells that may host a zone (not excluded); with a candidate layer, the layer's sites not excluded. */
   candidateCells: number;
   /** Demand cells whose point (see `centerLat`) lies in an exclusion polygon. */
   excludedCells: number;
@@ -101,6 +108,10 @@ export interface ZoneSummary {
   inputDigest: string;
   /** Method-specific figures (CELF evaluations, clusters …). */
   detail: Record<string, number>;
+  /** What the run did differently (a candidate layer, district minimums, phases skipped), in words; absent when nothing. */
+  notes?: string[];
+  /** With a districts layer: per district its zones, covered trips and share, and whether its minimum is met (and why not). */
+  districts?: DistrictReport[];
 }
 
 /** A complete proposal: options used, zones in rank order, coverage curve and summary. */
@@ -167,15 +178,23 @@ export async function proposeZonesFromDemand(
     mode: hooks.neighbourMode,
     onRow: (f) => progress(STAGE_START.candidates + graphSpan * f, 'candidates'),
   });
-  const excluded = excludedMask(parseExclusions(opts.exclude), points.lat, points.lng, d.count);
-  const candidate = new Uint8Array(d.count);
+  const exclusions = parseExclusions(opts.exclude);
+  const excluded = excludedMask(exclusions, points.lat, points.lng, d.count);
+  const sites = opts.candidates !== null ? parseCandidateSites(opts.candidates, opts.candidateSpacingM) : null;
+  const districts = opts.districts !== null ? parseDistricts(opts.districts) : [];
+  const siteGraph = sites ? buildSiteGraph(index, sites, opts.walkRadiusM) : null;
+  const rowExcluded = sites ? excludedMask(exclusions, sites.lat, sites.lng, sites.count) : excluded;
+  const candidate = new Uint8Array(rowExcluded.length);
   let candidateCells = 0;
-  for (let i = 0; i < d.count; i++) if (!excluded[i]) (candidate[i] = 1), candidateCells++;
+  for (let i = 0; i < rowExcluded.length; i++) if (!rowExcluded[i]) (candidate[i] = 1), candidateCells++;
   lap('graph');
 
   progress(STAGE_START.solve, 'solve');
   let selection: ZoneSelection;
-  if (opts.method === 'mclp') {
+  if (opts.method === 'mclp' && (sites || districts.length > 0)) {
+    selection = selectWithLayers(d, siteGraph ?? graph, points, sites ?? points, sites ? new SiteIndex(sites) : index, candidate, opts, { sites, districts });
+    if (sites) selection.detail.excludedSites = candidate.length - candidateCells;
+  } else if (opts.method === 'mclp') {
     const span = STAGE_START.capacity - STAGE_START.solve;
     selection = selectMclp(d, graph, index, candidate, opts, (f) => progress(STAGE_START.solve + span * f, 'solve'));
   } else {
@@ -310,13 +329,14 @@ function assemble(
     const capacity = capacityFromPeak(peaks[z]!, opts);
     coveredTrips += trips;
     totalSlots += capacity;
-    const hex = d.cell[c]!.toString(16);
+    const site = selection.site;
+    const hex = site ? latLngToCell(site.lat[z]!, site.lng[z]!, opts.res) : d.cell[c]!.toString(16);
     zones.push({
-      zoneId: hex,
+      zoneId: site ? site.id[z]! : hex,
       rank: z + 1,
       cell: hex,
-      centerLat: points.lat[c]!,
-      centerLng: points.lng[c]!,
+      centerLat: site ? site.lat[z]! : points.lat[c]!,
+      centerLng: site ? site.lng[z]! : points.lng[c]!,
       capacity,
       peakParked: peaks[z]!,
       coveredTrips: trips,
@@ -363,6 +383,8 @@ function assemble(
       neighbourMode: info.neighbourMode,
       inputDigest: demandDigest(d),
       detail: selection.detail,
+      ...(selection.notes && selection.notes.length > 0 ? { notes: selection.notes } : {}),
+      ...(selection.districts ? { districts: selection.districts } : {}),
     },
     timingsMs: {},
   };
@@ -371,7 +393,11 @@ function assemble(
 /** Why selection ended, in words, when the zone budget or coverage target was not what ended it. */
 function explainStop(selection: ZoneSelection, opts: ResolvedZoneOptions, f: { n: number; totalTrips: number; candidateCells: number }): string | null {
   if (f.n === 0 || f.totalTrips === 0) return `no trip ends match the filter${describeFilter(opts.filter)}, so there is nothing to cover`;
-  if (f.candidateCells === 0) return 'every demand cell lies inside an exclusion polygon, so no zone centre is allowed';
+  if (f.candidateCells === 0) {
+    return selection.site
+      ? 'every site of the candidate layer lies inside an exclusion polygon, so no zone centre is allowed'
+      : 'every demand cell lies inside an exclusion polygon, so no zone centre is allowed';
+  }
   const zones = selection.centre.length;
   switch (selection.stop) {
     case 'k':

@@ -6,6 +6,10 @@ import { mclpGreedy, type GreedyStop } from './mclp-greedy.ts';
 import { lagrangianSearch } from './mclp-lagrangian.ts';
 import { improveZones } from './mclp-local-search.ts';
 import { decayGreedy, decayValues, improveDecay } from './mclp-decay.ts';
+import type { CandidateSites } from './candidate-sites.ts';
+import { selectConstrained } from './constrained-selection.ts';
+import type { District, DistrictReport } from './districts.ts';
+import type { SpacingIndex } from './mclp-greedy.ts';
 import { AUTO_LAGRANGIAN_MAX_ENTRIES, decayScaleOf, type ResolvedZoneOptions } from './options.ts';
 
 /** Where zones go, before they are sized and drawn: the common output of both methods. */
@@ -22,6 +26,61 @@ export interface ZoneSelection {
   stop: GreedyStop;
   /** Method-specific figures for the summary. */
   detail: Record<string, number>;
+  /** With a candidate layer: each zone's site (position and stable id), aligned with `centre` (which then indexes sites). */
+  site?: { lat: Float64Array; lng: Float64Array; id: string[] };
+  /** With a districts layer: the per-district report. */
+  districts?: DistrictReport[];
+  /** What the run did differently from the plain method, in words (phases skipped …). */
+  notes?: string[];
+}
+
+/**
+ * mclp with a candidate layer and/or district minimums: engine/zones/constrained-selection.ts over the bipartite
+ * site graph (candidates) or the symmetric cell graph (districts only). The local search and Lagrangian phases are
+ * skipped: they need the symmetric graph (a row must also list the sites covering a cell) and could move a zone
+ * out of the district it stands in for; the notes say so.
+ * @param rows position of each graph row's site; `sites` given when rows are candidate sites
+ */
+export function selectWithLayers(
+  demand: ZoneDemand,
+  graph: CoverageGraph,
+  cellPoints: { lat: Float64Array; lng: Float64Array },
+  rows: { lat: Float64Array; lng: Float64Array },
+  spacingIndex: SpacingIndex,
+  candidate: Uint8Array,
+  options: ResolvedZoneOptions,
+  layers: { sites: CandidateSites | null; districts: District[] },
+): ZoneSelection {
+  const r = selectConstrained({
+    demand,
+    graph,
+    rowLat: rows.lat,
+    rowLng: rows.lng,
+    cellLat: cellPoints.lat,
+    cellLng: cellPoints.lng,
+    candidate,
+    spacingIndex,
+    options,
+    districts: layers.districts,
+  });
+  const detail: Record<string, number> = { evaluations: r.evaluations, graphEntries: graph.targets.length, improvementSkipped: 1 };
+  const notes: string[] = [];
+  if (layers.sites) {
+    detail.candidateSites = layers.sites.count;
+    notes.push(`zones only at the ${layers.sites.count} sites of the candidate layer; local search and Lagrangian phases skipped (they need the symmetric cell graph)`);
+  }
+  if (layers.districts.length > 0) {
+    detail.districtZones = r.districtZones;
+    if (!layers.sites) notes.push('local search and Lagrangian phases skipped: they could move a zone out of the district it stands in for');
+    notes.push(`${r.districtZones} zones placed first to meet district minimums`);
+  }
+  const selection: ZoneSelection = { centre: r.selected, ...nearestZone(graph, r.selected), curve: r.curve, stop: r.stop, detail, notes };
+  if (layers.sites) {
+    const s = layers.sites;
+    selection.site = { lat: Float64Array.from(r.selected, (i) => s.lat[i]!), lng: Float64Array.from(r.selected, (i) => s.lng[i]!), id: Array.from(r.selected, (i) => s.id[i]!) };
+  }
+  if (layers.districts.length > 0) selection.districts = r.districts;
+  return selection;
 }
 
 /**
@@ -73,9 +132,9 @@ export function selectMclp(
   return { centre: result.selected, ...nearestZone(graph, result.selected), curve: result.curve, stop, detail };
 }
 
-/** Every covered cell served by its nearest zone (ties: better rank). */
+/** Every covered cell served by its nearest zone (ties: better rank); works on symmetric and bipartite graphs. */
 function nearestZone(graph: CoverageGraph, centres: Int32Array): { group: Int32Array; distM: Float64Array } {
-  const n = graph.count;
+  const n = graph.targetCount ?? graph.count;
   const group = new Int32Array(n).fill(-1);
   const distM = new Float64Array(n).fill(NaN);
   const { offsets, targets } = graph;

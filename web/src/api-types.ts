@@ -106,6 +106,8 @@ export interface ZoneOptions {
   minTrips?: number; // least trip ends a zone must cover
   method: ZoneMethod;
   exclude?: unknown; // GeoJSON polygons where no zone may sit
+  candidates?: unknown; // GeoJSON FeatureCollection of candidate sites (points, lines): zones only there
+  districts?: unknown; // GeoJSON FeatureCollection of districts with min_zones / min_share
   filter?: DemandFilter; // `to` exclusive, as the API wants it
 }
 

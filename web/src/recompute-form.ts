@@ -36,6 +36,22 @@ async function readExclusions(file: File): Promise<unknown> {
   return json;
 }
 
+/**
+ * Reads a GeoJSON FeatureCollection file (candidate sites or districts; the server checks each feature).
+ * @throws Error naming the file when it is not a FeatureCollection
+ */
+async function readFeatureCollection(file: File, what: string): Promise<unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await file.text());
+  } catch {
+    throw new Error(`${file.name} is not valid JSON.`);
+  }
+  const type = (json as { type?: unknown })?.type;
+  if (type !== 'FeatureCollection') throw new Error(`${file.name} is not a GeoJSON FeatureCollection of ${what} (type is ${String(type)}).`);
+  return json;
+}
+
 /** The recompute form. */
 export class RecomputeForm {
   private readonly form: HTMLFormElement;
@@ -46,6 +62,8 @@ export class RecomputeForm {
   private readonly minDemand: HTMLInputElement;
   private readonly method: HTMLSelectElement;
   private readonly exclusions: HTMLInputElement;
+  private readonly candidates: HTMLInputElement;
+  private readonly districts: HTMLInputElement;
   private readonly useFilter: HTMLInputElement;
   private readonly targetK: HTMLInputElement;
   private readonly targetCoverage: HTMLInputElement;
@@ -73,6 +91,9 @@ export class RecomputeForm {
       h('option', { value: 'dbscan' }, 'Demand clusters (DBSCAN)'),
     );
     this.exclusions = h('input', { type: 'file', id: 'rc-exclusions', name: 'exclude', accept: '.geojson,.json,application/geo+json,application/json' });
+    const geojson = '.geojson,.json,application/geo+json,application/json';
+    this.candidates = h('input', { type: 'file', id: 'rc-candidates', name: 'candidates', accept: geojson });
+    this.districts = h('input', { type: 'file', id: 'rc-districts', name: 'districts', accept: geojson });
     this.useFilter = h('input', { type: 'checkbox', id: 'rc-use-filter', checked: true });
     this.submit = h('button', { type: 'submit', class: 'primary', id: 'rc-submit' }, 'Recompute zones');
     this.progress = h('progress', { id: 'rc-progress', max: 1, value: 0 });
@@ -99,6 +120,8 @@ export class RecomputeForm {
       h('div', { class: 'field-row' }, h('label', { for: 'rc-spacing' }, 'Min. spacing (m)', this.spacing), h('label', { for: 'rc-min-demand' }, 'Min. trips per zone', this.minDemand)),
       h('label', { class: 'field', for: 'rc-method' }, 'Method', this.method),
       h('label', { class: 'field', for: 'rc-exclusions' }, 'Areas to avoid ', h('span', { class: 'hint' }, 'GeoJSON polygons: parks, pedestrian streets (optional)'), this.exclusions),
+      h('label', { class: 'field', for: 'rc-candidates' }, 'Candidate sites ', h('span', { class: 'hint' }, 'GeoJSON points or street lines: zones only there (best coverage method; optional)'), this.candidates),
+      h('label', { class: 'field', for: 'rc-districts' }, 'Districts ', h('span', { class: 'hint' }, 'GeoJSON polygons with min_zones / min_share (best coverage method; optional)'), this.districts),
       h('label', { class: 'check field' }, this.useFilter, ' Use the demand filters above (period, hours, days, providers)'),
       this.submit,
       this.progressBox,
@@ -156,6 +179,10 @@ export class RecomputeForm {
     if (minTrips !== undefined) options.minTrips = minTrips;
     const file = this.exclusions.files?.[0];
     if (file) options.exclude = await readExclusions(file);
+    const sites = this.candidates.files?.[0];
+    if (sites) options.candidates = await readFeatureCollection(sites, 'candidate sites');
+    const districts = this.districts.files?.[0];
+    if (districts) options.districts = await readFeatureCollection(districts, 'districts');
     if (this.useFilter.checked) {
       const current = this.handlers.currentFilter();
       if (current.res !== undefined) options.res = current.res;
