@@ -4,7 +4,7 @@ import { countAdminKeys, createKey, defaultStorePath, failInterruptedRuns, openS
 import { createApp } from './app.ts';
 import type { AuthFailureLimit } from './security.ts';
 import { acquireStoreServices, checkTimeZone, DEFAULT_TZ, releaseStoreServices } from './deps.ts';
-import { DEMO_FIRST_RUN, needsDemo, seedDemoCity } from './seed-demo.ts';
+import { DEMO_FIRST_RUN, demoCandidates, needsDemo, seedDemoCity } from './seed-demo.ts';
 import { seedDemoPublication } from './seed-demo-publication.ts';
 import { liveRunIds, startRun } from './routes/runs.ts';
 import { basemapService, BUILTIN_BASEMAP_ARCHIVE } from './basemap-service.ts';
@@ -115,9 +115,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       deps.cache.invalidate();
       log('computing a first run of zones');
       try {
-        // Hours of the zones' profiles are the city's, as on the page.
+        // Hours of the zones' profiles are the city's, as on the page; zones stand at the streets' corners.
         const tz = options.tz ?? DEFAULT_TZ;
-        const run = await (await startRun(deps, { ...DEMO_FIRST_RUN, ...(tz === DEFAULT_TZ ? {} : { filter: { tz } }) })).done;
+        const first = { ...DEMO_FIRST_RUN, candidates: await demoCandidates(), ...(tz === DEFAULT_TZ ? {} : { filter: { tz } }) };
+        const run = await (await startRun(deps, first)).done;
         log(`first run done: run ${run}`);
         await seedDemoPublication(store, run, log);
         deps.cache.invalidate();

@@ -27,6 +27,25 @@ export const DEMO_FIRST_RUN: Readonly<ZoneOptions> = Object.freeze({
   minTrips: 100, // trip ends a zone must add to the coverage
 });
 
+/**
+ * The demo's candidate sites: the street corners of the extract the demo city lives on, within `radiusM` of its
+ * centre, as GeoJSON points, so the demo's zones stand at corners (engine/zones candidate sites).
+ */
+export async function demoCandidates(radiusM = 4000): Promise<{ type: 'FeatureCollection'; features: unknown[] }> {
+  const { loadStreetNetwork, PORTLAND_CENTER_LAT_LNG } = await import('../fixtures/index.ts');
+  const { cornersLatLng } = await loadStreetNetwork(DEMO_STREETS_EXTRACT);
+  const [lat0, lng0] = PORTLAND_CENTER_LAT_LNG;
+  const mPerDegLng = 111_320 * Math.cos((lat0 * Math.PI) / 180);
+  const features: unknown[] = [];
+  for (let i = 0; i < cornersLatLng.length; i += 2) {
+    const lat = cornersLatLng[i]!;
+    const lng = cornersLatLng[i + 1]!;
+    if (Math.hypot((lat - lat0) * 111_320, (lng - lng0) * mPerDegLng) > radiusM) continue;
+    features.push({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [lng, lat] } });
+  }
+  return { type: 'FeatureCollection', features };
+}
+
 /** True when the store holds no upload yet and was never seeded (a second start reuses the data). */
 export async function needsDemo(store: Store): Promise<boolean> {
   const seeded = await store.query("SELECT value FROM meta WHERE key = 'demo_seeded'");

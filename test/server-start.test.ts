@@ -4,7 +4,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKey, openStore } from '../engine/index.ts';
-import { DEMO_FIRST_RUN } from '../server/seed-demo.ts';
+import { DEMO_FIRST_RUN, demoCandidates } from '../server/seed-demo.ts';
 import { PORTLAND_CENTER_LAT_LNG } from '../fixtures/index.ts';
 import { haversineM } from '../engine/geo/haversine.ts';
 
@@ -72,6 +72,10 @@ describe('npm start (server/main.ts)', () => {
     const zones = await (await fetch(`${first.url}/api/runs/${runs.runs[0].runId}/zones?format=geojson`, { headers: auth })).json();
     expect(zones.features.length).toBeGreaterThan(5);
     for (const z of zones.features) expect(haversineM(z.properties.center_lat, z.properties.center_lng, ...PORTLAND_CENTER_LAT_LNG)).toBeLessThan(4000);
+    // ... and stand at its street corners, the demo's candidate sites.
+    const corners = new Set((await demoCandidates()).features.map((f) => ((f as { geometry: { coordinates: number[] } }).geometry.coordinates).map((c) => c.toFixed(6)).join(',')));
+    expect(corners.size).toBeGreaterThan(100);
+    for (const z of zones.features) expect(corners.has(`${z.properties.center_lng.toFixed(6)},${z.properties.center_lat.toFixed(6)}`)).toBe(true);
     expect((await (await fetch(`${first.url}/api/config`)).json()).basemapStyleUrl).toBe('/basemap/style.json');
     const runId = runs.runs[0].runId;
     const pub = await (await fetch(`${first.url}/api/runs/${runId}/publication`, { headers: auth })).json();
