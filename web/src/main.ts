@@ -26,7 +26,7 @@ import { initMessages, showError, showNotice } from './messages.ts';
 import { getApiKey, setApiKey } from './session.ts';
 import { formatInt } from './format.ts';
 import { filterText } from './filter-text.ts';
-import type { ScaleClass } from './color-scale.ts';
+import { periodDays, type ScaleClass } from './color-scale.ts';
 import type { CompareStatus } from './compare-colors.ts';
 import { PublishPanel } from './publish-panel.ts';
 import { OccupancyLayer } from './occupancy-layer.ts';
@@ -92,6 +92,9 @@ function drawLegend(): void {
   const { config, compareRunId, selectedRunId, filter } = getState();
   renderLegend($('#legend'), {
     classes: demandClasses,
+    unit: demand.scale.unit,
+    days: demand.scale.days,
+    classRes: demand.legendRes,
     kAnonymity: config?.kAnonymity ?? null,
     hasSuppressed,
     hiddenNote: config && config.role !== 'admin' ? `Hexes with fewer than ${config.kAnonymity} trip ends are not shown, to protect riders' privacy.` : null,
@@ -106,6 +109,9 @@ async function loadDemand(): Promise<void> {
   if (!config) return;
   setBusy('demand', 'loading');
   details.close();
+  // A date range colours by trip ends per day, so two periods compare by eye; all dates by trip ends.
+  const dated = Boolean(filter.from || filter.to);
+  demand.scale = { unit: dated ? 'perDay' : 'trips', days: periodDays(dated ? filter : {}, config.dataRange ?? null, config.role !== 'admin') };
   try {
     const summary = await demand.load(filter);
     demandClasses = summary.classes;
