@@ -22,7 +22,7 @@ import { PlanEditor, canPlan } from './plan-editor.ts';
 import { formatShare } from './format.ts';
 import { renderLegend } from './legend.ts';
 import { roleText, signIn } from './panel-signin.ts';
-import { initMessages, showError, showNotice } from './messages.ts';
+import { clearError, initMessages, showError, showNotice } from './messages.ts';
 import { getApiKey, setApiKey } from './session.ts';
 import { formatInt } from './format.ts';
 import { filterText } from './filter-text.ts';
@@ -40,6 +40,7 @@ const zones = new ZonesLayer(map);
 const compare = new CompareLayer(map);
 demand.onClassesChange = (classes) => {
   demandClasses = classes;
+  clearError('Loading the hexes in view');
   drawLegend();
 };
 demand.onViewError = (err) => showError('Loading the hexes in view', err);
@@ -71,6 +72,7 @@ const planEditor = new PlanEditor(map, $('#plan-body'), {
 let uploadForm: UploadForm | null = null;
 let demandClasses: ScaleClass[] = [];
 let hasSuppressed = false;
+let demandTrips = 0; // trip ends matching the filter (shown to this role)
 let demandTiles = false;
 let fittedOnce = false;
 let runsTimer: ReturnType<typeof setTimeout> | null = null;
@@ -115,6 +117,7 @@ async function loadDemand(): Promise<void> {
   try {
     const summary = await demand.load(filter);
     demandClasses = summary.classes;
+    demandTrips = summary.trips ?? 0;
     hasSuppressed = demand.hasFlaggedCells();
     demandTiles = summary.mode === 'tiles';
     if (summary.fellBackToTiles) showNotice('There are too many hexes at this size to draw at once; showing map tiles that get finer as you zoom in.');
@@ -140,6 +143,8 @@ async function loadDemand(): Promise<void> {
       }
     }
     drawLegend();
+    clearError('Loading demand');
+    clearError('Loading the hexes in view');
     setBusy('demand', 'ready');
   } catch (err) {
     if ((err as Error).name === 'AbortError') return;
@@ -169,6 +174,7 @@ async function loadZones(): Promise<void> {
   try {
     const loaded = await zones.load(selectedRunId);
     if (loaded === null) return;
+    clearError(`Loading the zones of run ${selectedRunId}`);
     document.body.dataset.zonesRun = selectedRunId ?? '';
     recomputeForm?.prefill(selectedRun());
     planEditor.showRun();
@@ -212,6 +218,7 @@ async function refreshRuns(selectId?: string): Promise<void> {
   if (runsTimer) clearTimeout(runsTimer);
   try {
     const runs = await listRuns();
+    clearError('Loading the list of runs');
     const { selectedRunId } = getState();
     const keep = runs.some((r) => r.runId === selectedRunId && r.status === 'done') ? selectedRunId : null;
     // The page opens on the run the city marked current, else the newest finished one.
@@ -295,6 +302,20 @@ map.on('click', (e) => {
     }
   }
 });
+/**
+ * Where the map would look empty to a non-admin although trips match, says why: the hexes in view are below k.
+ */
+function updateEmptyNote(): void {
+  const { config } = getState();
+  const note = $('#map-empty');
+  const show =
+    !!config && config.role !== 'admin' && document.body.dataset.demand === 'ready' && demandTrips > 0 && !!map.getLayer(DEMAND_FILL_LAYER) &&
+    map.getLayoutProperty(DEMAND_FILL_LAYER, 'visibility') !== 'none' && map.queryRenderedFeatures({ layers: [DEMAND_FILL_LAYER] }).length === 0;
+  if (show) note.textContent = `No hexes to show here: cells with fewer than ${config.kAnonymity} trip ends are hidden to protect riders' privacy. Zoom out or choose larger hexes.`;
+  note.hidden = !show;
+}
+map.on('idle', updateEmptyNote);
+
 map.on('mousemove', (e) => {
   map.getCanvas().style.cursor = hitAt(e.point) ? 'pointer' : '';
 });
@@ -336,6 +357,7 @@ async function signedIn(config: ApiConfig): Promise<void> {
   setState({ providers });
   filters.setProviders(config, providers);
   filters.setTimeZone(config.tz ?? 'UTC');
+  filters.setDataRange(config.dataRange);
 
   $('#plan-section').hidden = !canPlan(config);
   const runsSection = $('#runs-section');
