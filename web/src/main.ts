@@ -30,8 +30,10 @@ import { periodDays, type ScaleClass } from './color-scale.ts';
 import type { CompareStatus } from './compare-colors.ts';
 import { PublishPanel } from './publish-panel.ts';
 import { OccupancyLayer } from './occupancy-layer.ts';
+import { ZoneTable } from './zone-table.ts';
 
 const RUNS_POLL_MS = 3000; // refresh the run list this often while a run is computing
+const RUNS_IDLE_POLL_MS = 5000; // and this often otherwise (runs others start or finish), while the page is visible
 
 initMessages($('#messages'));
 const map = createMap($('#map'));
@@ -47,12 +49,21 @@ demand.onViewError = (err) => showError('Loading the hexes in view', err);
 const details = new DetailsCard($('#details'));
 details.onClose = () => {
   zones.select(null);
+  zoneTable?.select(null);
   demand.select(null);
 };
 const filters = new FiltersPanel($('#filters-body'), (filter) => setState({ filter }));
 const runsPanel = new RunsPanel($('#runs-body'), {
   onSelect: (runId) => setState({ selectedRunId: runId, compareRunId: null }),
   onCompare: (runId) => setState({ compareRunId: runId }),
+});
+const zoneTable = new ZoneTable($('#zones-body'), {
+  onPick: (zone) => {
+    // Fly to the zone (street zoom at least) and show its card, as a click on its circle would.
+    map.flyTo({ center: [Number(zone.center_lng), Number(zone.center_lat)], zoom: Math.max(map.getZoom(), 15), essential: false });
+    zones.select(String(zone.zone_id));
+    details.showZone(zone, selectedRun());
+  },
 });
 const occupancy = new OccupancyLayer(map);
 const publishPanel = new PublishPanel($('#panel'), { onOccupancy: (z) => occupancy.show(z), onError: showError });
@@ -175,6 +186,7 @@ async function loadZones(): Promise<void> {
     const loaded = await zones.load(selectedRunId);
     if (loaded === null) return;
     clearError(`Loading the zones of run ${selectedRunId}`);
+    zoneTable.setZones(zones.zones.features.map((f) => f.properties));
     document.body.dataset.zonesRun = selectedRunId ?? '';
     recomputeForm?.prefill(selectedRun());
     planEditor.showRun();
@@ -217,18 +229,46 @@ async function loadCompare(): Promise<void> {
 async function refreshRuns(selectId?: string): Promise<void> {
   if (runsTimer) clearTimeout(runsTimer);
   try {
-    const runs = await listRuns();
+    const fetched = await listRuns();
     clearError('Loading the list of runs');
-    const { selectedRunId } = getState();
+    const { selectedRunId, runs: before } = getState();
+    // Unchanged runs keep their records (and any detail loaded since), so a poll that finds nothing new redraws nothing.
+    const old = new Map(before.map((r) => [r.runId, r]));
+    const runs = fetched.map((r) => {
+      const o = old.get(r.runId);
+      return o && runListKey(o) === runListKey(r) ? o : r;
+    });
+    const same = runs.length === before.length && runs.every((r, i) => r === before[i]);
     const keep = runs.some((r) => r.runId === selectedRunId && r.status === 'done') ? selectedRunId : null;
     // The page opens on the run the city marked current, else the newest finished one.
     const pick = selectId ?? keep ?? runs.find((r) => r.current && r.status === 'done')?.runId ?? runs.find((r) => r.status === 'done')?.runId ?? null;
-    setState({ runs, selectedRunId: pick });
-    if (runs.some((r) => r.status === 'queued' || r.status === 'running')) runsTimer = setTimeout(() => void refreshRuns(), RUNS_POLL_MS);
+    setState(same ? { selectedRunId: pick } : { runs, selectedRunId: pick });
   } catch (err) {
     showError('Loading the list of runs', err);
   }
+  scheduleRunsPoll();
 }
+
+/** What the run list shows of a run (a change means redraw). */
+function runListKey(r: RunInfo): string {
+  return JSON.stringify([r.status, r.progress, r.current, r.name, r.note, r.stats?.zones, r.stats?.coveredShare, r.queuePosition]);
+}
+
+/** Polls the run list while the page is visible: quicker while a run computes. A hidden page polls again when shown. */
+function scheduleRunsPoll(): void {
+  if (runsTimer) clearTimeout(runsTimer);
+  runsTimer = null;
+  if (document.visibilityState !== 'visible') return;
+  const busy = getState().runs.some((r) => r.status === 'queued' || r.status === 'running');
+  runsTimer = setTimeout(() => void refreshRuns(), busy ? RUNS_POLL_MS : RUNS_IDLE_POLL_MS);
+}
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && getState().config && getState().config?.role !== 'operator') void refreshRuns();
+  else if (runsTimer) {
+    clearTimeout(runsTimer);
+    runsTimer = null;
+  }
+});
 
 function interactiveLayers(): { zones: string[]; cells: string[]; footprints: string[] } {
   const visible = (id: string) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none';
@@ -298,6 +338,7 @@ map.on('click', (e) => {
     const zone = zones.zone(String(props.zone_id));
     if (zone) {
       zones.select(String(zone.zone_id));
+      zoneTable.select(String(zone.zone_id));
       details.showZone(zone, selectedRun());
     }
   }
@@ -363,6 +404,7 @@ async function signedIn(config: ApiConfig): Promise<void> {
   const runsSection = $('#runs-section');
   const readsRuns = config.role !== 'operator';
   runsSection.hidden = !readsRuns;
+  $('#zones-section').hidden = !readsRuns;
   if (canRecompute(config)) {
     $('#recompute-section').hidden = false;
     recomputeForm = new RecomputeForm($('#recompute-body'), {
