@@ -20,8 +20,20 @@ export interface LegendContent {
   periodText: string; // e.g. "1–31 Mar, weekdays, 07:00–10:00"
 }
 
-/** Redraws the legend. */
+/** Below this width (CSS px) the legend starts collapsed, so a phone keeps the map. */
+export const PHONE_MAX_WIDTH = 760;
+let collapsed: boolean | null = null; // the person's choice, kept across redraws
+
+/** Redraws the legend (collapsible: a button folds it to its title). */
 export function renderLegend(el: HTMLElement, content: LegendContent): void {
+  collapsed ??= typeof matchMedia === 'function' && matchMedia(`(max-width: ${PHONE_MAX_WIDTH}px)`).matches;
+  const toggle = h('button', { type: 'button', class: 'legend-toggle', id: 'legend-toggle', 'aria-expanded': collapsed ? 'false' : 'true', 'aria-controls': 'legend-body' }, collapsed ? 'Legend ▸' : 'Legend ▾');
+  toggle.addEventListener('click', () => {
+    collapsed = !collapsed;
+    renderLegend(el, content);
+    el.querySelector<HTMLButtonElement>('#legend-toggle')?.focus();
+  });
+  el.classList.toggle('collapsed', collapsed);
   const rows = content.classes.map((c) => h('li', {}, h('span', { class: 'swatch', style: `background:${c.color}` }), classLabel(c, content.unit)));
   if (content.hasSuppressed) {
     rows.push(
@@ -53,6 +65,10 @@ export function renderLegend(el: HTMLElement, content: LegendContent): void {
   }
   replaceChildren(
     el,
+    toggle,
+    h(
+      'div',
+      { id: 'legend-body', class: 'legend-body', hidden: collapsed },
     h('div', { class: 'legend-title', 'data-testid': 'legend-unit', 'data-unit': content.unit }, content.unit === 'perDay' ? 'Trip ends per day per hex' : 'Trip ends per hex'),
     content.periodText ? h('div', { class: 'legend-sub' }, content.periodText) : null,
     h('ul', { class: 'legend-scale', 'data-res': content.classRes ?? '' }, rows),
@@ -67,5 +83,6 @@ export function renderLegend(el: HTMLElement, content: LegendContent): void {
     ),
     content.hiddenNote ? h('div', { class: 'legend-note' }, content.hiddenNote) : null,
     zoneRows,
+    ),
   );
 }
