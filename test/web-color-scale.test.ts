@@ -11,7 +11,7 @@ describe('fixed demand colour classes', () => {
 
   it('in trip ends, scale the per-day breaks by the days of data, in whole numbers', () => {
     expect(fixedClasses(9, 'trips', 7).map((c) => c.lower)).toEqual([0, 8, 20, 80, 200, 800]);
-    expect(fixedClasses(11, 'trips', 1).map((c) => c.lower)).toEqual([0, 1, 2]);
+    expect(fixedClasses(11, 'trips', 1).map((c) => c.lower)).toEqual([0, 2]);
   });
 
   it('rounds to readable numbers', () => {

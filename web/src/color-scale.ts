@@ -49,8 +49,9 @@ export function fixedClasses(res: number, unit: DemandUnit, days = 1): ScaleClas
   const scale = AREA_RATIO ** (9 - res) * (unit === 'trips' ? Math.max(1, days) : 1);
   const breaks: number[] = [];
   for (const b of PER_DAY_BREAKS_RES9) {
-    const v = unit === 'trips' ? Math.max(1, Math.round(nice(b * scale))) : nice(b * scale);
-    if (v > (breaks.at(-1) ?? 0)) breaks.push(v);
+    // Whole trip ends: a break of 1 would leave the first class (from 0) empty.
+    const v = unit === 'trips' ? Math.round(nice(b * scale)) : nice(b * scale);
+    if (v > (breaks.at(-1) ?? (unit === 'trips' ? 1 : 0))) breaks.push(v);
   }
   const lowers = [0, ...breaks];
   const palette = DEMAND_COLORS;

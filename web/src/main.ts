@@ -186,7 +186,7 @@ async function loadZones(): Promise<void> {
     const loaded = await zones.load(selectedRunId);
     if (loaded === null) return;
     clearError(`Loading the zones of run ${selectedRunId}`);
-    zoneTable.setZones(zones.zones.features.map((f) => f.properties));
+    zoneTable.setZones(zones.zones.features.map((f) => f.properties), selectedRun()?.stats?.medianWalkM ?? null);
     document.body.dataset.zonesRun = selectedRunId ?? '';
     recomputeForm?.prefill(selectedRun());
     planEditor.showRun();

@@ -54,10 +54,22 @@ export class ZoneTable {
     this.options = options;
   }
 
-  /** Shows these zones (none: a sentence instead). */
-  setZones(zones: readonly ZoneProperties[]): void {
+  private runWalkM: number | null = null;
+
+  /**
+   * Shows these zones (none: a sentence instead).
+   * @param runWalkM - the run's median walk (metres), said under the table when the zones carry no walk of their own
+   */
+  setZones(zones: readonly ZoneProperties[], runWalkM: number | null = null): void {
     this.zones = [...zones];
+    this.runWalkM = runWalkM;
+    if (this.key === 'median_walk_m' && !this.hasWalk()) this.key = 'rank';
     this.render();
+  }
+
+  /** True when some zone carries its own median walk (else the column is left out). */
+  private hasWalk(): boolean {
+    return this.zones.some((z) => typeof z.median_walk_m === 'number');
   }
 
   /** Marks the row of a zone (or none) as the one shown. */
@@ -86,10 +98,12 @@ export class ZoneTable {
       replaceChildren(this.root, h('p', { class: 'muted small' }, 'No zones to list: pick a finished run.'));
       return;
     }
+    const walkColumn = this.hasWalk();
+    const columns = COLUMNS.filter((c) => walkColumn || c.key !== 'median_walk_m');
     const head = h(
       'tr',
       {},
-      COLUMNS.map((c) => {
+      columns.map((c) => {
         const sorted = c.key === this.key;
         const button = h('button', { type: 'button', class: 'sort-button', 'data-sort': c.key }, c.text, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, sorted ? (this.dir === 'ascending' ? ' ▲' : ' ▼') : ''));
         button.addEventListener('click', () => this.sortBy(c.key));
@@ -110,7 +124,7 @@ export class ZoneTable {
         h('th', { scope: 'row' }, go),
         h('td', { class: 'num' }, formatInt(Number(z.capacity))),
         h('td', { class: 'num' }, formatInt(Number(z.covered_trips))),
-        h('td', { class: 'num' }, walk),
+        walkColumn ? h('td', { class: 'num' }, walk) : null,
       );
     });
     replaceChildren(
@@ -120,6 +134,7 @@ export class ZoneTable {
         { class: 'zone-table-wrap' },
         h('table', { class: 'zone-table', 'data-testid': 'zone-table' }, h('caption', { class: 'visually-hidden' }, `Zones of the selected run, sorted by ${COLUMNS.find((c) => c.key === this.key)!.text.toLowerCase()}`), h('thead', {}, head), h('tbody', {}, rows)),
       ),
+      !walkColumn && this.runWalkM !== null ? h('p', { class: 'muted small', 'data-testid': 'zone-table-walk' }, `Median walk to a zone, whole run: ${formatMetres(this.runWalkM)} (this run has no walk per zone).`) : null,
     );
   }
 }
