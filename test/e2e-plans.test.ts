@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCity, writeTrips } from '../fixtures/index.ts';
-import { chromiumAvailable, openBrowser, presetApiKey, renderedCounts, waitForIdle, waitForMap, type BrowserSession } from './e2e/browser.ts';
+import { chromiumAvailable, openBrowser, presetApiKey, renderedCounts, waitForExpression, waitForIdle, waitForMap, type BrowserSession } from './e2e/browser.ts';
 import { api, startTestServer, waitForRun, type TestServer } from './e2e/server.ts';
 
 const HAVE_CHROMIUM = chromiumAvailable('e2e-plans.test.ts');
@@ -137,7 +137,7 @@ describe.skipIf(!HAVE_CHROMIUM)('e2e: plans', () => {
     expect(plan.stats.summary.coveredShare).not.toBe(parentRun.stats.summary.coveredShare);
 
     // The page shows the new plan, with its name, parent and recomputed figures, and its area.
-    await page.waitForFunction(`document.body.dataset.zonesRun === ${JSON.stringify(String(plan.runId))} && document.body.dataset.zones === 'ready'`);
+    await waitForExpression(page, `document.body.dataset.zonesRun === ${JSON.stringify(String(plan.runId))} && document.body.dataset.zones === 'ready'`);
     const item = page.locator('.run-item.selected');
     expect(await item.innerText()).toContain('E2E plan');
     expect(await item.innerText()).toContain(`plan of run ${server.firstRunId}`);
@@ -149,7 +149,7 @@ describe.skipIf(!HAVE_CHROMIUM)('e2e: plans', () => {
   it('the compare view draws each move as a line with an arrowhead, above the circles', async () => {
     const { page } = browser;
     await page.locator('#compare-select').selectOption(String(server.firstRunId));
-    await page.waitForFunction("document.body.dataset.compare === 'ready'");
+    await waitForExpression(page, "document.body.dataset.compare === 'ready'");
     await waitForIdle(page);
     const counts = await renderedCounts(page, ['compare-moves', 'compare-move-arrows', 'compare-circle']);
     expect(counts['compare-moves']).toBeGreaterThanOrEqual(1);
