@@ -290,6 +290,10 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
             tz: { type: 'string', description: 'IANA time zone of the city (PARKZONES_TZ): pass it as the tz of filters so hours of day are local' },
             role: { type: ['string', 'null'], enum: ['admin', 'analyst', 'planner', 'operator', null] }, providerId: { type: ['string', 'null'] },
             plannerRecompute: { type: 'boolean', description: 'Planners may start recomputes (PARKZONES_PLANNER_RECOMPUTE=1)' },
+            dataRange: {
+              type: ['object', 'null'], description: 'First and last local date (city time zone) with a trip end, for the date pickers; an operator: its own provider’s. Only dates, never counts; null without a key or without trips',
+              required: ['from', 'to'], properties: { from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' } },
+            },
           },
         },
         ProviderList: {

@@ -31,8 +31,17 @@ describe('health, config, OpenAPI', () => {
   });
 
   it('GET /api/config tells the caller its role, provider, k, time zone and basemap', async () => {
-    expect((await api(t, '/api/config')).json).toEqual({ basemapStyleUrl: '/basemap/style.json', kAnonymity: 5, tz: 'UTC', role: null, providerId: null, plannerRecompute: false });
-    expect((await api(t, '/api/config', { key: t.keys.operator })).json).toEqual({ basemapStyleUrl: '/basemap/style.json', kAnonymity: 5, tz: 'UTC', role: 'operator', providerId: p0, providerName: null, plannerRecompute: false }); // no upload has named it yet
+    expect((await api(t, '/api/config')).json).toEqual({ basemapStyleUrl: '/basemap/style.json', kAnonymity: 5, tz: 'UTC', role: null, providerId: null, plannerRecompute: false, dataRange: null });
+    // The operator's own provider has no trips yet: no dates either (others' dates are not its business).
+    expect((await api(t, '/api/config', { key: t.keys.operator })).json).toEqual({ basemapStyleUrl: '/basemap/style.json', kAnonymity: 5, tz: 'UTC', role: 'operator', providerId: p0, providerName: null, plannerRecompute: false, dataRange: null }); // no upload has named it yet
+  });
+
+  it('GET /api/config gives a signed-in caller the dates the trips cover, and no counts', async () => {
+    const range = (await api(t, '/api/config', { key: t.keys.analyst })).json.dataRange as { from: string; to: string };
+    expect(Object.keys(range).sort()).toEqual(['from', 'to']);
+    const ends = [...city.trips()].filter((x) => x.providerId !== p0 && !x.defect).map((x) => x.endMs);
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    expect(range).toEqual({ from: day(Math.min(...ends)), to: day(Math.max(...ends)) });
   });
 
   it('GET /api/openapi.json documents exactly the registered routes', async () => {

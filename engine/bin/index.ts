@@ -3,6 +3,7 @@ export { demandCells, demandCellsSql, storeLocalSecondsSql, type DemandSqlParts,
 export { parkedPeaks, cellParkedPeaks, type ParkedPeaks, type ParkedPeaksOptions } from './parked-peaks.ts';
 export { tripFilterSql, validateFilter, type DemandFilter, type FilterSql } from './trip-filter.ts';
 export { parkedTripsSql } from './parked-sql.ts';
+export { tripDateRange, tripDateRangeSql, localDate, type TripDateRange, type TripDateRangeOptions } from './trip-date-range.ts';
 export { registerH3Functions } from './register-h3.ts';
 export { writeDemandCells, demandCellsToGeoJSON, cellFileFormat, type CellFileFormat } from './write-cells.ts';
 export { localSecondsSql, isoDowSql, offsetChanges } from './local-time-sql.ts';

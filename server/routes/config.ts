@@ -1,11 +1,12 @@
 import type { Express } from 'express';
-import { providerName } from '../../engine/index.ts';
+import { providerName, tripDateRange } from '../../engine/index.ts';
 import type { ResolvedDeps } from '../deps.ts';
 
 /**
  * GET /api/config: what the page needs before it draws — basemap style (BASEMAP_STYLE_URL, else the server's own
  * /basemap/style.json when it serves one, else null), k, the city's time zone (of hours of day, dates and weekdays),
- * and who the caller is (role and provider, or null without a valid key: a bad key answers as no key, and counts
+ * the first and last local date of the stored trips (`dataRange`, signed-in callers only; an operator's own provider's; dates,
+ * never counts), and who the caller is (role and provider, or null without a valid key: a bad key answers as no key, and counts
  * towards the failed-authentication limit).
  */
 export function registerConfig(app: Express, deps: ResolvedDeps): void {
@@ -21,6 +22,8 @@ export function registerConfig(app: Express, deps: ResolvedDeps): void {
       ...(own !== null ? { providerName: await providerName(deps.store, own) } : {}),
       // Planners may start recomputes only where the server allows it (PARKZONES_PLANNER_RECOMPUTE=1).
       plannerRecompute: deps.plannerRecompute,
+      // Lets the date pickers offer the data's range. Only dates: no counts.
+      dataRange: req.principal ? await tripDateRange(deps.store, { tz: deps.tz, providerId: own }) : null,
     });
   });
 }

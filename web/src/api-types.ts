@@ -15,6 +15,7 @@ export interface ApiConfig {
   providerId: string | null;
   providerName?: string | null; // the operator's provider's name, when an upload gave one
   plannerRecompute?: boolean; // planners may start recomputes on this server
+  dataRange?: { from: string; to: string } | null; // first and last local date with trips (inclusive); null: none or not signed in
 }
 
 /** Which days of the week a filter keeps. */

@@ -10,7 +10,7 @@
 import type * as maplibregl from 'maplibre-gl';
 import type { BboxLngLat, CellCollection, CellProperties, DemandFilter, MapFilter } from './api-types.ts';
 import { ApiError, apiFetch, filterParams, tileUrlTemplate } from './api-client.ts';
-import { demandClasses, stepColor, SUPPRESSED_COLOR, type ScaleClass } from './color-scale.ts';
+import { fixedClasses, stepColor, SUPPRESSED_COLOR, type DemandUnit, type ScaleClass } from './color-scale.ts';
 import { bboxCovers, bboxLngLat, bboxUnion, paddedBboxLngLat, wrapBboxLngLat } from './geo.ts';
 import { onStyleReady } from './map-view.ts';
 
@@ -26,6 +26,7 @@ const TILES_MAX_ZOOM = 16; // the server's finest hexes (res 11) start at zoom 1
 const GEOJSON_MAX_BYTES = 40 * 1024 * 1024; // larger answers are not drawn as GeoJSON: tiles instead
 const OVERVIEW_RES = 7; // coarse resolution asked first for totals and extent (~5 km² hexes)
 const DETAIL_CACHE = 4; // resolutions whose GeoJSON cells are kept for hex details
+const TILE_RESOLUTIONS = [7, 8, 9, 10, 11]; // resolutions the server's tiles carry (by zoom)
 const VIEW_PAD = 0.15; // share of the view's width and height fetched beyond each side, so small pans need nothing
 
 /** How the hexes currently reach the map. */
@@ -40,6 +41,8 @@ export interface DemandSummary {
   res: number | null; // H3 resolution (null with tiles: follows the zoom)
   inView: boolean; // the hexes drawn are those of the view, fetched again as it moves
   classes: ScaleClass[];
+  unit: DemandUnit; // what the colours measure
+  classRes: number | null; // resolution whose classes the legend shows (null: none drawn yet)
   bboxLngLat: [number, number, number, number] | null;
   fellBackToTiles: boolean; // a chosen hex size was too large to draw as GeoJSON
 }
@@ -76,7 +79,10 @@ export class DemandLayer {
   private filter: DemandFilter = {};
   private data: CellCollection = EMPTY;
   private readonly byCell = new Map<string, CellProperties>();
-  private classes: ScaleClass[] = demandClasses([]);
+  private classes: ScaleClass[] = fixedClasses(9, 'trips');
+  private classRes: number | null = null;
+  /** What the colours measure and over how many days of data; set before {@link load}. Default: trip ends over 1 day. */
+  scale: { unit: DemandUnit; days: number } = { unit: 'trips', days: 1 };
   private abort: AbortController | null = null;
   private selectedCell: string | null = null;
   private visible = true;
@@ -155,8 +161,20 @@ export class DemandLayer {
     map.addLayer({ id: DEMAND_SELECTED_LAYER, type: 'line', ...source, layout, filter: selectedExpr(this.selectedCell), paint: { 'line-color': '#111827', 'line-width': 2.5 } }, before);
   }
 
+  /** The classes of a resolution in the current unit (fixed: they depend on nothing else). */
+  classesFor(res: number): ScaleClass[] {
+    return fixedClasses(res, this.scale.unit, this.scale.days);
+  }
+
+  /** The colour of every hex from its own resolution's fixed classes (tiles carry `res`; GeoJSON cells are all `viewRes`). */
   private fillColor(): maplibregl.ExpressionSpecification {
-    return ['case', ['==', ['get', 'suppressed'], true], SUPPRESSED_COLOR, stepColor(this.classes)] as maplibregl.ExpressionSpecification;
+    const trips: maplibregl.ExpressionSpecification = ['to-number', ['get', 'trips'], 0];
+    const value: maplibregl.ExpressionSpecification = this.scale.unit === 'perDay' ? ['/', trips, Math.max(1, this.scale.days)] : trips;
+    const byRes: maplibregl.ExpressionSpecification | string =
+      this.mode === 'geojson' && this.viewRes !== null
+        ? stepColor(this.classesFor(this.viewRes), value)
+        : (['match', ['to-number', ['get', 'res'], 9], ...TILE_RESOLUTIONS.flatMap((r) => [r, stepColor(this.classesFor(r), value)]), stepColor(this.classesFor(9), value)] as unknown as maplibregl.ExpressionSpecification);
+    return ['case', ['==', ['get', 'suppressed'], true], SUPPRESSED_COLOR, byRes] as maplibregl.ExpressionSpecification;
   }
 
   private setMode(mode: DemandMode): void {
@@ -165,20 +183,26 @@ export class DemandLayer {
     if (this.map.getSource(TILES_SOURCE)) this.addLayers();
   }
 
-  private applyScale(classes: ScaleClass[]): void {
-    this.classes = classes;
+  /** Sets the resolution the legend's classes are of, and repaints. */
+  private applyScale(res: number | null): void {
+    this.classRes = res;
+    this.classes = this.classesFor(res ?? 9);
     if (this.map.getLayer(DEMAND_FILL_LAYER)) this.map.setPaintProperty(DEMAND_FILL_LAYER, 'fill-color', this.fillColor());
   }
 
-  /** Recomputes the colour classes from the tiles in view (their resolution follows the zoom). */
+  /** Tiles: the legend follows the resolution of the hexes in view (which follows the zoom); the classes of each are fixed. */
   private rescaleFromTiles(): void {
     if (!this.map.getSource(TILES_SOURCE)) return;
-    const trips = this.map.querySourceFeatures(TILES_SOURCE, { sourceLayer: TILE_SOURCE_LAYER }).map((f) => Number(f.properties?.trips) || 0);
-    if (trips.length === 0) return;
-    const next = demandClasses(trips);
-    if (JSON.stringify(next) === JSON.stringify(this.classes)) return;
-    this.applyScale(next);
-    this.onClassesChange?.(next);
+    const first = this.map.querySourceFeatures(TILES_SOURCE, { sourceLayer: TILE_SOURCE_LAYER })[0];
+    const res = Number(first?.properties?.res);
+    if (!first || !Number.isInteger(res) || res === this.classRes) return;
+    this.applyScale(res);
+    this.onClassesChange?.(this.classes);
+  }
+
+  /** Resolution whose classes the legend shows, or null before any hex is drawn. */
+  get legendRes(): number | null {
+    return this.classRes;
   }
 
   private loadTiles(filter: DemandFilter): void {
@@ -190,23 +214,24 @@ export class DemandLayer {
     this.viewBbox = null;
     (this.map.getSource(GEOJSON_SOURCE) as maplibregl.GeoJSONSource | undefined)?.setData(EMPTY);
     this.setMode('tiles');
+    this.classRes = null; // learnt from the tiles in view once drawn
+    this.applyScale(null);
+    this.rescaleFromTiles();
   }
 
   /** Draws GeoJSON cells and colours them by their trip ends. */
   private show(data: CellCollection): void {
     this.data = Array.isArray(data.features) ? data : EMPTY;
     this.byCell.clear();
-    const trips: number[] = [];
     for (const f of this.data.features) {
       const p = f.properties;
       if (!p) continue;
       p.cell = String(p.cell);
       this.byCell.set(p.cell, p);
-      if (!p.suppressed) trips.push(Number(p.trips) || 0);
     }
     (this.map.getSource(GEOJSON_SOURCE) as maplibregl.GeoJSONSource | undefined)?.setData(this.data);
     this.setMode('geojson');
-    this.applyScale(demandClasses(trips));
+    this.applyScale(this.viewRes);
   }
 
   /** Fetches GeoJSON cells (those whose centre is in `bbox`, when given), or null when the answer is too large to draw. */
@@ -271,14 +296,14 @@ export class DemandLayer {
     const totals = this.summarise(overview);
     if (data === null) {
       this.loadTiles(filter);
-      return { mode: 'tiles', cells: null, suppressed: null, trips: totals.trips, res: null, inView: false, classes: this.classes, bboxLngLat: totals.bboxLngLat, fellBackToTiles: res !== undefined };
+      return { mode: 'tiles', cells: null, suppressed: null, trips: totals.trips, res: null, inView: false, classes: this.classes, unit: this.scale.unit, classRes: this.classRes, bboxLngLat: totals.bboxLngLat, fellBackToTiles: res !== undefined };
     }
     this.viewRes = res!;
     this.viewBbox = bbox;
     this.show(data);
     const top = data as CellCollection & { suppressedCells?: number };
     const suppressed = typeof top.suppressedCells === 'number' ? top.suppressedCells : this.summarise(data).suppressed;
-    return { mode: 'geojson', cells: null, suppressed, trips: totals.trips, res: res!, inView: true, classes: this.classes, bboxLngLat: totals.bboxLngLat, fellBackToTiles: false };
+    return { mode: 'geojson', cells: null, suppressed, trips: totals.trips, res: res!, inView: true, classes: this.classes, unit: this.scale.unit, classRes: this.classRes, bboxLngLat: totals.bboxLngLat, fellBackToTiles: false };
   }
 
   /**

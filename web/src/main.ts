@@ -22,16 +22,18 @@ import { PlanEditor, canPlan } from './plan-editor.ts';
 import { formatShare } from './format.ts';
 import { renderLegend } from './legend.ts';
 import { roleText, signIn } from './panel-signin.ts';
-import { initMessages, showError, showNotice } from './messages.ts';
+import { clearError, initMessages, showError, showNotice } from './messages.ts';
 import { getApiKey, setApiKey } from './session.ts';
 import { formatInt } from './format.ts';
 import { filterText } from './filter-text.ts';
-import type { ScaleClass } from './color-scale.ts';
+import { periodDays, type ScaleClass } from './color-scale.ts';
 import type { CompareStatus } from './compare-colors.ts';
 import { PublishPanel } from './publish-panel.ts';
 import { OccupancyLayer } from './occupancy-layer.ts';
+import { ZoneTable } from './zone-table.ts';
 
 const RUNS_POLL_MS = 3000; // refresh the run list this often while a run is computing
+const RUNS_IDLE_POLL_MS = 5000; // and this often otherwise (runs others start or finish), while the page is visible
 
 initMessages($('#messages'));
 const map = createMap($('#map'));
@@ -40,18 +42,28 @@ const zones = new ZonesLayer(map);
 const compare = new CompareLayer(map);
 demand.onClassesChange = (classes) => {
   demandClasses = classes;
+  clearError('Loading the hexes in view');
   drawLegend();
 };
 demand.onViewError = (err) => showError('Loading the hexes in view', err);
 const details = new DetailsCard($('#details'));
 details.onClose = () => {
   zones.select(null);
+  zoneTable?.select(null);
   demand.select(null);
 };
 const filters = new FiltersPanel($('#filters-body'), (filter) => setState({ filter }));
 const runsPanel = new RunsPanel($('#runs-body'), {
   onSelect: (runId) => setState({ selectedRunId: runId, compareRunId: null }),
   onCompare: (runId) => setState({ compareRunId: runId }),
+});
+const zoneTable = new ZoneTable($('#zones-body'), {
+  onPick: (zone) => {
+    // Fly to the zone (street zoom at least) and show its card, as a click on its circle would.
+    map.flyTo({ center: [Number(zone.center_lng), Number(zone.center_lat)], zoom: Math.max(map.getZoom(), 15), essential: false });
+    zones.select(String(zone.zone_id));
+    details.showZone(zone, selectedRun());
+  },
 });
 const occupancy = new OccupancyLayer(map);
 const publishPanel = new PublishPanel($('#panel'), { onOccupancy: (z) => occupancy.show(z), onError: showError });
@@ -71,6 +83,7 @@ const planEditor = new PlanEditor(map, $('#plan-body'), {
 let uploadForm: UploadForm | null = null;
 let demandClasses: ScaleClass[] = [];
 let hasSuppressed = false;
+let demandTrips = 0; // trip ends matching the filter (shown to this role)
 let demandTiles = false;
 let fittedOnce = false;
 let runsTimer: ReturnType<typeof setTimeout> | null = null;
@@ -92,6 +105,9 @@ function drawLegend(): void {
   const { config, compareRunId, selectedRunId, filter } = getState();
   renderLegend($('#legend'), {
     classes: demandClasses,
+    unit: demand.scale.unit,
+    days: demand.scale.days,
+    classRes: demand.legendRes,
     kAnonymity: config?.kAnonymity ?? null,
     hasSuppressed,
     hiddenNote: config && config.role !== 'admin' ? `Hexes with fewer than ${config.kAnonymity} trip ends are not shown, to protect riders' privacy.` : null,
@@ -106,9 +122,13 @@ async function loadDemand(): Promise<void> {
   if (!config) return;
   setBusy('demand', 'loading');
   details.close();
+  // A date range colours by trip ends per day, so two periods compare by eye; all dates by trip ends.
+  const dated = Boolean(filter.from || filter.to);
+  demand.scale = { unit: dated ? 'perDay' : 'trips', days: periodDays(dated ? filter : {}, config.dataRange ?? null, config.role !== 'admin') };
   try {
     const summary = await demand.load(filter);
     demandClasses = summary.classes;
+    demandTrips = summary.trips ?? 0;
     hasSuppressed = demand.hasFlaggedCells();
     demandTiles = summary.mode === 'tiles';
     if (summary.fellBackToTiles) showNotice('There are too many hexes at this size to draw at once; showing map tiles that get finer as you zoom in.');
@@ -134,6 +154,8 @@ async function loadDemand(): Promise<void> {
       }
     }
     drawLegend();
+    clearError('Loading demand');
+    clearError('Loading the hexes in view');
     setBusy('demand', 'ready');
   } catch (err) {
     if ((err as Error).name === 'AbortError') return;
@@ -163,6 +185,8 @@ async function loadZones(): Promise<void> {
   try {
     const loaded = await zones.load(selectedRunId);
     if (loaded === null) return;
+    clearError(`Loading the zones of run ${selectedRunId}`);
+    zoneTable.setZones(zones.zones.features.map((f) => f.properties), selectedRun()?.stats?.medianWalkM ?? null);
     document.body.dataset.zonesRun = selectedRunId ?? '';
     recomputeForm?.prefill(selectedRun());
     planEditor.showRun();
@@ -205,17 +229,46 @@ async function loadCompare(): Promise<void> {
 async function refreshRuns(selectId?: string): Promise<void> {
   if (runsTimer) clearTimeout(runsTimer);
   try {
-    const runs = await listRuns();
-    const { selectedRunId } = getState();
+    const fetched = await listRuns();
+    clearError('Loading the list of runs');
+    const { selectedRunId, runs: before } = getState();
+    // Unchanged runs keep their records (and any detail loaded since), so a poll that finds nothing new redraws nothing.
+    const old = new Map(before.map((r) => [r.runId, r]));
+    const runs = fetched.map((r) => {
+      const o = old.get(r.runId);
+      return o && runListKey(o) === runListKey(r) ? o : r;
+    });
+    const same = runs.length === before.length && runs.every((r, i) => r === before[i]);
     const keep = runs.some((r) => r.runId === selectedRunId && r.status === 'done') ? selectedRunId : null;
     // The page opens on the run the city marked current, else the newest finished one.
     const pick = selectId ?? keep ?? runs.find((r) => r.current && r.status === 'done')?.runId ?? runs.find((r) => r.status === 'done')?.runId ?? null;
-    setState({ runs, selectedRunId: pick });
-    if (runs.some((r) => r.status === 'queued' || r.status === 'running')) runsTimer = setTimeout(() => void refreshRuns(), RUNS_POLL_MS);
+    setState(same ? { selectedRunId: pick } : { runs, selectedRunId: pick });
   } catch (err) {
     showError('Loading the list of runs', err);
   }
+  scheduleRunsPoll();
 }
+
+/** What the run list shows of a run (a change means redraw). */
+function runListKey(r: RunInfo): string {
+  return JSON.stringify([r.status, r.progress, r.current, r.name, r.note, r.stats?.zones, r.stats?.coveredShare, r.queuePosition]);
+}
+
+/** Polls the run list while the page is visible: quicker while a run computes. A hidden page polls again when shown. */
+function scheduleRunsPoll(): void {
+  if (runsTimer) clearTimeout(runsTimer);
+  runsTimer = null;
+  if (document.visibilityState !== 'visible') return;
+  const busy = getState().runs.some((r) => r.status === 'queued' || r.status === 'running');
+  runsTimer = setTimeout(() => void refreshRuns(), busy ? RUNS_POLL_MS : RUNS_IDLE_POLL_MS);
+}
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && getState().config && getState().config?.role !== 'operator') void refreshRuns();
+  else if (runsTimer) {
+    clearTimeout(runsTimer);
+    runsTimer = null;
+  }
+});
 
 function interactiveLayers(): { zones: string[]; cells: string[]; footprints: string[] } {
   const visible = (id: string) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none';
@@ -285,10 +338,25 @@ map.on('click', (e) => {
     const zone = zones.zone(String(props.zone_id));
     if (zone) {
       zones.select(String(zone.zone_id));
+      zoneTable.select(String(zone.zone_id));
       details.showZone(zone, selectedRun());
     }
   }
 });
+/**
+ * Where the map would look empty to a non-admin although trips match, says why: the hexes in view are below k.
+ */
+function updateEmptyNote(): void {
+  const { config } = getState();
+  const note = $('#map-empty');
+  const show =
+    !!config && config.role !== 'admin' && document.body.dataset.demand === 'ready' && demandTrips > 0 && !!map.getLayer(DEMAND_FILL_LAYER) &&
+    map.getLayoutProperty(DEMAND_FILL_LAYER, 'visibility') !== 'none' && map.queryRenderedFeatures({ layers: [DEMAND_FILL_LAYER] }).length === 0;
+  if (show) note.textContent = `No hexes to show here: cells with fewer than ${config.kAnonymity} trip ends are hidden to protect riders' privacy. Zoom out or choose larger hexes.`;
+  note.hidden = !show;
+}
+map.on('idle', updateEmptyNote);
+
 map.on('mousemove', (e) => {
   map.getCanvas().style.cursor = hitAt(e.point) ? 'pointer' : '';
 });
@@ -330,11 +398,13 @@ async function signedIn(config: ApiConfig): Promise<void> {
   setState({ providers });
   filters.setProviders(config, providers);
   filters.setTimeZone(config.tz ?? 'UTC');
+  filters.setDataRange(config.dataRange);
 
   $('#plan-section').hidden = !canPlan(config);
   const runsSection = $('#runs-section');
   const readsRuns = config.role !== 'operator';
   runsSection.hidden = !readsRuns;
+  $('#zones-section').hidden = !readsRuns;
   if (canRecompute(config)) {
     $('#recompute-section').hidden = false;
     recomputeForm = new RecomputeForm($('#recompute-body'), {

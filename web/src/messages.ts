@@ -24,7 +24,17 @@ export function errorText(err: unknown): string {
 export function showError(context: string, err: unknown): void {
   console.error(`${context}:`, err);
   if ((err as { name?: string })?.name === 'AbortError') return;
-  show('error', `${context} failed: ${errorText(err)}`);
+  show('error', `${context} failed: ${errorText(err)}`, context);
+}
+
+/**
+ * Takes away the errors shown for `context` (what the page tried, as given to {@link showError}): call it when
+ * that same thing has worked since, so a banner never outlives its error.
+ */
+export function clearError(context: string): void {
+  for (const existing of host?.querySelectorAll<HTMLElement>('.message-error') ?? []) {
+    if (existing.dataset.context === context) existing.remove();
+  }
 }
 
 /** Shows a short notice that disappears after a few seconds. */
@@ -32,7 +42,7 @@ export function showNotice(text: string): void {
   show('notice', text);
 }
 
-function show(kind: 'error' | 'notice', text: string): void {
+function show(kind: 'error' | 'notice', text: string, context?: string): void {
   if (!host) return;
   for (const existing of host.querySelectorAll<HTMLElement>('.message')) {
     if (existing.dataset.text === text) existing.remove();
@@ -40,6 +50,7 @@ function show(kind: 'error' | 'notice', text: string): void {
   const close = h('button', { class: 'message-close', type: 'button', 'aria-label': 'Dismiss' }, '×');
   const item = h('div', { class: `message message-${kind}`, role: kind === 'error' ? 'alert' : 'status', 'data-text': text }, h('span', {}, text), close);
   close.addEventListener('click', () => item.remove());
+  if (context) item.dataset.context = context;
   host.append(item);
   if (kind === 'notice') setTimeout(() => item.remove(), 5000);
 }

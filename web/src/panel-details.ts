@@ -46,7 +46,17 @@ export class DetailsCard {
   private open(title: string, accent: string, ...body: (HTMLElement | null)[]): void {
     const close = h('button', { class: 'card-close', type: 'button', 'aria-label': 'Close details' }, '×');
     close.addEventListener('click', () => this.close());
-    replaceChildren(this.el, h('div', { class: 'card-head', style: `border-color:${accent}` }, h('h3', {}, title), close), body);
+    // On a phone the card opens folded to its title and first line; this button unfolds it (and folds it again).
+    const fold = h('button', { class: 'card-fold', type: 'button', 'aria-expanded': 'false', 'aria-label': 'Show all details' }, '▴');
+    fold.addEventListener('click', () => {
+      const open = !this.el.classList.contains('expanded');
+      this.el.classList.toggle('expanded', open);
+      fold.setAttribute('aria-expanded', String(open));
+      fold.setAttribute('aria-label', open ? 'Show fewer details' : 'Show all details');
+      fold.textContent = open ? '▾' : '▴';
+    });
+    this.el.classList.remove('expanded');
+    replaceChildren(this.el, h('div', { class: 'card-head', style: `border-color:${accent}` }, h('h3', {}, title), fold, close), body);
     this.el.hidden = false;
   }
 

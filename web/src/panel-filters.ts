@@ -35,6 +35,7 @@ export class FiltersPanel {
   private providerChecks: HTMLInputElement[] = [];
   private tz = 'UTC';
   private readonly tzText: HTMLElement;
+  private readonly rangeText: HTMLElement;
 
   constructor(root: HTMLElement, onChange: (filter: MapFilter) => void) {
     this.onChange = onChange;
@@ -71,9 +72,11 @@ export class FiltersPanel {
     });
     this.providersBox = h('div', { class: 'providers', id: 'filter-providers' });
     this.tzText = h('span', { 'data-testid': 'filter-tz' }, `in ${this.tz}`);
+    this.rangeText = h('p', { class: 'hint small', 'data-testid': 'data-range' });
     for (const input of [this.from, this.to, this.days, this.res]) input.addEventListener('change', () => this.changed());
     root.append(
       h('div', { class: 'field-row' }, h('label', { for: 'filter-from' }, 'From', this.from), h('label', { for: 'filter-to' }, 'To', this.to)),
+      this.rangeText,
       h('div', { class: 'field' }, h('span', { class: 'label' }, 'Hours of day ', this.tzText, ' ', h('span', { class: 'hint' }, '(none picked = all day)')), h('div', { class: 'hours' }, this.hourButtons), h('div', { class: 'chips' }, presets)),
       h('label', { class: 'field', for: 'filter-days' }, 'Days', this.days),
       this.providersBox,
@@ -101,6 +104,16 @@ export class FiltersPanel {
     if (providers.length > 0 && providers.length < this.providerChecks.length) filter.providers = providers;
     if (this.res.value) filter.res = Number(this.res.value);
     return filter;
+  }
+
+  /** Lets the date pickers offer only the dates the data covers (first and last local date, inclusive). */
+  setDataRange(range: { from: string; to: string } | null | undefined): void {
+    for (const input of [this.from, this.to]) {
+      input.min = range?.from ?? '';
+      input.max = range?.to ?? '';
+      input.title = range ? `Trips from ${range.from} to ${range.to}` : '';
+    }
+    this.rangeText.textContent = range ? `Data from ${range.from} to ${range.to}.` : 'No trips stored yet.';
   }
 
   /** Sets the city's time zone: the filter's dates and hours are read in it, and the form says so. */
