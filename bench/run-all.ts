@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { formatRows, machine, type BenchRow } from './bench-util.ts';
 
-/** [name, module, function, in the default run]. The ILP comparison takes 5–8 minutes alone: BENCH_ONLY=ilp runs it. */
+/** [name, module, function, in the default run]. The ILP comparison takes 5–8 minutes alone: BENCH_ONLY=ilp runs it; BENCH_ONLY=recompute the server's responsiveness during a recompute. */
 const SUITES: [string, string, string, boolean][] = [
   ['h3', './h3-kernel.bench.ts', 'runH3KernelBench', true],
   ['pipeline', './pipeline.bench.ts', 'runPipelineBench', true],
@@ -16,6 +16,7 @@ const SUITES: [string, string, string, boolean][] = [
   ['parked', './parked-peaks.bench.ts', 'runParkedPeaksBench', true],
   ['server', './server.ts', 'runServerBench', true],
   ['ilp', './zones-vs-ilp.bench.ts', 'runZonesVsIlpBench', false],
+  ['recompute', './recompute-responsiveness.bench.ts', 'runRecomputeResponsivenessBench', false],
 ];
 
 const only = process.env.BENCH_ONLY?.split(',');
