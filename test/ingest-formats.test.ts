@@ -169,7 +169,7 @@ describe('ingest across formats', () => {
     expect(r.rowsStored).toBe(mineCount);
     expect(r.rowsRejected).toBe(300 - mineCount);
     expect(r.firstRejects[0]!.field).toBe('provider_id');
-    expect(r.firstRejects[0]!.reason).toContain(`is not the uploader's provider ${mine}`);
+    expect(r.firstRejects[0]!.reason).toMatch(new RegExp(`^not the uploader's provider ${mine}: `));
     expect(r.providerId).toBe(mine);
   });
 

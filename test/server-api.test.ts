@@ -142,9 +142,9 @@ describe('uploads', () => {
     expect(after[0]!.n).toBe(before[0]!.n);
     // The answer says plainly that nothing was stored, and why, with a count per reason.
     expect(r.json.allRejected).toBe(true);
-    expect(r.json.warnings[0]).toBe(`nothing was stored: every one of the ${r.json.rowsRead} rows was rejected (most: ${r.json.rowsRead} × provider_id: provider ${p2} is not the uploader's provider ${p0})`);
+    expect(r.json.warnings[0]).toBe(`nothing was stored: every one of the ${r.json.rowsRead} rows was rejected (most: ${r.json.rowsRead} × provider_id: not the uploader's provider ${p0})`);
     expect(r.json.rejectsByReason).toEqual([
-      { field: 'provider_id', reason: `provider ${p2} is not the uploader's provider ${p0}`, count: r.json.rowsRead, firstRow: 1, example: `provider ${p2} is not the uploader's provider ${p0}` },
+      { field: 'provider_id', reason: `not the uploader's provider ${p0}`, count: r.json.rowsRead, firstRow: 1, example: `not the uploader's provider ${p0}: ${p2}` },
     ]);
     const got = await api(t, `/api/uploads/${r.json.uploadId}`, { key: t.keys.operator });
     expect(got.json.rejectsByReason).toEqual(r.json.rejectsByReason);
@@ -175,7 +175,7 @@ describe('uploads', () => {
     const byProvider = await t.server.store.query("SELECT count(*)::INTEGER AS n FROM rejects WHERE upload_id = $id AND field = 'provider_id'", { id: r.json.uploadId });
     expect(byProvider[0]!.n).toBe(foreign);
     const first = r.json.firstRejects.find((x: { field: string }) => x.field === 'provider_id');
-    expect(first).toMatchObject({ field: 'provider_id', reason: `provider ${p2} is not the uploader's provider ${p0}` });
+    expect(first).toMatchObject({ field: 'provider_id', reason: `not the uploader's provider ${p0}: ${p2}` });
     expect(first.rowNumber).toBeGreaterThan(0);
     const stored = await t.server.store.query('SELECT count(*)::INTEGER AS n FROM trips WHERE upload_id = $id AND provider_id <> $p', { id: r.json.uploadId, p: p0 });
     expect(stored[0]!.n).toBe(0);

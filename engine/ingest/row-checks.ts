@@ -46,7 +46,7 @@ export const ROW_CHECKS: readonly RowCheck[] = [
     // Printable ASCII only, cut: the id may hold NUL bytes or be a megabyte long.
     reason: `'not a valid provider id (${PROVIDER_ID_RULE}): ' || left(regexp_replace(provider_id, '[^ -~]', '?', 'g'), 100)`,
   },
-  { field: 'provider_id', bad: '$only_provider::VARCHAR IS NOT NULL AND provider_id <> $only_provider::VARCHAR', reason: "'provider ' || left(provider_id, 200) || ' is not the uploader''s provider ' || $only_provider::VARCHAR" },
+  { field: 'provider_id', bad: '$only_provider::VARCHAR IS NOT NULL AND provider_id <> $only_provider::VARCHAR', reason: "'not the uploader''s provider ' || $only_provider::VARCHAR || ': ' || left(provider_id, 200)" }, // one kind of reason whatever the row's provider
   { field: 'trip_id', bad: "trip_id IS NULL OR trip_id = ''", reason: "'missing'" },
   { field: 'start_time', bad: 'start_ms IS NULL', reason: "'missing'" },
   { field: 'end_time', bad: 'end_ms IS NULL', reason: "'missing'" },
