@@ -1,4 +1,5 @@
 import type { CellNeighbourIndex } from './cell-neighbours.ts';
+import { celfSelect } from './celf.ts';
 import type { CoverageGraph } from './coverage-graph.ts';
 import type { GreedyStop, SpacingIndex } from './mclp-greedy.ts';
 
@@ -69,122 +70,37 @@ export interface DecayResult {
  * @param value decay weight per graph entry ({@link decayValues})
  */
 export function decayGreedy(graph: CoverageGraph, weight: Float64Array, value: Float64Array, options: DecayGreedyOptions): DecayResult {
-  const n = graph.count;
-  const cells = graph.targetCount ?? n;
+  const cells = graph.targetCount ?? graph.count;
   const { offsets, targets } = graph;
-  const candidate = options.candidate ?? null;
-  const kLimit = options.k ?? Infinity;
   let total = 0;
   for (let i = 0; i < cells; i++) total += weight[i]!;
-  const target = options.coverage === null ? Infinity : options.coverage * total * (1 - 1e-12);
   const best = new Float64Array(cells);
   const covered = new Uint8Array(cells);
-  const blocked = new Uint8Array(n);
-  const gain = new Float64Array(n);
-  const stamp = new Int32Array(n);
-  const heap = new Int32Array(n);
-  let size = 0;
-  let evaluations = 0;
-  let belowMin = false;
-  const above = (a: number, b: number): boolean => gain[a]! > gain[b]! || (gain[a] === gain[b] && a < b);
-  const siftDown = (pos: number): void => {
-    const item = heap[pos]!;
-    for (;;) {
-      let child = 2 * pos + 1;
-      if (child >= size) break;
-      if (child + 1 < size && above(heap[child + 1]!, heap[child]!)) child++;
-      if (!above(heap[child]!, item)) break;
-      heap[pos] = heap[child]!;
-      pos = child;
-    }
-    heap[pos] = item;
-  };
-  const popTop = (): void => {
-    heap[0] = heap[--size]!;
-    if (size > 0) siftDown(0);
-  };
-  const evaluate = (c: number): number => {
-    let g = 0;
-    for (let e = offsets[c]!; e < offsets[c + 1]!; e++) {
-      const d = value[e]! - best[targets[e]!]!;
-      if (d > 0) g += weight[targets[e]!]! * d;
-    }
-    evaluations++;
-    return g;
-  };
-  for (let c = 0; c < n; c++) {
-    if (candidate && !candidate[c]) continue;
-    const g = evaluate(c);
-    gain[c] = g;
-    if (g > 0 && g >= options.minGain) heap[size++] = c;
-    else if (g > 0) belowMin = true;
-  }
-  for (let pos = (size >> 1) - 1; pos >= 0; pos--) siftDown(pos);
-  const spacing = options.spacing && options.spacing.minSpacingM > 0 ? options.spacing : null;
-  const sIdx = spacing ? new Int32Array(spacing.index.maxResults(spacing.minSpacingM)) : null;
-  const sDist = sIdx ? new Float64Array(sIdx.length) : null;
-  const selected: number[] = [];
-  const curve: number[] = [];
   let decayed = 0;
   let plain = 0;
-  let round = 0;
-  let stop: GreedyStop = n === 0 || total === 0 ? 'empty' : 'exhausted';
-  const choose = (c: number): void => {
-    selected.push(c);
-    decayed += gain[c]!;
-    for (let e = offsets[c]!; e < offsets[c + 1]!; e++) {
-      const t = targets[e]!;
-      if (value[e]! > best[t]!) best[t] = value[e]!;
-      if (!covered[t]) {
-        covered[t] = 1;
-        plain += weight[t]!;
+  const r = celfSelect(graph.count, total, options, {
+    evaluate: (c) => {
+      let g = 0;
+      for (let e = offsets[c]!; e < offsets[c + 1]!; e++) {
+        const d = value[e]! - best[targets[e]!]!;
+        if (d > 0) g += weight[targets[e]!]! * d;
       }
-    }
-    curve.push(total > 0 ? plain / total : 0);
-    blocked[c] = 1;
-    if (spacing) {
-      const m = spacing.index.within(c, spacing.minSpacingM, sIdx!, sDist!);
-      for (let q = 0; q < m; q++) if (sDist![q]! < spacing.minSpacingM) blocked[sIdx![q]!] = 1;
-    }
-    round++;
-  };
-  for (const c of options.fixed ?? []) {
-    if (stop === 'empty' || selected.length >= kLimit) break;
-    gain[c] = evaluate(c);
-    choose(c);
-  }
-  while (stop !== 'empty') {
-    if (selected.length >= kLimit) {
-      stop = 'k';
-      break;
-    }
-    if (plain >= target) {
-      stop = 'coverage';
-      break;
-    }
-    if (size === 0) {
-      stop = belowMin ? 'min-trips' : 'exhausted';
-      break;
-    }
-    const c = heap[0]!;
-    if (blocked[c]) {
-      popTop();
-      continue;
-    }
-    if (stamp[c] !== round) {
-      const g = evaluate(c);
-      gain[c] = g;
-      stamp[c] = round;
-      if (!(g > 0 && g >= options.minGain)) {
-        if (g > 0) belowMin = true;
-        popTop();
-      } else siftDown(0);
-      continue;
-    }
-    popTop();
-    choose(c);
-  }
-  return { selected: Int32Array.from(selected), decayedWeight: decayed, coveredWeight: plain, curve: Float64Array.from(curve), stop, evaluations };
+      return g;
+    },
+    take: (c, gain) => {
+      decayed += gain;
+      for (let e = offsets[c]!; e < offsets[c + 1]!; e++) {
+        const t = targets[e]!;
+        if (value[e]! > best[t]!) best[t] = value[e]!;
+        if (!covered[t]) {
+          covered[t] = 1;
+          plain += weight[t]!;
+        }
+      }
+      return plain;
+    },
+  });
+  return { selected: Int32Array.from(r.selected), decayedWeight: decayed, coveredWeight: plain, curve: Float64Array.from(r.curve), stop: r.stop, evaluations: r.evaluations };
 }
 
 /** Options of {@link improveDecay}. */
