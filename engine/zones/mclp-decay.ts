@@ -1,7 +1,7 @@
 import type { CellNeighbourIndex } from './cell-neighbours.ts';
-import { celfSelect } from './celf.ts';
+import { celfSelect, type CelfOptions } from './celf.ts';
 import type { CoverageGraph } from './coverage-graph.ts';
-import type { GreedyStop, SpacingIndex } from './mclp-greedy.ts';
+import type { GreedyStop } from './mclp-greedy.ts';
 
 /**
  * How much a trip end at walking distance `dM` from its nearest zone counts: 1 at the zone, falling off as a negative
@@ -30,21 +30,8 @@ export function decayValues(graph: CoverageGraph, scaleM: number): Float64Array 
   return v;
 }
 
-/** Options of {@link decayGreedy}. */
-export interface DecayGreedyOptions {
-  /** Zone budget; null = none. */
-  k: number | null;
-  /** Stop once this share of the total weight is within the radius of a zone (plain coverage); null = none. */
-  coverage: number | null;
-  /** A zone must add at least this much decayed weight (and always more than 0). */
-  minGain: number;
-  /** Cells that may host a zone (1) or not (0); null = all. */
-  candidate?: Uint8Array | null;
-  /** Zone centres closer than `minSpacingM` to a chosen one are barred. */
-  spacing?: { index: SpacingIndex; minSpacingM: number } | null;
-  /** Sites chosen first, in this order, whatever their gain (they count towards `k`); the greedy continues from them. */
-  fixed?: Int32Array | null;
-}
+/** Options of {@link decayGreedy}: those of the shared CELF loop (gains and `minGain` are decayed weight; `coverage` is plain coverage). */
+export type DecayGreedyOptions = CelfOptions;
 
 /** Result of {@link decayGreedy} and {@link improveDecay}. */
 export interface DecayResult {

@@ -1,4 +1,4 @@
-import { celfSelect } from './celf.ts';
+import { celfSelect, type CelfOptions } from './celf.ts';
 import type { CoverageGraph } from './coverage-graph.ts';
 
 /** Why the greedy stopped adding zones. */
@@ -10,21 +10,8 @@ export interface SpacingIndex {
   within(c: number, radiusM: number, outIndex: Int32Array, outDistM: Float64Array | Float32Array): number;
 }
 
-/** Options of {@link mclpGreedy}. */
-export interface GreedyOptions {
-  /** Zone budget; null = none. */
-  k: number | null;
-  /** Stop once this share of the total weight is covered; null = none. */
-  coverage: number | null;
-  /** A zone must add at least this much weight (and always more than 0). */
-  minGain: number;
-  /** Cells that may host a zone (1) or not (0); null = all. */
-  candidate?: Uint8Array | null;
-  /** Zone centres closer than `minSpacingM` (metres) to a chosen one are barred; needs the neighbour index. */
-  spacing?: { index: SpacingIndex; minSpacingM: number } | null;
-  /** Sites chosen first, in this order, whatever their gain (they count towards `k`); the greedy continues from them. */
-  fixed?: Int32Array | null;
-}
+/** Options of {@link mclpGreedy}: those of the shared CELF loop (gains are uncovered weight). */
+export type GreedyOptions = CelfOptions;
 
 /** Result of {@link mclpGreedy}. */
 export interface GreedyResult {
