@@ -5,6 +5,7 @@ import type { Store } from '../store/open-store.ts';
 import { endCellSql } from '../store/cell-columns.ts';
 import { tripFilterSql, type DemandFilter } from './trip-filter.ts';
 import { parkedTripsSql } from './parked-sql.ts';
+import { nextStartFresh } from '../store/next-start.ts';
 import { isoDowSql, localSecondsSql } from './local-time-sql.ts';
 
 /** The columns every consumer of demand cells reads (zones, privacy, tiles): entry i of every array describes cell i. */
@@ -124,6 +125,28 @@ export function demandCellsSql(parts: DemandSqlParts): string {
            (sum(slat)::DOUBLE / sum(n) / 1e7) AS end_lat, (sum(slng)::DOUBLE / sum(n) / 1e7) AS end_lng
     FROM k GROUP BY cell ORDER BY cell`;
   }
+  if (!atomK) {
+    // Every count but the distinct ones and the median comes from a small first aggregate per (cell, hour,
+    // weekday); devices, days and the median are each their own aggregate, joined by cell. One aggregate holding
+    // two distinct counts, a median and 26 filtered counts per cell cost three times as much (bench/pipeline.bench.ts).
+    const hours = Array.from({ length: 24 }, (_, h) => `coalesce(sum(n) FILTER (WHERE h = ${h}), 0)::DOUBLE AS h${h}`).join(', ');
+    const distinct = parts.distinct !== false;
+    return `
+    WITH t AS NOT MATERIALIZED (SELECT * FROM (${rows}) WHERE cell IS NOT NULL),
+    k AS (SELECT cell, h, dow <= 5 AS weekday, count(*) AS n, ${E7_SUM('end_lat')} AS slat, ${E7_SUM('end_lng')} AS slng FROM t GROUP BY ALL),
+    base AS (
+      SELECT cell, sum(n)::DOUBLE AS trips, coalesce(sum(n) FILTER (WHERE weekday), 0)::DOUBLE AS weekday_trips, ${hours},
+             (sum(slat)::DOUBLE / sum(n) / 1e7) AS end_lat, (sum(slng)::DOUBLE / sum(n) / 1e7) AS end_lng
+      FROM k GROUP BY cell
+    )${distinct ? `,
+    dev AS (SELECT cell, count(*)::DOUBLE AS devices FROM (SELECT DISTINCT cell, device_id FROM t WHERE device_id IS NOT NULL) GROUP BY cell),
+    dd AS (SELECT cell, count(*)::DOUBLE AS days FROM (SELECT DISTINCT cell, day FROM t) GROUP BY cell)` : ''}${parts.parked ? `,
+    med AS (SELECT cell, median(parked_s)::DOUBLE AS median_parked_s FROM t GROUP BY cell)` : ''}
+    SELECT base.cell, trips, ${distinct ? 'coalesce(dev.devices, 0)::DOUBLE AS devices, dd.days' : '0::DOUBLE AS devices, 0::DOUBLE AS days'}, weekday_trips,
+           ${parts.parked ? 'med.median_parked_s' : 'NULL::DOUBLE AS median_parked_s'}, ${Array.from({ length: 24 }, (_, h) => `h${h}`).join(', ')}, end_lat, end_lng
+    FROM base${distinct ? ' LEFT JOIN dev ON dev.cell = base.cell LEFT JOIN dd ON dd.cell = base.cell' : ''}${parts.parked ? ' LEFT JOIN med ON med.cell = base.cell' : ''}
+    ORDER BY base.cell`;
+  }
   const hours = Array.from({ length: 24 }, (_, h) => `count(*) FILTER (WHERE h = ${h}${and})::DOUBLE AS h${h}`).join(', ');
   return `
     WITH t AS (${rows})
@@ -158,7 +181,7 @@ export async function demandCells(store: Store, options: DemandOptions): Promise
   const f = tripFilterSql(options.filter);
   const parked = options.parkedTime ?? true;
   const sql = demandCellsSql({
-    source: parked ? `(${parkedTripsSql(options.capHours)})` : 'trips',
+    source: parked ? `(${parkedTripsSql(options.capHours, await nextStartFresh(store.conn))})` : 'trips',
     where: f.where,
     parked,
     localSeconds: await storeLocalSecondsSql(store, f.tz),

@@ -1,10 +1,12 @@
-import { INTEGER, UBIGINT, DuckDBDataChunk } from '@duckdb/node-api';
+import { INTEGER, UBIGINT, DuckDBDataChunk, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { requireOption } from '../errors.ts';
 import type { Store } from '../store/open-store.ts';
 import { endCellSql } from '../store/cell-columns.ts';
 import { tripFilterSql, type DemandFilter } from './trip-filter.ts';
 import { parkedTripsSql } from './parked-sql.ts';
+import { nextStartFresh } from '../store/next-start.ts';
 import { validateRes } from './demand-cells.ts';
+import { sweepPeaks } from './peak-sweep.ts';
 
 /** Options of {@link parkedPeaks}. */
 export interface ParkedPeaksOptions {
@@ -47,7 +49,7 @@ export function cellParkedPeaks(
   return parkedPeaks(store, { ...options, res: cells.res, cells: cells.cell, groups, groupCount: cells.count });
 }
 
-/** What {@link parkedPeaksSql} measures (parameters `$tz`, `$pct` and the filter's own). */
+/** What {@link parkedSpellsSql} and {@link dayStartsSql} read (parameters `$tz` and the filter's own). */
 export interface ParkedPeaksSqlParts {
   res: number;
   /** The trip filter's WHERE (engine/bin `tripFilterSql`). */
@@ -55,61 +57,59 @@ export interface ParkedPeaksSqlParts {
   /** Slot length, whole seconds. */
   slotSeconds: number;
   capHours?: number | undefined;
+  /** The trips' stored next starts are right (store/next-start.ts): read them instead of a window. Default false. */
+  fresh?: boolean | undefined;
 }
 
 /**
- * The sweep of parked spells over `temp.parked_groups (cell, grp)`: each spell is +1 at its first slot and −1 after
- * its last; a running sum per group gives the segments of constant occupancy, and each segment with vehicles is
- * matched (ASOF joins on the sorted day starts) to the few local days whose 24-hour window it overlaps. Work grows
- * with the spells, never with groups × days: a day a group has no vehicle on is a 0 in its percentile, counted, not
- * materialised. Rows: grp, highest count, percentile of daily highs (`quantile_cont` over every day, zeros included,
- * interpolated the same way), days; plus a row of grp −1 carrying the day count when any trip end is in a group.
+ * The parked spells of trip ends in the cells of `temp.parked_groups (cell, grp)`: per spell its group and its
+ * slots [a, b) — from the slot of the trip end to the slot of the spell's end, inclusive — as whole doubles.
  */
-export function parkedPeaksSql(parts: ParkedPeaksSqlParts): string {
+export function parkedSpellsSql(parts: ParkedPeaksSqlParts): string {
   const slot = parts.slotSeconds;
-  const window = Math.round(86400 / slot);
-  return `WITH p AS (
-       SELECT g.grp, floor(epoch(t.end_time) / ${slot})::BIGINT AS a, floor(epoch(t.park_end) / ${slot})::BIGINT + 1 AS b
-       FROM (${parkedTripsSql(parts.capHours)}) t
-       JOIN temp.parked_groups g ON g.cell = ${endCellSql(parts.res, 't.')}
-       WHERE g.grp >= 0 AND t.device_id IS NOT NULL AND ${parts.where}
-     ),
-     days AS (
-       SELECT DISTINCT timezone($tz::VARCHAR, end_time)::DATE AS day FROM trips WHERE ${parts.where}
-     ),
-     day_starts AS (
-       SELECT day, ds, row_number() OVER (ORDER BY ds, day) AS i
-       FROM (SELECT day, floor(epoch(timezone($tz::VARCHAR, day::TIMESTAMP)) / ${slot})::BIGINT AS ds FROM days)
-     ),
-     ev AS (SELECT grp, a AS s, 1 AS d FROM p UNION ALL SELECT grp, b AS s, -1 AS d FROM p),
-     agg AS (SELECT grp, s, sum(d) AS d FROM ev GROUP BY ALL),
-     occ AS (
-       SELECT grp, s, sum(d) OVER (PARTITION BY grp ORDER BY s ROWS UNBOUNDED PRECEDING) AS n, lead(s) OVER (PARTITION BY grp ORDER BY s) AS e
-       FROM agg
-     ),
-     seg AS (SELECT grp, s, e, n FROM occ WHERE n > 0),
-     seg_first AS (SELECT seg.*, d.i AS i0 FROM seg ASOF LEFT JOIN day_starts d ON seg.s >= d.ds),
-     seg_span AS (SELECT sf.*, d.i AS i1 FROM seg_first sf ASOF JOIN day_starts d ON sf.e - 1 >= d.ds),
-     cand AS (SELECT grp, s, e, n, unnest(range(greatest(coalesce(i0, 1) - 1, 1), i1 + 1)) AS i FROM seg_span),
-     daily AS (
-       SELECT c.grp, d.day, max(c.n)::DOUBLE AS peak
-       FROM cand c JOIN day_starts d ON d.i = c.i
-       WHERE d.ds < c.e AND d.ds + ${window} > c.s
-       GROUP BY ALL
-     ),
-     nd AS (SELECT count(*)::BIGINT AS nd FROM days),
-     ranked AS (
-       SELECT grp, max(peak) AS peak, count(*)::BIGINT AS k, list_sort(list(peak)) AS v, any_value(nd) AS nd, $pct::DOUBLE * (any_value(nd) - 1) AS pos
-       FROM daily, nd GROUP BY grp
-     ),
-     bounds AS (SELECT *, floor(pos)::BIGINT AS lo, ceil(pos)::BIGINT AS hi, nd - k AS z FROM ranked),
-     vals AS (
-       SELECT *, CASE WHEN lo < z THEN 0::DOUBLE ELSE v[lo - z + 1] END AS vlo, CASE WHEN hi < z THEN 0::DOUBLE ELSE v[hi - z + 1] END AS vhi
-       FROM bounds
+  return `SELECT g.grp, floor(epoch(t.end_time) / ${slot})::DOUBLE AS a, (floor(epoch(t.park_end) / ${slot}) + 1)::DOUBLE AS b
+     FROM (${parkedTripsSql(parts.capHours, parts.fresh)}) t
+     JOIN temp.parked_groups g ON g.cell = ${endCellSql(parts.res, 't.')}
+     WHERE g.grp >= 0 AND t.device_id IS NOT NULL AND ${parts.where}`;
+}
+
+/**
+ * The first slot of each local day ($tz) with a trip end the filter keeps, ascending: the days peaks are taken over.
+ * The time-zone conversion runs once per 15-minute span holding trip ends, not per trip: every UTC offset in use
+ * since 2000 (the earliest time a trip may carry, ingest/row-checks.ts) is a whole number of quarter hours, so a local
+ * midnight falls on a quarter hour and every instant of an aligned span has the same local date.
+ */
+export function dayStartsSql(parts: Pick<ParkedPeaksSqlParts, 'where' | 'slotSeconds'>): string {
+  return `SELECT floor(epoch(timezone($tz::VARCHAR, day::TIMESTAMP)) / ${parts.slotSeconds})::DOUBLE AS ds
+     FROM (
+       SELECT DISTINCT timezone($tz::VARCHAR, to_timestamp(q * 900))::DATE AS day
+       FROM (SELECT DISTINCT epoch_ms(end_time) // 900000 AS q FROM trips WHERE ${parts.where})
      )
-     SELECT grp, peak, CASE WHEN lo = hi THEN vlo ELSE vlo + (vhi - vlo) * (pos - lo) END AS pct, nd::DOUBLE AS days FROM vals
-     UNION ALL
-     SELECT -1, 0, 0, (SELECT nd FROM nd)::DOUBLE WHERE EXISTS (SELECT 1 FROM p)`;
+     ORDER BY ds, day`;
+}
+
+/** Runs `sql` and reads its columns (numbers) into doubles, chunk by chunk (no row objects). */
+async function readDoubles(conn: DuckDBConnection, sql: string, params: Record<string, DuckDBValue>, columns: number): Promise<Float64Array[]> {
+  const result = await conn.stream(sql, params);
+  let out = Array.from({ length: columns }, () => new Float64Array(1 << 16));
+  let n = 0;
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const rows = chunk.rowCount;
+    if (n + rows > out[0]!.length) {
+      out = out.map((col) => {
+        const grown = new Float64Array(Math.max(2 * col.length, n + rows));
+        grown.set(col.subarray(0, n));
+        return grown;
+      });
+    }
+    for (let c = 0; c < columns; c++) {
+      const v = chunk.getColumnVector(c);
+      const col = out[c]!;
+      for (let i = 0; i < rows; i++) col[n + i] = Number(v.getItem(i));
+    }
+    n += rows;
+  }
+  return out.map((col) => col.slice(0, n));
 }
 
 /**
@@ -117,7 +117,7 @@ export function parkedPeaksSql(parts: ParkedPeaksSqlParts): string {
  * A trip end starts a parked spell that lasts until the device's next trip start (capped); spells of trips that
  * end in a group's cells add up. Each local day's highest count is that day's peak; the result holds the highest
  * peak and the `percentile` of daily peaks (days without any vehicle count as 0), which sizes a zone. Computed by a
- * sweep over the spells ({@link parkedPeaksSql}), whose cost grows with the trips, not with groups × days.
+ * sweep over the spells (bin/peak-sweep.ts), whose cost grows with the trips, not with groups × days.
  */
 export async function parkedPeaks(store: Store, options: ParkedPeaksOptions): Promise<ParkedPeaks> {
   validateRes(options.res);
@@ -126,8 +126,6 @@ export async function parkedPeaks(store: Store, options: ParkedPeaksOptions): Pr
   requireOption(percentile >= 0 && percentile <= 1, 'percentile', `must be between 0 and 1, got ${percentile}`);
   requireOption(slotMinutes > 0 && slotMinutes <= 1440, 'slotMinutes', `must be in (0, 1440], got ${slotMinutes}`);
   requireOption(options.cells.length === options.groups.length, 'groups', 'must have one entry per cell');
-  const peak = new Float64Array(options.groupCount);
-  const percentilePeak = new Float64Array(options.groupCount);
   const f = tripFilterSql(options.filter);
   const conn = await store.connect();
   try {
@@ -143,20 +141,14 @@ export async function parkedPeaks(store: Store, options: ParkedPeaksOptions): Pr
     appender.flushSync();
     appender.closeSync();
     const slot = Math.round(slotMinutes * 60);
-    const reader = await conn.runAndReadAll(parkedPeaksSql({ res: options.res, where: f.where, slotSeconds: slot, capHours: options.capHours }), {
-      ...f.params,
-      tz: f.tz,
-      pct: percentile,
-    });
-    let days = 0;
-    for (const row of reader.getRows()) {
-      const g = Number(row[0]);
-      days = Number(row[3]);
-      if (g < 0) continue; // the row that carries the day count alone
-      peak[g] = Number(row[1]);
-      percentilePeak[g] = Number(row[2]);
-    }
-    return { peak, percentilePeak, days };
+    const parts = { res: options.res, where: f.where, slotSeconds: slot, capHours: options.capHours, fresh: await nextStartFresh(conn) };
+    const [grp, a, b] = await readDoubles(conn, parkedSpellsSql(parts), f.params, 3);
+    const [dayStarts] = await readDoubles(conn, dayStartsSql(parts), { ...f.params, tz: f.tz }, 1);
+    const swept = sweepPeaks(
+      { grp: Int32Array.from(grp!), a: a!, b: b! },
+      { groupCount: options.groupCount, dayStarts: dayStarts!, window: Math.round(86400 / slot), percentile },
+    );
+    return { ...swept, days: grp!.length > 0 ? dayStarts!.length : 0 };
   } finally {
     await conn.run('DROP TABLE IF EXISTS temp.parked_groups').catch(() => {});
     conn.closeSync();

@@ -1,3 +1,5 @@
+import { tripsWithNextStartSql } from '../store/next-start.ts';
+
 /**
  * SQL for parked time: for each trip end, the time until the same device's next trip starts.
  * The next start is looked up over all of a provider's trips of that device (not only the filtered ones),
@@ -14,17 +16,15 @@ export interface ParkedOptions {
  * A SELECT over `trips` with every column plus `parked_s` (seconds to the device's next trip start, capped;
  * NULL for a device's last trip and for trips without a device id) and `park_end` (end of the spell: next start,
  * or end_time + cap when open or longer).
+ * @param fresh the trips' stored next starts are right (store/next-start.ts `nextStartFresh`): read them, with no
+ *   window. Default false: a window over every trip of every device computes them (the same values).
  */
-export function parkedTripsSql(capHours = 24): string {
+export function parkedTripsSql(capHours = 24, fresh = false): string {
   const cap = Math.round(capHours * 3600);
   return `
     SELECT *,
       CASE WHEN next_start IS NULL THEN NULL ELSE least(greatest(epoch(next_start) - epoch(end_time), 0), ${cap}) END AS parked_s,
       CASE WHEN next_start IS NULL OR epoch(next_start) - epoch(end_time) > ${cap}
            THEN end_time + INTERVAL ${cap} SECOND ELSE greatest(next_start, end_time) END AS park_end
-    FROM (
-      SELECT *, CASE WHEN device_id IS NULL THEN NULL
-                     ELSE lead(start_time) OVER (PARTITION BY provider_id, device_id ORDER BY start_time, trip_id) END AS next_start
-      FROM trips
-    )`;
+    FROM ${tripsWithNextStartSql(fresh)}`;
 }

@@ -2,7 +2,8 @@ import { BIGINT, DOUBLE, VARCHAR, DuckDBDataChunk, type DuckDBConnection } from 
 import type { StagingRow } from './staging-row.ts';
 import { latestMs, rejectColumnsSql, type RowCheck } from './row-checks.ts';
 import { eventLoopPacer } from './input-limits.ts';
-import { cellValuesSql } from '../store/cell-columns.ts';
+import { cellColumnNames, cellValuesSql } from '../store/cell-columns.ts';
+import { storeTripsWithNextStart } from '../store/next-start.ts';
 import { faultPoint } from '../fault-point.ts';
 
 /** Staging table columns, in order; the readers fill them through {@link appendRows} or SQL. */
@@ -124,21 +125,21 @@ export async function checkAndStore(
      GROUP BY ALL HAVING count(*) > 1`,
     params,
   );
-  const stored = Number(
-    (
-      await conn.runAndReadAll(
-        `INSERT INTO trips
-         SELECT provider_id, trip_id, device_id, vehicle_type, trip_type,
-                make_timestamptz((start_ms * 1000)::BIGINT), make_timestamptz((end_ms * 1000)::BIGINT),
-                start_lat, start_lng, end_lat, end_lng, distance_m, duration_s, $upload_id,
-                ${cellValuesSql('g.').join(', ')}
-         FROM ${goodRows} g
-         ANTI JOIN temp.${name}_repeats d ON d.provider_id = g.provider_id AND d.trip_id = g.trip_id AND g.row_number <> d.keep
-         ANTI JOIN trips t ON t.provider_id = g.provider_id AND t.trip_id = g.trip_id`,
-        { ...params, upload_id: uploadId },
-      )
-    ).getRows()[0]![0],
-  );
+  // The stored trips take their device's next start (and the stored trips they follow are updated): store/next-start.ts.
+  const cells = cellValuesSql('g.');
+  const stored = await storeTripsWithNextStart(conn, {
+    select: `SELECT g.provider_id, g.trip_id, g.device_id, g.vehicle_type, g.trip_type,
+                    make_timestamptz((g.start_ms * 1000)::BIGINT) AS start_time, make_timestamptz((g.end_ms * 1000)::BIGINT) AS end_time,
+                    g.start_lat, g.start_lng, g.end_lat, g.end_lng, g.distance_m, g.duration_s, $upload_id::BIGINT AS upload_id,
+                    ${cellColumnNames().map((c, i) => `${cells[i]} AS ${c}`).join(', ')}
+             FROM ${goodRows} g
+             ANTI JOIN temp.${name}_repeats d ON d.provider_id = g.provider_id AND d.trip_id = g.trip_id AND g.row_number <> d.keep
+             ANTI JOIN trips t ON t.provider_id = g.provider_id AND t.trip_id = g.trip_id`,
+    devices: `SELECT provider_id, device_id, make_timestamptz((start_ms * 1000)::BIGINT) AS start_time FROM ${goodRows}`,
+    params: { ...params, upload_id: uploadId },
+    uploadId,
+    name,
+  });
   faultPoint('after-insert-trips');
   await conn.run(
     `INSERT INTO providers

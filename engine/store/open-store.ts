@@ -6,6 +6,7 @@ import { SCHEMA_SQL } from './schema.ts';
 import { registerH3Functions } from '../bin/register-h3.ts';
 import { migrateStore, type MigrationProgress } from './migrate.ts';
 import { checkStore, type StoreCheck } from './check-store.ts';
+import { nextStartFresh, recomputeNextStarts } from './next-start.ts';
 
 /** Options of {@link openStore}. */
 export interface StoreOptions {
@@ -132,11 +133,30 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       store.spoolFilesRemoved = emptyFolder(store.spoolDir);
     }
     await migrateStore(conn, options.onMigrate);
+    await refreshNextStarts(conn, options.onMigrate);
   } catch (e) {
     store.close();
     throw e;
   }
   return store;
+}
+
+/**
+ * Makes every trip's stored next start right again when rows were changed by hand since the last upload (see
+ * store/next-start.ts), in one transaction. A store kept by parkzones alone is fresh and costs one scan.
+ */
+async function refreshNextStarts(conn: DuckDBConnection, onProgress?: MigrationProgress): Promise<void> {
+  if (await nextStartFresh(conn)) return;
+  onProgress?.("trips were added or removed outside parkzones: recomputing each trip's next start of its device", 0);
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    await recomputeNextStarts(conn);
+    await conn.run('COMMIT');
+  } catch (e) {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+  onProgress?.('next starts recomputed', 1);
 }
 
 /** Removes everything inside `dir` (kept itself); returns how many entries there were. A missing folder is empty. */

@@ -4,8 +4,11 @@
  */
 import { cellColumnsDdl } from './cell-columns.ts';
 
-/** 1: the first tables. 2: trips carry their H3 end cells at resolutions 7–12 (store/cell-columns.ts). */
-export const SCHEMA_VERSION = 2;
+/**
+ * 1: the first tables. 2: trips carry their H3 end cells at resolutions 7–12 (store/cell-columns.ts).
+ * 3: trips carry their device's next start (store/next-start.ts).
+ */
+export const SCHEMA_VERSION = 3;
 
 /**
  * DDL run on every open; idempotent.
@@ -49,7 +52,9 @@ CREATE TABLE IF NOT EXISTS trips (
   distance_m DOUBLE,
   duration_s DOUBLE,
   upload_id BIGINT NOT NULL,
-  ${cellColumnsDdl()}
+  ${cellColumnsDdl()},
+  next_start TIMESTAMPTZ,
+  next_known BOOLEAN DEFAULT false
 );
 CREATE TABLE IF NOT EXISTS providers (
   provider_id VARCHAR PRIMARY KEY,
