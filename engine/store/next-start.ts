@@ -71,18 +71,18 @@ export async function recomputeNextStarts(conn: DuckDBConnection): Promise<void>
   await recordFresh(conn);
 }
 
-/** What {@link storeTripsWithNextStart} inserts: a relation of new trips, with its parameters. */
+/** What {@link storeTripsWithNextStart} inserts: the upload's candidate rows and which of them to store. */
 export interface NewTrips {
   /**
-   * A SELECT of the rows to store, with the trips columns by name (every column but next_start and next_known).
+   * A SELECT of candidate rows: `row_number` (unique) plus every trips column by name but next_start and
+   * next_known. The H3 cells and other costly columns are computed only for the rows stored.
    */
-  select: string;
+  rows: string;
   /**
-   * A SELECT of `provider_id, device_id, start_time` of every row of `select` and maybe more (e.g. the rows before
-   * the duplicate checks, which are costlier to run twice): the devices the upload touches, and from when.
-   * Default: `select` itself.
+   * A SELECT of `row_number, provider_id, device_id, trip_id, start_time` of the rows of `rows` to store (those
+   * left after the duplicate checks): read once, into a temporary table.
    */
-  devices?: string;
+  keep: string;
   params: Record<string, string | number | null>;
   /** This upload's id (its trips are found by it after the insert). */
   uploadId: number;
@@ -96,19 +96,19 @@ export interface NewTrips {
  *
  * For each device the upload touches, only the stored trips from its last trip before the upload's first one on
  * are read (for a month appended after the last, one trip per device): a stored trip earlier than that keeps its
- * next start, which is at most that trip's start and so earlier than every new trip. The new trips and those
- * stored ones are ordered together by one window; new rows are inserted with their next start, and stored rows
- * whose next start changed are updated. A stale store (see {@link nextStartFresh}) is recomputed whole instead.
+ * next start, which is at most that trip's start and so earlier than every new trip. The keys of the new trips and
+ * of those stored ones are ordered together by one window (keys only, no row payload); the new rows are inserted
+ * joined to their next start by row number, and stored rows whose next start changed are updated. A stale store
+ * (see {@link nextStartFresh}) is recomputed whole instead.
  */
 export async function storeTripsWithNextStart(conn: DuckDBConnection, trips: NewTrips): Promise<number> {
   const fresh = await nextStartFresh(conn);
   const { name, params } = trips;
-  const touched = `temp.${name}_touched`;
-  const prior = `temp.${name}_prior`;
+  const [keys, touched, prior, next] = ['keys', 'touched', 'prior', 'next'].map((t) => `temp.${name}_${t}`) as [string, string, string, string];
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${name}_keys AS ${trips.keep}`, paramsOf(trips.keep, params));
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${name}_touched AS
-     SELECT provider_id, device_id, min(start_time) AS first_start FROM (${trips.devices ?? trips.select}) WHERE device_id IS NOT NULL GROUP BY ALL`,
-    paramsOf(trips.devices ?? trips.select, params),
+     SELECT provider_id, device_id, min(start_time) AS first_start FROM ${keys} WHERE device_id IS NOT NULL GROUP BY ALL`,
   );
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${name}_prior AS
@@ -123,24 +123,30 @@ export async function storeTripsWithNextStart(conn: DuckDBConnection, trips: New
      WHERE lo.lo IS NULL OR t.start_time >= lo.lo`,
   );
   const priorCount = Number((await conn.runAndReadAll(`SELECT count(*) FROM ${prior}`)).getRows()[0]![0]);
-  // New rows and the stored ones they may follow, ordered together; only the new rows are inserted.
-  const ordered = priorCount === 0
-    ? `SELECT *, ${NEXT_START_WINDOW_SQL} AS next_start FROM (${trips.select})`
-    : `SELECT * EXCLUDE (is_new) FROM (
-         SELECT *, ${NEXT_START_WINDOW_SQL} AS next_start FROM (
-           SELECT *, true AS is_new FROM (${trips.select})
-           UNION ALL BY NAME
-           SELECT provider_id, trip_id, device_id, start_time, false AS is_new FROM ${prior}
-         )
-       ) WHERE is_new`;
+  // Every new row's next start (NULL without a device or a next trip), from the new keys and the stored ones.
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE ${name}_next AS
+     SELECT row_number, ns FROM (
+       SELECT row_number, ${NEXT_START_WINDOW_SQL} AS ns FROM (
+         SELECT row_number, provider_id, device_id, trip_id, start_time FROM ${keys}
+         ${priorCount > 0 ? `UNION ALL SELECT NULL, provider_id, device_id, trip_id, start_time FROM ${prior}` : ''}
+       )
+     ) WHERE row_number IS NOT NULL`,
+  );
   const stored = Number(
-    (await conn.runAndReadAll(`INSERT INTO trips BY NAME SELECT *, true AS next_known FROM (${ordered})`, params)).getRows()[0]![0],
+    (
+      await conn.runAndReadAll(
+        `INSERT INTO trips BY NAME
+         SELECT r.* EXCLUDE (row_number), n.ns AS next_start, true AS next_known FROM (${trips.rows}) r JOIN ${next} n ON n.row_number = r.row_number`,
+        paramsOf(trips.rows, params),
+      )
+    ).getRows()[0]![0],
   );
   if (!fresh) {
     await recomputeNextStarts(conn);
   } else {
     if (priorCount > 0 && stored > 0) {
-      // The stored trips' next starts, now that the new ones are in: from their devices' trips of this upload.
+      // The stored trips' next starts, now that the new ones are in: from the keys of their devices' new trips.
       await conn.run(
         `UPDATE trips SET next_start = w.ns
          FROM (
@@ -148,18 +154,16 @@ export async function storeTripsWithNextStart(conn: DuckDBConnection, trips: New
              SELECT *, ${NEXT_START_WINDOW_SQL} AS ns FROM (
                SELECT provider_id, trip_id, device_id, start_time, old, false AS is_new FROM ${prior}
                UNION ALL
-               SELECT t.provider_id, t.trip_id, t.device_id, t.start_time, NULL, true
-               FROM trips t SEMI JOIN ${touched} d ON d.provider_id = t.provider_id AND d.device_id = t.device_id
-               WHERE t.upload_id = $upload_id
+               SELECT provider_id, trip_id, device_id, start_time, NULL, true FROM ${keys} k
+               SEMI JOIN ${touched} d ON d.provider_id = k.provider_id AND d.device_id = k.device_id
              )
            ) WHERE NOT is_new AND old IS DISTINCT FROM ns
          ) w
          WHERE w.provider_id = trips.provider_id AND w.trip_id = trips.trip_id`,
-        { upload_id: trips.uploadId },
       );
     }
     await recordFresh(conn);
   }
-  await conn.run(`DROP TABLE ${touched}; DROP TABLE ${prior}`);
+  await conn.run(`DROP TABLE ${keys}; DROP TABLE ${touched}; DROP TABLE ${prior}; DROP TABLE ${next}`);
   return stored;
 }
