@@ -7,6 +7,7 @@
  */
 import { openStore, demandCells, parkedPeaks, type Store } from '../engine/index.ts';
 import { cellColumnNames, cellValuesSql } from '../engine/store/cell-columns.ts';
+import { recomputeNextStarts } from '../engine/store/next-start.ts';
 import { parkedPeaksReference } from '../test/helpers/parked-peaks-reference.ts';
 import { formatRows, isMain, machine, time, type BenchRow } from './bench-util.ts';
 
@@ -36,6 +37,7 @@ export async function runParkedPeaksBench(options: { trips?: number; days?: numb
   const store = await openStore({ path: ':memory:', memoryLimit: '4GB' });
   try {
     await writeTrips(store, n, days);
+    await recomputeNextStarts(store.conn); // as an upload leaves them: the sweep reads the stored next starts
     const d = await demandCells(store, { res: 10, parkedTime: false, distinct: false });
     const groups = new Int32Array(d.count);
     for (let i = 0; i < d.count; i++) groups[i] = i;

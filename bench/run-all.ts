@@ -14,6 +14,7 @@ const SUITES: [string, string, string, boolean][] = [
   ['ingest', './ingest.bench.ts', 'runIngestBench', true],
   ['zones', './zones.bench.ts', 'runZonesBench', true],
   ['parked', './parked-peaks.bench.ts', 'runParkedPeaksBench', true],
+  ['history', './history.bench.ts', 'runHistoryBench', true],
   ['server', './server.ts', 'runServerBench', true],
   ['ilp', './zones-vs-ilp.bench.ts', 'runZonesVsIlpBench', false],
   ['recompute', './recompute-responsiveness.bench.ts', 'runRecomputeResponsivenessBench', false],
