@@ -90,6 +90,16 @@ export interface DemandSqlParts {
  */
 const E7_SUM = (col: string): string => `sum(round(${col} * 1e7)::BIGINT)`;
 
+/*
+ * In the two-step aggregates, each first-step sum (one cell, hour and weekday flag) is cast back to BIGINT: exact
+ * below 5e9 trip ends per group, and the second step then adds BIGINTs, not HUGEINTs. The second step's hour and
+ * weekday counts are sums of CASE rather than FILTER aggregates. Together 1.85× faster on 1.1 M trips at res 11
+ * (same rows, byte for byte).
+ */
+
+/** The 24 hour columns of the second step, over the first step's `h` and `n`. */
+const HOUR_SUMS_SQL = Array.from({ length: 24 }, (_, h) => `sum(CASE WHEN h = ${h} THEN n ELSE 0 END)::DOUBLE AS h${h}`).join(', ');
+
 /**
  * The binning SQL: one row per H3 cell of trip ends, sorted by cell. Local hour, day and weekday come from integer
  * arithmetic on local seconds (no per-row time-zone lookups). Parameters: $res and those of `where`.
@@ -116,12 +126,12 @@ export function demandCellsSql(parts: DemandSqlParts): string {
   if (parts.distinct === false && !parts.parked) {
     // Only counts: first per (cell, hour, weekday), then per cell. 24 filtered counts over every trip cost twice
     // as much as this small second aggregate (bench/pipeline.bench.ts).
-    const hours = Array.from({ length: 24 }, (_, h) => `coalesce(sum(n) FILTER (WHERE h = ${h}), 0)::DOUBLE AS h${h}`).join(', ');
+    const hours = HOUR_SUMS_SQL;
     return `
-    WITH k AS (SELECT cell, h, dow <= 5 AS weekday, count(*)${only} AS n, ${E7_SUM('end_lat')}${only} AS slat, ${E7_SUM('end_lng')}${only} AS slng
+    WITH k AS (SELECT cell, h, dow <= 5 AS weekday, count(*)${only} AS n, ${E7_SUM('end_lat')}${only}::BIGINT AS slat, ${E7_SUM('end_lng')}${only}::BIGINT AS slng
                FROM (${rows}) WHERE cell IS NOT NULL GROUP BY ALL)
     SELECT cell, sum(n)::DOUBLE AS trips, 0::DOUBLE AS devices, 0::DOUBLE AS days,
-           coalesce(sum(n) FILTER (WHERE weekday), 0)::DOUBLE AS weekday_trips, NULL::DOUBLE AS median_parked_s, ${hours},
+           sum(CASE WHEN weekday THEN n ELSE 0 END)::DOUBLE AS weekday_trips, NULL::DOUBLE AS median_parked_s, ${hours},
            (sum(slat)::DOUBLE / sum(n) / 1e7) AS end_lat, (sum(slng)::DOUBLE / sum(n) / 1e7) AS end_lng
     FROM k GROUP BY cell ORDER BY cell`;
   }
@@ -129,13 +139,13 @@ export function demandCellsSql(parts: DemandSqlParts): string {
     // Every count but the distinct ones and the median comes from a small first aggregate per (cell, hour,
     // weekday); devices, days and the median are each their own aggregate, joined by cell. One aggregate holding
     // two distinct counts, a median and 26 filtered counts per cell cost three times as much (bench/pipeline.bench.ts).
-    const hours = Array.from({ length: 24 }, (_, h) => `coalesce(sum(n) FILTER (WHERE h = ${h}), 0)::DOUBLE AS h${h}`).join(', ');
+    const hours = HOUR_SUMS_SQL;
     const distinct = parts.distinct !== false;
     return `
     WITH t AS NOT MATERIALIZED (SELECT * FROM (${rows}) WHERE cell IS NOT NULL),
-    k AS (SELECT cell, h, dow <= 5 AS weekday, count(*) AS n, ${E7_SUM('end_lat')} AS slat, ${E7_SUM('end_lng')} AS slng FROM t GROUP BY ALL),
+    k AS (SELECT cell, h, dow <= 5 AS weekday, count(*) AS n, ${E7_SUM('end_lat')}::BIGINT AS slat, ${E7_SUM('end_lng')}::BIGINT AS slng FROM t GROUP BY ALL),
     base AS (
-      SELECT cell, sum(n)::DOUBLE AS trips, coalesce(sum(n) FILTER (WHERE weekday), 0)::DOUBLE AS weekday_trips, ${hours},
+      SELECT cell, sum(n)::DOUBLE AS trips, sum(CASE WHEN weekday THEN n ELSE 0 END)::DOUBLE AS weekday_trips, ${hours},
              (sum(slat)::DOUBLE / sum(n) / 1e7) AS end_lat, (sum(slng)::DOUBLE / sum(n) / 1e7) AS end_lng
       FROM k GROUP BY cell
     )${distinct ? `,
