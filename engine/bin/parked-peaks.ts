@@ -88,7 +88,7 @@ export function dayStartsSql(parts: Pick<ParkedPeaksSqlParts, 'where' | 'slotSec
      ORDER BY ds, day`;
 }
 
-/** Runs `sql` and reads its columns (numbers) into doubles, chunk by chunk (no row objects). */
+/** Runs `sql` and reads its columns (DOUBLE, never NULL) into doubles, chunk by chunk (no row objects). */
 async function readDoubles(conn: DuckDBConnection, sql: string, params: Record<string, DuckDBValue>, columns: number): Promise<Float64Array[]> {
   const result = await conn.stream(sql, params);
   let out = Array.from({ length: columns }, () => new Float64Array(1 << 16));
@@ -105,7 +105,11 @@ async function readDoubles(conn: DuckDBConnection, sql: string, params: Record<s
     for (let c = 0; c < columns; c++) {
       const v = chunk.getColumnVector(c);
       const col = out[c]!;
-      for (let i = 0; i < rows; i++) col[n + i] = Number(v.getItem(i));
+      // A DOUBLE vector of @duckdb/node-api keeps its values in a Float64Array (`items`, not part of its typed API):
+      // copied whole when it is there (the columns read here have no NULLs), else item by item.
+      const items = (v as unknown as { items?: unknown }).items;
+      if (items instanceof Float64Array && items.length >= rows) col.set(items.subarray(0, rows), n);
+      else for (let i = 0; i < rows; i++) col[n + i] = Number(v.getItem(i));
     }
     n += rows;
   }
