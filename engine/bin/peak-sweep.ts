@@ -78,6 +78,8 @@ export function sweepPeaks(spells: Spells, options: SweepOptions): SweptPeaks {
     let j = 0;
     let count = 0;
     const m = to - from;
+    // The first day whose window may reach the current segment: segments come in time order, so it only moves on.
+    let first = firstAbove(dayStarts, s[0]! - window);
     while (j < m) {
       // The next slot where the count changes, and the count from there on (every end follows its start).
       const at = i < m ? Math.min(s[i]!, e[j]!) : e[j]!;
@@ -86,7 +88,8 @@ export function sweepPeaks(spells: Spells, options: SweepOptions): SweptPeaks {
       if (count <= 0) continue;
       const next = i < m ? Math.min(s[i]!, e[j]!) : e[j]!;
       // Days whose window [ds, ds + window) overlaps the segment [at, next).
-      for (let d = firstAbove(dayStarts, at - window); d < nd && dayStarts[d]! < next; d++) {
+      while (first < nd && dayStarts[first]! <= at - window) first++;
+      for (let d = first; d < nd && dayStarts[d]! < next; d++) {
         if (dayPeak[d] === 0) touched.push(d);
         if (count > dayPeak[d]!) dayPeak[d] = count;
       }
