@@ -128,11 +128,11 @@ export async function checkAndStore(
   // The stored trips take their device's next start (and the stored trips they follow are updated): store/next-start.ts.
   const cells = cellValuesSql('g.');
   const stored = await storeTripsWithNextStart(conn, {
-    rows: `SELECT g.row_number, g.provider_id, g.trip_id, g.device_id, g.vehicle_type, g.trip_type,
+    rows: (next) => `SELECT g.provider_id, g.trip_id, g.device_id, g.vehicle_type, g.trip_type,
                   make_timestamptz((g.start_ms * 1000)::BIGINT) AS start_time, make_timestamptz((g.end_ms * 1000)::BIGINT) AS end_time,
                   g.start_lat, g.start_lng, g.end_lat, g.end_lng, g.distance_m, g.duration_s, $upload_id::BIGINT AS upload_id,
-                  ${cellColumnNames().map((c, i) => `${cells[i]} AS ${c}`).join(', ')}
-           FROM ${goodRows} g`,
+                  ${cellColumnNames().map((c, i) => `${cells[i]} AS ${c}`).join(', ')}, n.ns AS next_start
+           FROM ${goodRows} g JOIN ${next} n ON n.row_number = g.row_number`,
     keep: `SELECT g.row_number, g.provider_id, g.device_id, g.trip_id, make_timestamptz((g.start_ms * 1000)::BIGINT) AS start_time
            FROM ${goodRows} g
            ANTI JOIN temp.${name}_repeats d ON d.provider_id = g.provider_id AND d.trip_id = g.trip_id AND g.row_number <> d.keep

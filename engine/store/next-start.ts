@@ -74,13 +74,14 @@ export async function recomputeNextStarts(conn: DuckDBConnection): Promise<void>
 /** What {@link storeTripsWithNextStart} inserts: the upload's candidate rows and which of them to store. */
 export interface NewTrips {
   /**
-   * A SELECT of candidate rows: `row_number` (unique) plus every trips column by name but next_start and
-   * next_known. The H3 cells and other costly columns are computed only for the rows stored.
+   * The SELECT of the rows to store, given the relation `next` of `(row_number, ns)`, one row per row to store with
+   * its next start: every trips column by name, `next_start` taken from `ns`, except next_known. Joined to `next`
+   * by row number, so the H3 cells and other costly columns are computed for the stored rows alone.
    */
-  rows: string;
+  rows: (next: string) => string;
   /**
-   * A SELECT of `row_number, provider_id, device_id, trip_id, start_time` of the rows of `rows` to store (those
-   * left after the duplicate checks): read once, into a temporary table.
+   * A SELECT of `row_number, provider_id, device_id, trip_id, start_time` of the upload's rows to store (those left
+   * after the duplicate checks): read once, into a temporary table.
    */
   keep: string;
   params: Record<string, string | number | null>;
@@ -110,6 +111,8 @@ export async function storeTripsWithNextStart(conn: DuckDBConnection, trips: New
     `CREATE OR REPLACE TEMP TABLE ${name}_touched AS
      SELECT provider_id, device_id, min(start_time) AS first_start FROM ${keys} WHERE device_id IS NOT NULL GROUP BY ALL`,
   );
+  // An empty store (a first upload) holds no trip the new ones follow: no scan of it.
+  const storeEmpty = (await conn.runAndReadAll('SELECT NOT EXISTS (SELECT 1 FROM trips)')).getRows()[0]![0] === true;
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${name}_prior AS
      WITH lo AS (
@@ -120,7 +123,7 @@ export async function storeTripsWithNextStart(conn: DuckDBConnection, trips: New
      SELECT t.provider_id, t.trip_id, t.device_id, t.start_time, t.next_start AS old
      FROM trips t JOIN ${touched} d ON d.provider_id = t.provider_id AND d.device_id = t.device_id
      LEFT JOIN lo ON lo.provider_id = t.provider_id AND lo.device_id = t.device_id
-     WHERE lo.lo IS NULL OR t.start_time >= lo.lo`,
+     WHERE ${storeEmpty ? 'false' : 'lo.lo IS NULL OR t.start_time >= lo.lo'}`,
   );
   const priorCount = Number((await conn.runAndReadAll(`SELECT count(*) FROM ${prior}`)).getRows()[0]![0]);
   // Every new row's next start (NULL without a device or a next trip), from the new keys and the stored ones.
@@ -133,12 +136,13 @@ export async function storeTripsWithNextStart(conn: DuckDBConnection, trips: New
        )
      ) WHERE row_number IS NOT NULL`,
   );
+  const rows = trips.rows(next);
   const stored = Number(
     (
       await conn.runAndReadAll(
         `INSERT INTO trips BY NAME
-         SELECT r.* EXCLUDE (row_number), n.ns AS next_start, true AS next_known FROM (${trips.rows}) r JOIN ${next} n ON n.row_number = r.row_number`,
-        paramsOf(trips.rows, params),
+         SELECT *, true AS next_known FROM (${rows})`,
+        paramsOf(rows, params),
       )
     ).getRows()[0]![0],
   );
