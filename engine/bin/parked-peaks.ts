@@ -6,7 +6,7 @@ import { tripFilterSql, type DemandFilter } from './trip-filter.ts';
 import { parkedTripsSql } from './parked-sql.ts';
 import { nextStartFresh } from '../store/next-start.ts';
 import { validateRes } from './demand-cells.ts';
-import { sweepPeaks } from './peak-sweep.ts';
+import { sweepPeaks, type Spells } from './peak-sweep.ts';
 
 /** Options of {@link parkedPeaks}. */
 export interface ParkedPeaksOptions {
@@ -116,6 +116,75 @@ async function readDoubles(conn: DuckDBConnection, sql: string, params: Record<s
   return out.map((col) => col.slice(0, n));
 }
 
+/** The parked spells of some cells' trip ends and the days they are measured over ({@link fetchParkedSpells}). */
+export interface CellSpells {
+  /** Spells: `grp` is the index of the cell (in the `cells` given) the spell's trip ended in; slots [a, b). */
+  spells: Spells;
+  /** Each counted local day's first slot, ascending. */
+  dayStarts: Float64Array;
+  /** Slot length, seconds. */
+  slotSeconds: number;
+}
+
+/** Options of {@link fetchParkedSpells}: those of {@link ParkedPeaksOptions} that the spells depend on. */
+export type CellSpellsOptions = Pick<ParkedPeaksOptions, 'res' | 'filter' | 'cells' | 'slotMinutes' | 'capHours'>;
+
+/**
+ * Reads the parked spells of the trip ends in `cells` (each spell tagged with its cell's index) and the local days
+ * peaks are taken over: the store's part of {@link parkedPeaks}, which can run before the cells' groups are known
+ * (zone proposal fetches them while it selects zones; {@link peaksOfSpells} then groups and sweeps).
+ */
+export async function fetchParkedSpells(store: Store, options: CellSpellsOptions): Promise<CellSpells> {
+  validateRes(options.res);
+  const slotMinutes = options.slotMinutes ?? 15;
+  requireOption(slotMinutes > 0 && slotMinutes <= 1440, 'slotMinutes', `must be in (0, 1440], got ${slotMinutes}`);
+  const f = tripFilterSql(options.filter);
+  const conn = await store.connect();
+  try {
+    await conn.run('CREATE OR REPLACE TEMP TABLE parked_groups (cell UBIGINT, grp INTEGER)');
+    const appender = await conn.createAppender('parked_groups', 'main', 'temp');
+    for (let start = 0; start < options.cells.length; start += 2048) {
+      const end = Math.min(options.cells.length, start + 2048);
+      const chunk = DuckDBDataChunk.create([UBIGINT, INTEGER], end - start);
+      chunk.setColumnValues(0, Array.from(options.cells.subarray(start, end)));
+      chunk.setColumnValues(1, Array.from({ length: end - start }, (_, i) => start + i));
+      appender.appendDataChunk(chunk);
+    }
+    appender.flushSync();
+    appender.closeSync();
+    const slot = Math.round(slotMinutes * 60);
+    const parts = { res: options.res, where: f.where, slotSeconds: slot, capHours: options.capHours, fresh: await nextStartFresh(conn) };
+    const [grp, a, b] = await readDoubles(conn, parkedSpellsSql(parts), f.params, 3);
+    const [dayStarts] = await readDoubles(conn, dayStartsSql(parts), { ...f.params, tz: f.tz }, 1);
+    return { spells: { grp: Int32Array.from(grp!), a: a!, b: b! }, dayStarts: dayStarts!, slotSeconds: slot };
+  } finally {
+    await conn.run('DROP TABLE IF EXISTS temp.parked_groups').catch(() => {});
+    conn.closeSync();
+  }
+}
+
+/**
+ * Peaks per group from cell spells ({@link fetchParkedSpells}): `groups[i]` is the group of cell i (−1 leaves it
+ * out), as in {@link ParkedPeaksOptions}.
+ */
+export function peaksOfSpells(cellSpells: CellSpells, groups: Int32Array, groupCount: number, percentile = 0.85): ParkedPeaks {
+  requireOption(percentile >= 0 && percentile <= 1, 'percentile', `must be between 0 and 1, got ${percentile}`);
+  const { spells, dayStarts, slotSeconds } = cellSpells;
+  // Each spell moves from its cell to the cell's group; spells of cells in no group are dropped.
+  let kept = 0;
+  for (let i = 0; i < spells.grp.length; i++) if (groups[spells.grp[i]!]! >= 0) kept++;
+  const grouped: Spells = { grp: new Int32Array(kept), a: new Float64Array(kept), b: new Float64Array(kept) };
+  for (let i = 0, k = 0; i < spells.grp.length; i++) {
+    const g = groups[spells.grp[i]!]!;
+    if (g < 0) continue;
+    grouped.grp[k] = g;
+    grouped.a[k] = spells.a[i]!;
+    grouped.b[k++] = spells.b[i]!;
+  }
+  const swept = sweepPeaks(grouped, { groupCount, dayStarts, window: Math.round(86400 / slotSeconds), percentile });
+  return { ...swept, days: kept > 0 ? dayStarts.length : 0 };
+}
+
 /**
  * Parked-vehicle accumulation: how many vehicles stand at once in each group of cells, per slot of the day.
  * A trip end starts a parked spell that lasts until the device's next trip start (capped); spells of trips that
@@ -126,35 +195,13 @@ async function readDoubles(conn: DuckDBConnection, sql: string, params: Record<s
 export async function parkedPeaks(store: Store, options: ParkedPeaksOptions): Promise<ParkedPeaks> {
   validateRes(options.res);
   const percentile = options.percentile ?? 0.85;
-  const slotMinutes = options.slotMinutes ?? 15;
   requireOption(percentile >= 0 && percentile <= 1, 'percentile', `must be between 0 and 1, got ${percentile}`);
-  requireOption(slotMinutes > 0 && slotMinutes <= 1440, 'slotMinutes', `must be in (0, 1440], got ${slotMinutes}`);
   requireOption(options.cells.length === options.groups.length, 'groups', 'must have one entry per cell');
-  const f = tripFilterSql(options.filter);
-  const conn = await store.connect();
-  try {
-    await conn.run('CREATE OR REPLACE TEMP TABLE parked_groups (cell UBIGINT, grp INTEGER)');
-    const appender = await conn.createAppender('parked_groups', 'main', 'temp');
-    for (let start = 0; start < options.cells.length; start += 2048) {
-      const end = Math.min(options.cells.length, start + 2048);
-      const chunk = DuckDBDataChunk.create([UBIGINT, INTEGER], end - start);
-      chunk.setColumnValues(0, Array.from(options.cells.subarray(start, end)));
-      chunk.setColumnValues(1, Array.from(options.groups.subarray(start, end)));
-      appender.appendDataChunk(chunk);
-    }
-    appender.flushSync();
-    appender.closeSync();
-    const slot = Math.round(slotMinutes * 60);
-    const parts = { res: options.res, where: f.where, slotSeconds: slot, capHours: options.capHours, fresh: await nextStartFresh(conn) };
-    const [grp, a, b] = await readDoubles(conn, parkedSpellsSql(parts), f.params, 3);
-    const [dayStarts] = await readDoubles(conn, dayStartsSql(parts), { ...f.params, tz: f.tz }, 1);
-    const swept = sweepPeaks(
-      { grp: Int32Array.from(grp!), a: a!, b: b! },
-      { groupCount: options.groupCount, dayStarts: dayStarts!, window: Math.round(86400 / slot), percentile },
-    );
-    return { ...swept, days: grp!.length > 0 ? dayStarts!.length : 0 };
-  } finally {
-    await conn.run('DROP TABLE IF EXISTS temp.parked_groups').catch(() => {});
-    conn.closeSync();
-  }
+  // Only the cells in a group are read.
+  const index: number[] = [];
+  for (let i = 0; i < options.groups.length; i++) if (options.groups[i]! >= 0) index.push(i);
+  const cells = BigUint64Array.from(index, (i) => options.cells[i]!);
+  const groups = Int32Array.from(index, (i) => options.groups[i]!);
+  const spells = await fetchParkedSpells(store, { ...options, cells });
+  return peaksOfSpells(spells, groups, options.groupCount, percentile);
 }

@@ -1,4 +1,4 @@
-import { demandCells, parkedPeaks } from '../bin/index.ts';
+import { demandCells, parkedPeaks, fetchParkedSpells, peaksOfSpells } from '../bin/index.ts';
 import { ParkzonesError } from '../errors.ts';
 import type { Store } from '../store/open-store.ts';
 import { capacityFromPeak } from './capacity.ts';
@@ -265,7 +265,7 @@ export async function proposeZones(store: Store, options: ZoneOptions = {}, hook
   hooks.onProgress?.(0, 'demand');
   const demand = await demandCells(store, { res: opts.res, filter: opts.filter, parkedTime: false, distinct: false });
   const demandMs = Math.round((performance.now() - started) * 10) / 10;
-  const core = { onProgress: hooks.onProgress, peaks: storePeaks(store) };
+  const core = { onProgress: hooks.onProgress, peaks: prefetchedStorePeaks(store, demand, opts) };
   const proposal = hooks.offThread ? await proposeZonesOffThread(demand, opts, core) : await proposeZonesFromDemand(demand, opts, core);
   proposal.timingsMs = { demand: demandMs, ...proposal.timingsMs };
   return proposal;
@@ -285,6 +285,31 @@ export function storePeaks(store: Store): PeaksFn {
       capHours: opts.parkedCapHours,
     });
     return result.percentilePeak;
+  };
+}
+
+/**
+ * Zone sizing like {@link storePeaks}, with the store's part started at once: the parked spells of every demand
+ * cell are read while zones are selected (DuckDB's threads work while the selection runs in JavaScript), then
+ * grouped by the chosen zones' catchments and swept. A proposal that fails first leaves the read to finish unused.
+ */
+function prefetchedStorePeaks(store: Store, demand: ZoneDemand, opts: ResolvedZoneOptions): PeaksFn {
+  const spells = fetchParkedSpells(store, { res: opts.res, filter: opts.filter, cells: demand.cell, slotMinutes: opts.slotMinutes, capHours: opts.parkedCapHours });
+  spells.catch(() => undefined); // awaited below; never an unhandled rejection when the proposal stops earlier
+  return async (d, groups, groupCount, o) => {
+    const fetched = await spells;
+    // Groups are given per cell of `d`, the demand sorted by cell: the fetched spells are per cell of `demand`.
+    let byDemandCell = groups;
+    const same = d.count === demand.count && d.cell.every((c, i) => c === demand.cell[i]);
+    if (!same) {
+      const at = new Map<bigint, number>();
+      for (let i = 0; i < d.count; i++) at.set(d.cell[i]!, i);
+      byDemandCell = Int32Array.from(demand.cell, (c) => {
+        const i = at.get(c);
+        return i === undefined ? -1 : groups[i]!;
+      });
+    }
+    return peaksOfSpells(fetched, byDemandCell, groupCount, o.capacityPercentile).percentilePeak;
   };
 }
 
