@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openPmtiles, projectRoot, type PmtilesArchive } from '../engine/index.ts';
-import { basemapStyle, detectBasemapSchema, OSM_ATTRIBUTION, type BasemapSchema } from './basemap-styles.ts';
+import { basemapStyle, basemapView, detectBasemapSchema, OSM_ATTRIBUTION, type BasemapSchema } from './basemap-styles.ts';
 
 /** The project's own street basemap (central Portland, built from the OSM extract in ../shared). */
 export const BUILTIN_BASEMAP_ARCHIVE = path.join(projectRoot(), 'basemap', 'portland-central.pmtiles');
@@ -52,6 +52,7 @@ export function basemapService(file: string, glyphsDir: string = BUILTIN_GLYPHS_
         maxzoom: h.maxZoom,
         boundsLngLat: [h.minLon, h.minLat, h.maxLon, h.maxLat],
         attribution: OSM_ATTRIBUTION,
+        ...(Number.isFinite(h.centerLon) && Number.isFinite(h.centerLat) ? { view: basemapView(h) } : {}),
       });
     },
     glyphs(fontstack, range) {

@@ -38,6 +38,20 @@ export interface StyleUrls {
   maxzoom: number;
   boundsLngLat: [number, number, number, number];
   attribution: string;
+  /** Where the map opens before the page knows the data's extent (the style's `center` and `zoom`). */
+  view?: { centerLngLat: [number, number]; zoom: number };
+}
+
+/** Zoom of a city-wide first view: at most this, and never below the archive's first zoom with tiles. */
+const CITY_VIEW_ZOOM = 12;
+
+/**
+ * Where a basemap's map opens: the archive's centre at a city-wide zoom (≤ 12), not below its first zoom with tiles,
+ * so the tiles the planner will see after signing in load while they sign in.
+ */
+export function basemapView(header: { centerLon: number; centerLat: number; centerZoom: number; minZoom: number; maxZoom: number }): { centerLngLat: [number, number]; zoom: number } {
+  const zoom = Math.min(header.maxZoom, Math.max(header.minZoom, Math.min(header.centerZoom, CITY_VIEW_ZOOM)));
+  return { centerLngLat: [header.centerLon, header.centerLat], zoom };
 }
 
 type Layer = Record<string, unknown>;
@@ -123,6 +137,7 @@ export function basemapStyle(schema: BasemapSchema, urls: StyleUrls): Record<str
   return {
     version: 8,
     name: `parkzones streets (${schema})`,
+    ...(urls.view ? { center: urls.view.centerLngLat, zoom: urls.view.zoom } : {}),
     glyphs: urls.glyphs,
     sources: {
       basemap: { type: 'vector', tiles: [urls.tiles], minzoom: urls.minzoom, maxzoom: urls.maxzoom, bounds: urls.boundsLngLat, attribution: urls.attribution },

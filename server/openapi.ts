@@ -180,7 +180,7 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
       },
       '/api/runs': {
         get: op('List runs, newest first, those still queued or running included', ['admin', 'analyst', 'planner'], {
-          parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }],
+          parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } }, { name: 'layers', in: 'query', description: 'count: the options’ GeoJSON layers (candidates, districts) as {type: FeatureCollection, featureCount} instead of whole (the page’s run list)', schema: { type: 'string', enum: ['full', 'count'], default: 'full' } }],
           responses: { 200: json({ type: 'object', properties: { runs: { type: 'array', items: ref('Run') } } }, 'Runs'), ...errors(400, 401, 403) },
         }),
         post: op('Start a recompute (background job; one at a time per store, others queue)', ['admin', 'analyst', 'planner'], {
@@ -228,7 +228,7 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
       },
       '/api/runs/{id}': {
         get: op('One run with its progress (0–1) and stage', ['admin', 'analyst', 'planner'], {
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }, { name: 'layers', in: 'query', description: 'count: the options’ GeoJSON layers (candidates, districts) as {type: FeatureCollection, featureCount} instead of whole (the page’s run list)', schema: { type: 'string', enum: ['full', 'count'], default: 'full' } }],
           responses: { 200: json(ref('Run'), 'Run'), ...errors(400, 401, 403, 404) },
         }),
         patch: op('Rename or annotate a run or plan', ['admin', 'analyst', 'planner'], {
@@ -294,6 +294,7 @@ export function openApiDocument(o: OpenApiOptions): Record<string, unknown> {
               type: ['object', 'null'], description: 'First and last local date (city time zone) with a trip end, for the date pickers; an operator: its own provider’s. Only dates, never counts; null without a key or without trips',
               required: ['from', 'to'], properties: { from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' } },
             },
+            openingRunId: { type: ['integer', 'null'], description: 'Callers who may read runs: the run the page opens on — the one the city marked current, else the newest done run (null: none is done)' },
           },
         },
         ProviderList: {

@@ -174,12 +174,23 @@ describe.skipIf(!HAVE_CHROMIUM)('e2e: reading the map', () => {
   it('lists the run’s zones in a table that sorts by keyboard and flies to a zone', async () => {
     const { page } = browser;
     const table = page.getByTestId('zone-table');
-    const zonesGeo = await api<{ features: { properties: { zone_id: string | number; rank: number; capacity: number; center_lat: number; center_lng: number } }[] }>(
+    const zonesGeo = await api<{ features: { properties: { zone_id: string | number; rank: number; capacity: number; center_lat: number; center_lng: number; median_walk_m: number | null } }[] }>(
       server.url, server.keys.planner, `/api/runs/${server.firstRunId}/zones`,
     );
     await expect.poll(() => table.locator('tbody tr').count()).toBe(zonesGeo.features.length);
     const ranks = async () => (await table.locator('tbody th').allInnerTexts()).map((t) => Number(t.replace('#', '')));
     expect(await ranks()).toEqual([...zonesGeo.features].map((f) => f.properties.rank).sort((a, b) => a - b));
+    // The walk column holds each zone's own median walk (metres, as the zones GeoJSON carries it), not the run's.
+    const walks = async () => (await table.locator('tbody td:nth-child(4)').allInnerTexts()).map((t) => Number(t.replace(/ m$/, '')));
+    const byRank = [...zonesGeo.features].sort((a, b) => a.properties.rank - b.properties.rank);
+    expect(byRank.every((f) => typeof f.properties.median_walk_m === 'number')).toBe(true);
+    expect(await walks()).toEqual(byRank.map((f) => Math.round(f.properties.median_walk_m!)));
+    expect(new Set(await walks()).size).toBeGreaterThan(1);
+    expect(await page.getByTestId('zone-table-walk').count()).toBe(0); // no "whole run" note: the zones have their own
+    await table.locator('th button[data-sort="median_walk_m"]').click();
+    await expect.poll(() => table.locator('th[aria-sort="ascending"]').innerText()).toContain('Median walk');
+    const ascending = await walks();
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
     // Keyboard: focus the "Slots" header button and press Enter, then again to flip the order.
     const slots = table.locator('th button[data-sort="capacity"]');
     await slots.focus();

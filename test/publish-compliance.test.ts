@@ -43,7 +43,7 @@ async function planStore(capacity: number): Promise<Awaited<ReturnType<typeof te
   await s.run(`INSERT INTO runs VALUES (1, now(), $params, '{}', 'done', 1, NULL, '{"peakParked":[0]}', NULL)`, { params: JSON.stringify(PARAMS) });
   const catchment = [site, ...ring];
   await s.run(
-    `INSERT INTO zones VALUES (1, 'Z001', 1, $lat, $lng, $cell::UBIGINT, $cap, 0, 0, $fp, $catch::UBIGINT[], [${new Array(24).fill(0).join(',')}])`,
+    `INSERT INTO zones (run_id, zone_id, rank, center_lat, center_lng, cell, capacity, covered_trips, share, footprint, catchment, profile) VALUES (1, 'Z001', 1, $lat, $lng, $cell::UBIGINT, $cap, 0, 0, $fp, $catch::UBIGINT[], [${new Array(24).fill(0).join(',')}])`,
     { lat: siteLat, lng: siteLng, cell: BigInt('0x' + site).toString(), cap: capacity, fp: JSON.stringify(hexHull(catchment)), catch: `[${catchment.map((c) => BigInt('0x' + c).toString()).join(',')}]` },
   );
   await transitionRun(s, 1, 'proposed', { actor: admin });

@@ -45,6 +45,13 @@ describe('the built-in basemap', () => {
     expect(style.glyphs).toBe(`${t.url}/basemap/fonts/{fontstack}/{range}.pbf`);
     expect(style.sources.basemap.attribution).toBe('© OpenStreetMap contributors');
     expect(style.sources.basemap).toMatchObject({ minzoom: 12, maxzoom: 16 });
+    // The map opens on the archive's city at its first zoom with tiles (they load while the person signs in).
+    expect(style.zoom).toBe(12);
+    const [w, s, e, n] = style.sources.basemap.bounds;
+    expect(style.center[0]).toBeGreaterThan(w);
+    expect(style.center[0]).toBeLessThan(e);
+    expect(style.center[1]).toBeGreaterThan(s);
+    expect(style.center[1]).toBeLessThan(n);
     for (const u of urlsIn(style)) expect(u.startsWith(t.url), u).toBe(true);
     const labels = style.layers.find((l: { id: string }) => l.id === 'basemap-road-labels');
     expect(labels.layout['text-field']).toEqual(['get', 'name']);

@@ -121,6 +121,11 @@ describe('plans over HTTP', () => {
   it('runs list newest first with names, parents and author roles; the city marks one current', async () => {
     expect((await api(t, '/api/runs/current', { key: t.keys.planner })).status).toBe(404);
     const list = (await api(t, '/api/runs', { key: t.keys.planner })).json.runs;
+    // The page asks for the zones of the run it opens on as soon as it is signed in: GET /api/config names it to run
+    // readers — the newest done run until the city marks one current.
+    const newestDone = Math.max(...list.filter((r: any) => r.status === 'done').map((r: any) => r.runId));
+    expect(newestDone).toBeGreaterThan(runId);
+    expect((await api(t, '/api/config', { key: t.keys.planner })).json.openingRunId).toBe(newestDone);
     expect(list.map((r: any) => r.runId)).toEqual([...list.map((r: any) => r.runId)].sort((x: number, y: number) => y - x));
     const plan = list.find((r: any) => r.name === 'Old town v2');
     expect(plan).toMatchObject({ parentRunId: runId, authorRole: 'planner', kind: 'plan', current: false });
@@ -131,6 +136,9 @@ describe('plans over HTTP', () => {
     const again = (await api(t, '/api/runs', { key: t.keys.analyst })).json;
     expect(again.currentRunId).toBe(plan.runId);
     expect(again.runs.filter((r: any) => r.current).map((r: any) => r.runId)).toEqual([plan.runId]);
+    expect((await api(t, '/api/config', { key: t.keys.planner })).json.openingRunId).toBe(plan.runId);
+    expect((await api(t, '/api/config', { key: t.keys.operator })).json).not.toHaveProperty('openingRunId');
+    expect((await api(t, '/api/config')).json).not.toHaveProperty('openingRunId');
   });
 
   it('a run is renamed and annotated; an operator may not', async () => {
@@ -202,6 +210,14 @@ describe('candidate sites and districts over HTTP', () => {
     const view = (await api(t, `/api/runs/${post.json.runId}`, { key: t.keys.admin })).json;
     expect(view.params.candidates).toEqual(candidates);
     expect(view.params.districts).toEqual(districts);
+    // layers=count (the page's run list and run detail): the layers' sizes, not the layers; the rest as it is.
+    const counted = (await api(t, `/api/runs/${post.json.runId}?layers=count`, { key: t.keys.admin })).json;
+    expect(counted.params.candidates).toEqual({ type: 'FeatureCollection', featureCount: candidates.features.length });
+    expect(counted.params.districts).toEqual({ type: 'FeatureCollection', featureCount: 1 });
+    expect({ ...counted.params, candidates: null, districts: null }).toEqual({ ...view.params, candidates: null, districts: null });
+    const listed = (await api(t, '/api/runs?layers=count', { key: t.keys.analyst })).json.runs.find((r: any) => r.runId === post.json.runId);
+    expect(listed.params.candidates).toEqual({ type: 'FeatureCollection', featureCount: candidates.features.length });
+    expect((await api(t, '/api/runs?layers=some', { key: t.keys.analyst })).status).toBe(400);
     const zones = (await api(t, `/api/runs/${post.json.runId}/zones`, { key: t.keys.admin })).json.features.map((f: any) => f.properties);
     const keys = new Set(sites.map((c: number[]) => `site:${c[1]!.toFixed(6)},${c[0]!.toFixed(6)}`));
     expect(zones.length).toBeGreaterThan(0);

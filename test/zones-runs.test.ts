@@ -15,11 +15,13 @@ import {
   proposeZones,
   recomputeRun,
   reserveRun,
+  zonesToGeoJson,
   type ZoneProposal,
   type StoredRun,
 } from '../engine/zones/index.ts';
+import { openStore } from '../engine/store/open-store.ts';
 import { haversineM } from '../engine/zones/geo.ts';
-import { tempStore } from './helpers/temp-store.ts';
+import { tempDir, tempStore } from './helpers/temp-store.ts';
 
 let ctx: Awaited<ReturnType<typeof tempStore>>;
 const city = generateCity({ trips: 5000, seed: 8, days: 7 });
@@ -99,6 +101,46 @@ describe('createRun', () => {
     expect(createdId).toBe(run.runId);
     expect(fractions[0]).toBe(0);
     expect(fractions.at(-1)).toBe(1);
+  });
+});
+
+describe('per-zone median walk', () => {
+  it('is stored with each zone and read back', async () => {
+    const zones = await getRunZones(ctx.store, first.run.runId);
+    const walks = zones.map((z) => z.medianWalkM);
+    for (const w of walks) expect(w).toBeTypeOf('number');
+    expect(new Set(walks).size).toBeGreaterThan(1);
+    expect(zonesToGeoJson(zones).features.map((f) => f.properties.median_walk_m)).toEqual(walks);
+  });
+
+  it('a run stored before it (a store without the column) still loads, with no walk per zone, and recomputes equal', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const file = path.join(dir, 'old.duckdb');
+      let store = await openStore({ path: file });
+      const trips = path.join(dir, 'city.parquet');
+      await writeTrips([...generateCity({ trips: 1500, seed: 4, days: 3 }).trips()], trips, { format: 'parquet' });
+      await ingestFile(store, trips);
+      const { run } = await createRun(store, { walkRadiusM: 100 });
+      // The zones table as parkzones wrote it before per-zone walks.
+      await store.run('ALTER TABLE zones DROP COLUMN median_walk_m');
+      store.close();
+      store = await openStore({ path: file });
+      try {
+        const zones = await getRunZones(store, run.runId);
+        expect(zones.length).toBeGreaterThan(0);
+        for (const z of zones) expect(z).not.toHaveProperty('medianWalkM');
+        expect(zonesToGeoJson(zones).features.every((f) => f.properties.median_walk_m === null)).toBe(true);
+        expect((await recomputeRun(store, run.runId)).equal).toBe(true);
+        // A run made now on that store stores its walks.
+        const { run: fresh } = await createRun(store, { walkRadiusM: 100 });
+        expect((await getRunZones(store, fresh.runId)).every((z) => typeof z.medianWalkM === 'number')).toBe(true);
+      } finally {
+        store.close();
+      }
+    } finally {
+      cleanup();
+    }
   });
 });
 

@@ -93,6 +93,9 @@ CREATE TABLE IF NOT EXISTS zones (
   profile INTEGER[] NOT NULL,
   PRIMARY KEY (run_id, zone_id)
 );
+-- Each zone's trip-weighted median walk, metres (engine/zones/zone-walk.ts); stores made before it get the column
+-- here, and their runs' zones keep NULL (no walk of their own).
+ALTER TABLE zones ADD COLUMN IF NOT EXISTS median_walk_m DOUBLE;
 CREATE TABLE IF NOT EXISTS api_keys (
   key_id VARCHAR PRIMARY KEY,
   role VARCHAR NOT NULL,

@@ -6,6 +6,7 @@ import { hexHull } from './footprint.ts';
 import { haversineM, weightedMedian } from './geo.ts';
 import type { ResolvedZoneOptions } from './options.ts';
 import type { PeaksFn, ZoneRecord } from './propose-zones.ts';
+import { zoneMedianWalks } from './zone-walk.ts';
 
 /** One zone of a hand-edited set: where it stands and, when the planner fixed it, its capacity. */
 export interface ZoneSite {
@@ -120,6 +121,7 @@ export async function evaluateZoneSet(
     weight.push(demand.trips[c]!);
   }
 
+  const zoneWalks = zoneMedianWalks(group, distM, demand.trips, zoneCount);
   const used = new Set<string>();
   const zones: ZoneRecord[] = [];
   const curve: number[] = [];
@@ -149,6 +151,7 @@ export async function evaluateZoneSet(
       footprint: hexHull(catchment.length ? catchment : [cell]),
       catchment,
       profile: Array.from(profiles[z]!, Math.round),
+      medianWalkM: zoneWalks[z]!,
     });
   }
   const median = weightedMedian(Float64Array.from(walk), Float64Array.from(weight));

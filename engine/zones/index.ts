@@ -73,6 +73,7 @@ export {
   runLabels,
   setCurrentRun,
   currentRunId,
+  openingRunId,
   type PlanEdit,
   type PlanInput,
   type PlanStats,

@@ -287,6 +287,15 @@ export async function currentRunId(store: Store): Promise<number | null> {
   return rows.length ? Number(rows[0]!.value) : null;
 }
 
+/** The run the planner's page opens on: the one marked current, else the newest done run; null when no run is done. */
+export async function openingRunId(store: Store): Promise<number | null> {
+  const current = await currentRunId(store);
+  if (current !== null) return current;
+  const rows = await store.query(`SELECT max(run_id)::BIGINT AS run_id FROM runs WHERE status = 'done'`);
+  const id = rows[0]?.run_id;
+  return id === null || id === undefined ? null : Number(id);
+}
+
 /**
  * Checks a run's name and note as given to POST /api/runs or PATCH /api/runs/:id (absent fields stay absent).
  * @throws ParkzonesError BAD_OPTION naming `name` or `note`

@@ -8,6 +8,7 @@ import { demandPoints, sortDemandByCell, type DemandPoints, type ZoneDemand } fr
 import { excludedMask, parseExclusions } from './exclusions.ts';
 import { hexHull, hexOutline, type FootprintGeometry } from './footprint.ts';
 import { weightedMedian } from './geo.ts';
+import { zoneMedianWalks } from './zone-walk.ts';
 import type { GreedyStop } from './mclp-greedy.ts';
 import { proposeZonesOffThread } from './propose-off-thread.ts';
 import { decayWeight } from './mclp-decay.ts';
@@ -59,6 +60,8 @@ export interface ZoneRecord {
   catchment: string[];
   /** Trip ends of the catchment per local hour 0–23. */
   profile: number[];
+  /** Trip-weighted median walk of the zone's served trip ends, metres (engine/zones/zone-walk.ts); absent in runs stored before it. */
+  medianWalkM?: number | null;
 }
 
 /** Figures of a whole proposal. */
@@ -340,6 +343,7 @@ function assemble(
   const zones: ZoneRecord[] = [];
   let coveredTrips = 0;
   let totalSlots = 0;
+  const zoneWalks = zoneMedianWalks(selection.group, selection.distM, d.trips, zoneCount);
   for (let z = 0; z < zoneCount; z++) {
     const c = selection.centre[z]!;
     const catchment: string[] = [];
@@ -369,6 +373,7 @@ function assemble(
       footprint: opts.method === 'mclp' ? hexHull(catchment) : hexOutline(catchment),
       catchment,
       profile: Array.from(profile, Math.round),
+      medianWalkM: zoneWalks[z]!,
     });
   }
   const walk = new Float64Array(members.length);

@@ -175,6 +175,8 @@ export async function saveZones(
       appender.appendVarchar(JSON.stringify(z.footprint));
       appender.appendList(listValue(z.catchment.map((h) => BigInt('0x' + h))), LIST(UBIGINT));
       appender.appendList(listValue(z.profile), LIST(INTEGER));
+      if (z.medianWalkM === null || z.medianWalkM === undefined) appender.appendNull();
+      else appender.appendDouble(z.medianWalkM);
       appender.endRow();
     }
     appender.flushSync();
@@ -279,6 +281,8 @@ export async function getRunZones(store: Store, runId: number): Promise<ZoneReco
       footprint: parseJson<FootprintGeometry>(r.footprint),
       catchment: (r.catchment as bigint[]).map((c) => c.toString(16)),
       profile: (r.profile as number[]).map(Number),
+      // Zones of runs stored before the column have none (NULL): left out, so a recompute compares only what was stored.
+      ...(r.median_walk_m === null || r.median_walk_m === undefined ? {} : { medianWalkM: Number(r.median_walk_m) }),
     }),
   );
 }

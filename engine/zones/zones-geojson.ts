@@ -18,6 +18,8 @@ export interface ZoneFeatureProperties {
   catchment_cells: number;
   /** The percentile peak of vehicles parked at once, before the safety factor. */
   peak_parked: number;
+  /** Trip-weighted median walk of the zone's served trip ends, metres; null when unknown (runs stored before it) or none. */
+  median_walk_m: number | null;
   run_id?: number;
 }
 
@@ -66,6 +68,7 @@ export function zonesToGeoJson(
         profile: z.profile,
         catchment_cells: z.catchment.length,
         peak_parked: z.peakParked,
+        median_walk_m: z.medianWalkM ?? null,
         ...(meta.runId !== undefined ? { run_id: meta.runId } : {}),
       },
     }),

@@ -11,6 +11,28 @@ import { pathId, qChoice, qInt } from '../params.ts';
 import { jsonBody } from './json-body.ts';
 import { allowRecompute, labelView } from './plans.ts';
 
+/** `layers` of GET /api/runs and GET /api/runs/:id: the GeoJSON layers of a run's options as given, or only their size. */
+export const RUN_LAYER_VIEWS = ['full', 'count'] as const;
+/** Options of a run that hold GeoJSON layers (a demo run's candidate corners are ~0.5 MB). */
+const LAYER_OPTIONS = ['candidates', 'districts'] as const;
+
+/** A run view whose candidate and district layers are replaced by `{type: 'FeatureCollection', featureCount}`. */
+function withLayerCounts(view: RunView): RunView {
+  const params = view.params;
+  if (!params || typeof params !== 'object') return view;
+  const out: Record<string, unknown> = { ...(params as Record<string, unknown>) };
+  for (const key of LAYER_OPTIONS) {
+    const layer = out[key] as { features?: unknown } | null | undefined;
+    if (layer && Array.isArray(layer.features)) out[key] = { type: 'FeatureCollection', featureCount: layer.features.length };
+  }
+  return { ...view, params: out };
+}
+
+/** The `layers` query parameter: 'count' → {@link withLayerCounts}, else the view as it is. */
+function layersView(req: Request): (view: RunView) => RunView {
+  return qChoice(req, 'layers', RUN_LAYER_VIEWS, 'full') === 'count' ? withLayerCounts : (view) => view;
+}
+
 /** Formats of GET /api/runs/:id/zones. */
 export const ZONE_FORMATS = ['geojson', 'csv', 'parquet', 'mds-geography', 'mds-stops', 'mds-policy', 'gbfs', 'ngsi-ld'] as const;
 
@@ -174,11 +196,12 @@ export function registerRuns(app: Express, deps: ResolvedDeps): void {
 
   app.get('/api/runs', allow('runs:read'), async (req, res) => {
     const limit = qInt(req, 'limit', { min: 1, max: 1000, def: 100 });
+    const layers = layersView(req);
     const runs = await listRuns(deps.store, { limit });
     const [labels, current] = await Promise.all([runLabels(deps.store), currentRunId(deps.store)]);
     const admin = principalOf(req).role === 'admin';
     const views = await Promise.all(
-      runs.map(async (r) => ({ ...viewOfRun(r, jobOfRun(deps, r.runId), admin, await figuresFor(deps, req, r)), ...labelView(labels.get(r.runId), current === r.runId) })),
+      runs.map(async (r) => layers({ ...viewOfRun(r, jobOfRun(deps, r.runId), admin, await figuresFor(deps, req, r)), ...labelView(labels.get(r.runId), current === r.runId) })),
     );
     res.json({ runs: views, currentRunId: current });
   });
@@ -207,7 +230,8 @@ export function registerRuns(app: Express, deps: ResolvedDeps): void {
 
   app.get('/api/runs/:id', allow('runs:read'), async (req, res) => {
     const runId = pathId(req, 'id');
-    res.json(await view(req, await getRun(deps.store, runId)));
+    const layers = layersView(req);
+    res.json(layers(await view(req, await getRun(deps.store, runId))));
   });
 
   app.get('/api/runs/:id/zones', allow('runs:read'), async (req, res) => {

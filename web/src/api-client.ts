@@ -213,15 +213,15 @@ export function normaliseRun(raw: RunInfo & { filter?: unknown; summary?: unknow
   return run;
 }
 
-/** GET /api/runs: all runs, newest first. */
+/** GET /api/runs: all runs, newest first (their options' GeoJSON layers as feature counts: the page never shows them). */
 export async function listRuns(): Promise<RunInfo[]> {
-  const runs = listOf<RunInfo>(await apiJson<unknown>('/api/runs'), 'runs').map(normaliseRun);
+  const runs = listOf<RunInfo>(await apiJson<unknown>('/api/runs?layers=count'), 'runs').map(normaliseRun);
   return runs.sort((a, b) => String(b.createdAt ?? '').localeCompare(String(a.createdAt ?? '')) || String(b.runId).localeCompare(String(a.runId), undefined, { numeric: true }));
 }
 
-/** GET /api/runs/:id: status, progress and stats of one run. */
+/** GET /api/runs/:id: status, progress and stats of one run (its options' GeoJSON layers as feature counts). */
 export async function getRun(runId: string): Promise<RunInfo> {
-  return normaliseRun(await apiJson<RunInfo>(`/api/runs/${encodeURIComponent(runId)}`));
+  return normaliseRun(await apiJson<RunInfo>(`/api/runs/${encodeURIComponent(runId)}?layers=count`));
 }
 
 /**

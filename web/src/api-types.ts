@@ -16,6 +16,7 @@ export interface ApiConfig {
   providerName?: string | null; // the operator's provider's name, when an upload gave one
   plannerRecompute?: boolean; // planners may start recomputes on this server
   dataRange?: { from: string; to: string } | null; // first and last local date with trips (inclusive); null: none or not signed in
+  openingRunId?: number | null; // roles that read runs: the run the page opens on (marked current, else the newest done; null: none)
 }
 
 /** Which days of the week a filter keeps. */

@@ -9,7 +9,7 @@ import { compareRuns, getZones } from './api-client.ts';
 import { COMPARE_COLORS, type CompareStatus } from './compare-colors.ts';
 import { h } from './dom.ts';
 import { formatShare } from './format.ts';
-import { onStyleReady } from './map-view.ts';
+import { onStyleReady, setGeoJsonIfChanged } from './map-view.ts';
 import { capacityRadius } from './zones-layer.ts';
 import { arrowhead } from './move-arrow.ts';
 
@@ -227,8 +227,8 @@ export class CompareLayer {
   }
 
   private push(): void {
-    (this.map.getSource(COMPARE_SOURCE) as maplibregl.GeoJSONSource | undefined)?.setData(this.zones);
-    (this.map.getSource(COMPARE_CENTERS_SOURCE) as maplibregl.GeoJSONSource | undefined)?.setData(this.centers);
+    setGeoJsonIfChanged(this.map, COMPARE_SOURCE, this.zones);
+    setGeoJsonIfChanged(this.map, COMPARE_CENTERS_SOURCE, this.centers);
   }
 }
 

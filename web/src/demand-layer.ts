@@ -86,6 +86,8 @@ export class DemandLayer {
   private abort: AbortController | null = null;
   private selectedCell: string | null = null;
   private visible = true;
+  /** False until the first demand is set (signed in, the filter's tile URLs): hidden layers ask for no tiles, so none go out without a key. */
+  private started = false;
   private readonly detailCache = new Map<string, { bbox: BboxLngLat; cells: Promise<Map<string, CellProperties> | null> }>();
   /** With a chosen hex size: its resolution, and the box of the cells drawn. */
   private viewRes: number | null = null;
@@ -150,7 +152,7 @@ export class DemandLayer {
     const map = this.map;
     for (const id of [DEMAND_SELECTED_LAYER, DEMAND_LINE_LAYER, DEMAND_FILL_LAYER]) if (map.getLayer(id)) map.removeLayer(id);
     const source = this.mode === 'tiles' ? { source: TILES_SOURCE, 'source-layer': TILE_SOURCE_LAYER } : { source: GEOJSON_SOURCE };
-    const layout = { visibility: this.visible ? ('visible' as const) : ('none' as const) };
+    const layout = { visibility: this.visible && this.started ? ('visible' as const) : ('none' as const) };
     // Insert below the first zone layer, if zones are already on the map.
     const before = map.getStyle().layers.find((l) => l.id.startsWith('zones-') || l.id.startsWith('compare-'))?.id;
     map.addLayer(
@@ -208,15 +210,24 @@ export class DemandLayer {
   private loadTiles(filter: DemandFilter): void {
     const source = this.map.getSource(TILES_SOURCE) as maplibregl.VectorTileSource | undefined;
     source?.setTiles([tileUrlTemplate(filter)]);
+    const hadCells = this.data !== EMPTY;
     this.data = EMPTY;
     this.byCell.clear();
     this.viewRes = null;
     this.viewBbox = null;
-    (this.map.getSource(GEOJSON_SOURCE) as maplibregl.GeoJSONSource | undefined)?.setData(EMPTY);
+    if (hadCells) (this.map.getSource(GEOJSON_SOURCE) as maplibregl.GeoJSONSource | undefined)?.setData(EMPTY);
     this.setMode('tiles');
+    this.start();
     this.classRes = null; // learnt from the tiles in view once drawn
     this.applyScale(null);
     this.rescaleFromTiles();
+  }
+
+  /** Shows the layers once the first demand is set (with the filter's tile URLs), see {@link started}. */
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.setVisible(this.visible);
   }
 
   /** Draws GeoJSON cells and colours them by their trip ends. */
@@ -231,6 +242,7 @@ export class DemandLayer {
     }
     (this.map.getSource(GEOJSON_SOURCE) as maplibregl.GeoJSONSource | undefined)?.setData(this.data);
     this.setMode('geojson');
+    this.start();
     this.applyScale(this.viewRes);
   }
 
@@ -390,7 +402,7 @@ export class DemandLayer {
   setVisible(visible: boolean): void {
     this.visible = visible;
     for (const id of [DEMAND_FILL_LAYER, DEMAND_LINE_LAYER, DEMAND_SELECTED_LAYER]) {
-      if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
+      if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', visible && this.started ? 'visible' : 'none');
     }
   }
 }

@@ -31,6 +31,7 @@ import type { CompareStatus } from './compare-colors.ts';
 import { PublishPanel } from './publish-panel.ts';
 import { OccupancyLayer } from './occupancy-layer.ts';
 import { ZoneTable } from './zone-table.ts';
+import { perfMark } from './perf-marks.ts';
 
 const RUNS_POLL_MS = 3000; // refresh the run list this often while a run is computing
 const RUNS_IDLE_POLL_MS = 5000; // and this often otherwise (runs others start or finish), while the page is visible
@@ -156,6 +157,7 @@ async function loadDemand(): Promise<void> {
     drawLegend();
     clearError('Loading demand');
     clearError('Loading the hexes in view');
+    perfMark('demand-ready');
     setBusy('demand', 'ready');
   } catch (err) {
     if ((err as Error).name === 'AbortError') return;
@@ -185,6 +187,7 @@ async function loadZones(): Promise<void> {
   try {
     const loaded = await zones.load(selectedRunId);
     if (loaded === null) return;
+    perfMark('zones-set');
     clearError(`Loading the zones of run ${selectedRunId}`);
     zoneTable.setZones(zones.zones.features.map((f) => f.properties), selectedRun()?.stats?.medianWalkM ?? null);
     document.body.dataset.zonesRun = selectedRunId ?? '';
@@ -225,11 +228,15 @@ async function loadCompare(): Promise<void> {
   drawLegend();
 }
 
-/** Reloads the run list; selects `selectId`, else keeps the selection, else picks the newest finished run. */
-async function refreshRuns(selectId?: string): Promise<void> {
+/**
+ * Reloads the run list; selects `selectId`, else keeps the selection, else picks the newest finished run.
+ * @param fetching - the list, when its request was already started (at sign-in)
+ */
+async function refreshRuns(selectId?: string, fetching: Promise<RunInfo[]> = listRuns()): Promise<void> {
   if (runsTimer) clearTimeout(runsTimer);
   try {
-    const fetched = await listRuns();
+    const fetched = await fetching;
+    perfMark('runs-listed');
     clearError('Loading the list of runs');
     const { selectedRunId, runs: before } = getState();
     // Unchanged runs keep their records (and any detail loaded since), so a poll that finds nothing new redraws nothing.
@@ -382,11 +389,17 @@ function renderAccount(config: ApiConfig): void {
 }
 
 async function signedIn(config: ApiConfig): Promise<void> {
+  perfMark('signed-in');
   setState({ config });
   details.kAnonymity = config.role === 'admin' ? null : config.kAnonymity;
   document.body.dataset.role = config.role ?? '';
   useBasemap(map, config.basemapStyleUrl);
   renderAccount(config);
+  const readsRuns = config.role !== 'operator';
+  // The run list and the zones of the run the page will open on are asked for at once, beside the providers.
+  if (readsRuns && config.openingRunId !== null && config.openingRunId !== undefined) zones.prefetch(String(config.openingRunId));
+  const runsFetch = readsRuns ? listRuns() : null;
+  runsFetch?.catch(() => {}); // its error is shown by refreshRuns
   let providers = getState().providers;
   try {
     providers = await getProviders();
@@ -395,6 +408,7 @@ async function signedIn(config: ApiConfig): Promise<void> {
     if (err instanceof ApiError && err.status === 403) console.warn('No provider list:', err.message);
     else showError('Loading the list of providers', err);
   }
+  perfMark('providers');
   setState({ providers });
   filters.setProviders(config, providers);
   filters.setTimeZone(config.tz ?? 'UTC');
@@ -402,7 +416,6 @@ async function signedIn(config: ApiConfig): Promise<void> {
 
   $('#plan-section').hidden = !canPlan(config);
   const runsSection = $('#runs-section');
-  const readsRuns = config.role !== 'operator';
   runsSection.hidden = !readsRuns;
   $('#zones-section').hidden = !readsRuns;
   if (canRecompute(config)) {
@@ -430,7 +443,7 @@ async function signedIn(config: ApiConfig): Promise<void> {
   publishPanel.setConfig(config);
   setState({ filter: filters.value() });
   if (!readsRuns) void publishPanel.show(null); // operators: the plan in force
-  if (readsRuns) await refreshRuns();
+  if (runsFetch) await refreshRuns(undefined, runsFetch);
   drawLegend();
 }
 

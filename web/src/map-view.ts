@@ -7,6 +7,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { getApiKey } from './session.ts';
 import { GRATICULE_SOURCE, graticuleLines, offlineStyle } from './offline-style.ts';
 import { showNotice } from './messages.ts';
+import { perfMark } from './perf-marks.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -60,6 +61,8 @@ export function createMap(container: HTMLElement): maplibregl.Map {
   map.addControl(new maplibregl.AttributionControl({ compact: window.innerWidth < 640, customAttribution: 'parkzones' }), 'bottom-right');
   window.__map = map;
   onStyleReady(map, () => refreshGraticule(map));
+  map.on('style.load', () => perfMark('style-load'));
+  map.on('idle', () => perfMark('idle'));
   return map;
 }
 
@@ -98,6 +101,7 @@ export function useBasemap(map: maplibregl.Map, styleUrl: string | null): void {
     settled = true;
     clearTimeout(timer);
     map.off('error', onError);
+    openOnStyleView(map);
   };
   const onError = (e: maplibregl.ErrorEvent & { sourceId?: string }) => {
     if (!settled && !e.sourceId) fallBack(e.error?.message ?? 'error');
@@ -107,6 +111,33 @@ export function useBasemap(map: maplibregl.Map, styleUrl: string | null): void {
   map.on('error', onError);
   // No diffing: a full reload fires 'style.load', which re-installs the page's own layers.
   map.setStyle(styleUrl, { diff: false });
+}
+
+/**
+ * Until the data's extent is known (the person is signing in), shows the view the basemap style names (the server's
+ * archive: its city at a city-wide zoom), so its tiles load while the person signs in rather than after.
+ */
+function openOnStyleView(map: maplibregl.Map): void {
+  const { center, zoom } = map.getStyle() as { center?: [number, number]; zoom?: number };
+  if (lastBoundsLngLat || !Array.isArray(center) || typeof zoom !== 'number') return;
+  map.jumpTo({ center, zoom });
+}
+
+const pushed = new WeakMap<object, string>(); // GeoJSON source → the data last given to it, as JSON
+
+/**
+ * Gives a GeoJSON source new data unless it holds the same already: each setData costs the map's (single) worker a
+ * re-index and the source's tiles, and a frame, which delay whatever waits behind them (the first zones after sign-in).
+ * For small layers (areas, comparisons): the check serialises `data`.
+ */
+export function setGeoJsonIfChanged(map: maplibregl.Map, sourceId: string, data: GeoJSON.GeoJSON): void {
+  const source = map.getSource(sourceId) as maplibregl.GeoJSONSource | undefined;
+  if (!source) return;
+  const json = JSON.stringify(data);
+  const last = pushed.get(source) ?? JSON.stringify((source.serialize() as { data?: unknown }).data ?? null); // first time: what it was made with
+  if (last === json) return;
+  pushed.set(source, json);
+  source.setData(data);
 }
 
 /** Remembers the data extent and redraws the offline graticule around it. */

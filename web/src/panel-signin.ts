@@ -6,6 +6,7 @@ import { getConfig } from './api-client.ts';
 import { h, replaceChildren } from './dom.ts';
 import { errorText } from './messages.ts';
 import { setApiKey } from './session.ts';
+import { perfMark } from './perf-marks.ts';
 
 const ROLE_TEXT: Record<string, string> = {
   admin: 'Administrator: everything',
@@ -43,6 +44,7 @@ export function signIn(host: HTMLElement, reason?: string): Promise<ApiConfig> {
     );
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
+      perfMark('signin-submit');
       const key = input.value.trim();
       if (!key) return;
       submit.disabled = true;

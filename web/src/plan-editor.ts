@@ -6,7 +6,7 @@
 import * as maplibregl from 'maplibre-gl';
 import type { ApiConfig, RunInfo, ZoneCollection } from './api-types.ts';
 import { h, replaceChildren } from './dom.ts';
-import { onStyleReady } from './map-view.ts';
+import { onStyleReady, setGeoJsonIfChanged } from './map-view.ts';
 import { formatInt, formatShare } from './format.ts';
 import { createPlan, labelRun, markCurrent, recomputeFrom, type AreaFeature, type PlanEdit } from './plans-api.ts';
 
@@ -98,8 +98,8 @@ export class PlanEditor {
   }
 
   private redrawAreas(): void {
-    (this.map.getSource(AREAS_SOURCE) as maplibregl.GeoJSONSource | undefined)?.setData(this.areasData());
-    (this.map.getSource(DRAFT_SOURCE) as maplibregl.GeoJSONSource | undefined)?.setData(this.draftData());
+    setGeoJsonIfChanged(this.map, AREAS_SOURCE, this.areasData());
+    setGeoJsonIfChanged(this.map, DRAFT_SOURCE, this.draftData());
   }
 
   /** True while editing: map clicks belong to the editor. */

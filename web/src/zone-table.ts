@@ -63,11 +63,10 @@ export class ZoneTable {
   setZones(zones: readonly ZoneProperties[], runWalkM: number | null = null): void {
     this.zones = [...zones];
     this.runWalkM = runWalkM;
-    if (this.key === 'median_walk_m' && !this.hasWalk()) this.key = 'rank';
     this.render();
   }
 
-  /** True when some zone carries its own median walk (else the column is left out). */
+  /** True when some zone carries its own median walk (runs stored before per-zone walks carry none: a dash each). */
   private hasWalk(): boolean {
     return this.zones.some((z) => typeof z.median_walk_m === 'number');
   }
@@ -99,11 +98,10 @@ export class ZoneTable {
       return;
     }
     const walkColumn = this.hasWalk();
-    const columns = COLUMNS.filter((c) => walkColumn || c.key !== 'median_walk_m');
     const head = h(
       'tr',
       {},
-      columns.map((c) => {
+      COLUMNS.map((c) => {
         const sorted = c.key === this.key;
         const button = h('button', { type: 'button', class: 'sort-button', 'data-sort': c.key }, c.text, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, sorted ? (this.dir === 'ascending' ? ' ▲' : ' ▼') : ''));
         button.addEventListener('click', () => this.sortBy(c.key));
@@ -124,7 +122,7 @@ export class ZoneTable {
         h('th', { scope: 'row' }, go),
         h('td', { class: 'num' }, formatInt(Number(z.capacity))),
         h('td', { class: 'num' }, formatInt(Number(z.covered_trips))),
-        walkColumn ? h('td', { class: 'num' }, walk) : null,
+        h('td', { class: 'num' }, walk),
       );
     });
     replaceChildren(
@@ -134,7 +132,7 @@ export class ZoneTable {
         { class: 'zone-table-wrap' },
         h('table', { class: 'zone-table', 'data-testid': 'zone-table' }, h('caption', { class: 'visually-hidden' }, `Zones of the selected run, sorted by ${COLUMNS.find((c) => c.key === this.key)!.text.toLowerCase()}`), h('thead', {}, head), h('tbody', {}, rows)),
       ),
-      !walkColumn && this.runWalkM !== null ? h('p', { class: 'muted small', 'data-testid': 'zone-table-walk' }, `Median walk to a zone, whole run: ${formatMetres(this.runWalkM)} (this run has no walk per zone).`) : null,
+      !walkColumn && this.runWalkM !== null ? h('p', { class: 'muted small', 'data-testid': 'zone-table-walk' }, `Median walk to a zone, whole run: ${formatMetres(this.runWalkM)} (this run was stored before walks per zone).`) : null,
     );
   }
 }

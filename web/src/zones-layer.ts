@@ -56,6 +56,7 @@ export class ZonesLayer {
   private loadToken = 0;
   private selectedId: string | null = null;
   private visible = true;
+  private prefetched: { runId: string; zones: Promise<ZoneCollection> } | null = null;
 
   constructor(map: maplibregl.Map) {
     this.map = map;
@@ -108,6 +109,16 @@ export class ZonesLayer {
   }
 
   /**
+   * Starts fetching a run's zones before the page asks for them (at sign-in, the run the city marked current: the
+   * page opens on it); the next {@link load} of that run uses this answer.
+   */
+  prefetch(runId: string): void {
+    const zones = getZones(runId);
+    zones.catch(() => {}); // load() reports the error
+    this.prefetched = { runId, zones };
+  }
+
+  /**
    * Loads and draws the zones of a run (null clears them).
    * @returns the zones, or null when superseded by a newer call
    */
@@ -117,7 +128,9 @@ export class ZonesLayer {
       this.setData(EMPTY);
       return EMPTY;
     }
-    const zones = await getZones(runId);
+    const early = this.prefetched;
+    this.prefetched = null;
+    const zones = await (early?.runId === runId ? early.zones : getZones(runId));
     if (token !== this.loadToken) return null;
     this.setData(zones && Array.isArray(zones.features) ? zones : EMPTY);
     return this.data;
