@@ -27,6 +27,7 @@ function phaseOf(sql: string): string {
   if (/^INSERT INTO rejects/.test(s)) return 'row checks → rejects';
   if (/_repeats AS/.test(s)) return 'repeats in the file';
   if (/_stored AS/.test(s)) return 'keys already stored (hash probe)';
+  if (/_hashes AS/.test(s)) return 'key hashes of the upload';
   if (/^INSERT INTO providers/.test(s)) return 'providers upsert';
   if (/^COMMIT/.test(s)) return 'commit';
   if (/read_csv\(/.test(s) && /CREATE OR REPLACE TEMP TABLE/.test(s)) return 'DuckDB read_csv → text table';
