@@ -7,7 +7,9 @@
  * Besides the phases: the six `h3_cell` calls of the stored cell columns over the upload's trips alone (the kernel's
  * share of INSERT INTO trips), timed in the same process.
  * Run: `node bin/run-ts.mjs bench/ingest-phases.ts` (BENCH_PHASES_TRIPS sets the trips per file, default 1 M;
- * BENCH_PHASES_FORMATS some of parquet,csv,mds2).
+ * BENCH_PHASES_FORMATS some of parquet,csv,mds2). With BENCH_PHASES_COMPARE=DIR (another checkout, e.g. an older
+ * commit with node_modules), each upload is also run by DIR's ingest code in the same process, in turn with this
+ * checkout's, and each keeps its best of BENCH_PHASES_REPEATS runs (default 2).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -95,17 +97,29 @@ interface PhaseResult {
   store: string;
   trips: number;
   wallMs: number;
+  /** CPU of the whole process (JavaScript and DuckDB's threads) during the upload, ms. */
+  cpuMs: number;
   times: Times;
   h3Ms: number;
 }
 
-async function measure(store: Store, file: string, format: string, storeLabel: string): Promise<PhaseResult> {
+/** The ingest code one column of the table runs: this checkout's, or another's (BENCH_PHASES_COMPARE). */
+interface Code {
+  label: string;
+  openStore: typeof openStore;
+  ingestFile: typeof ingestFile;
+}
+
+async function measure(code: Code, store: Store, file: string, format: string, storeLabel: string): Promise<PhaseResult> {
   const times: Times = new Map();
   const connect = store.connect.bind(store);
   store.connect = async () => timedConnection(await connect(), times);
   const t = performance.now();
-  const report = await ingestFile(store, file, { fileName: path.basename(file) });
+  const cpu0 = process.cpuUsage();
+  const report = await code.ingestFile(store, file, { fileName: path.basename(file) });
   const wallMs = performance.now() - t;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   store.connect = connect;
   if (report.rowsStored !== report.rowsRead) throw new Error(`${file}: stored ${report.rowsStored} of ${report.rowsRead}`);
   // The kernel's share: the six cell columns of this upload's trips, computed again by the same scalar function.
@@ -114,7 +128,7 @@ async function measure(store: Store, file: string, format: string, storeLabel: s
   await conn.runAndReadAll(`SELECT ${cellValuesSql().map((e) => `sum(${e})`).join(', ')} FROM trips WHERE upload_id = ${report.uploadId}`);
   const h3Ms = performance.now() - h0;
   conn.closeSync();
-  return { format, store: storeLabel, trips: report.rowsStored, wallMs, times, h3Ms };
+  return { format, store: `${storeLabel}${code.label}`, trips: report.rowsStored, wallMs, cpuMs, times, h3Ms };
 }
 
 /** Runs the breakdown and returns it as Markdown. */
@@ -123,6 +137,17 @@ export async function runIngestPhases(): Promise<string> {
   const preload = Number(process.env.BENCH_PHASES_PRELOAD ?? 3_000_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pz-bench-phases-'));
   const results: PhaseResult[] = [];
+  const other = process.env.BENCH_PHASES_COMPARE;
+  const codes: Code[] = [{ label: other ? ', now' : '', openStore, ingestFile }];
+  if (other) {
+    const theirs = path.resolve(other);
+    codes.push({
+      label: `, ${path.basename(theirs)}`,
+      openStore: (await import(path.join(theirs, 'engine/store/open-store.ts'))).openStore,
+      ingestFile: (await import(path.join(theirs, 'engine/ingest/index.ts'))).ingestFile,
+    });
+  }
+  const repeats = Number(process.env.BENCH_PHASES_REPEATS ?? (other ? 2 : 1));
   try {
     const pre = path.join(dir, 'preload.parquet');
     await writeTrips(generateCity({ trips: preload, seed: 7, days: 30 }).trips(), pre, { format: 'parquet' });
@@ -131,16 +156,25 @@ export async function runIngestPhases(): Promise<string> {
       const file = path.join(dir, `trips.${format === 'mds2' ? 'json' : format}`);
       await writeTrips(generateCity({ trips, seed: 42, days: 30 }).trips(), file, { format });
       for (const full of [false, true]) {
-        const db = path.join(dir, `${format}-${full}.duckdb`);
-        const store = await openStore({ path: db, memoryLimit: INGEST_MEMORY_LIMIT });
-        try {
-          if (full) await ingestFile(store, pre, {});
-          results.push(await measure(store, file, format, full ? `holding ${(preload / 1e6).toFixed(1)} M` : 'empty'));
-        } finally {
-          store.close();
+        // Best of `repeats` runs, each code in turn (the machine is shared: alternating keeps the comparison fair).
+        const best = new Map<string, PhaseResult>();
+        for (let rep = 0; rep < repeats; rep++) {
+          for (const code of rep % 2 === 0 ? codes : [...codes].reverse()) {
+            const db = path.join(dir, `${format}-${full}.duckdb`);
+            const store = await code.openStore({ path: db, memoryLimit: INGEST_MEMORY_LIMIT });
+            try {
+              if (full) await code.ingestFile(store, pre, {});
+              const r = await measure(code, store, file, format, full ? `holding ${(preload / 1e6).toFixed(1)} M` : 'empty');
+              const was = best.get(code.label);
+              if (!was || r.wallMs < was.wallMs) best.set(code.label, r);
+            } finally {
+              store.close();
+            }
+            fs.rmSync(db, { force: true });
+            fs.rmSync(`${db}.wal`, { force: true });
+          }
         }
-        fs.rmSync(db, { force: true });
-        fs.rmSync(`${db}.wal`, { force: true });
+        for (const code of codes) results.push(best.get(code.label)!);
       }
       fs.rmSync(file);
     }
@@ -154,6 +188,7 @@ export async function runIngestPhases(): Promise<string> {
   for (const p of phases) row(p, results.map((r) => (r.times.has(p) ? r.times.get(p)!.toFixed(0) : '')));
   row('JavaScript between calls (read, parse, convert)', results.map((r) => (r.wallMs - [...r.times.values()].reduce((a, b) => a + b, 0)).toFixed(0)));
   row('**whole upload**', results.map((r) => `**${r.wallMs.toFixed(0)}**`));
+  row('process CPU, user + sys (all threads)', results.map((r) => r.cpuMs.toFixed(0)));
   row('M trips/s', results.map((r) => (r.trips / r.wallMs / 1e3).toFixed(3)));
   row('of which: 6 × h3_cell over the upload (same process, apart)', results.map((r) => r.h3Ms.toFixed(0)));
   return `${machine()}; ${(trips / 1e6).toFixed(2)} M trips per file; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n\n${lines.join('\n')}`;

@@ -3,6 +3,7 @@
  * taken apart). From a temporary table of generated trips in the ingest's staging columns, each variant inserts
  * every row into a fresh table in a transaction and commits, three times (median), in the same process:
  * - VARCHAR ids without cell columns; with six `h3_cell` calls; with one `h3_stored_cells` call (the ingest now);
+ *   with the cells computed beforehand, untimed (what storing the six columns costs by itself);
  * - `trip_id` and `device_id` as DuckDB's UUID type (a schema change: measured here only, not done);
  * - the anti-join against a table of BENCH_STORE_EXPERIMENT_STORED other trips (default 3 M): exact on the text
  *   keys, or through the hash probe the ingest now uses (engine/ingest/staging.ts).
@@ -13,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateCity, writeTrips } from '../fixtures/index.ts';
 import { openStore } from '../engine/store/open-store.ts';
-import { cellColumnsDdl, cellFieldsSql, cellValuesSql, withStoredCellsSql } from '../engine/store/cell-columns.ts';
+import { cellColumnNames, cellColumnsDdl, cellFieldsSql, cellValuesSql, withStoredCellsSql } from '../engine/store/cell-columns.ts';
 import { INGEST_MEMORY_LIMIT } from '../engine/cli/cmd-ingest.ts';
 import { isMain, machine } from './bench-util.ts';
 
@@ -39,6 +40,8 @@ export async function runStoreExperiment(): Promise<string> {
     const staged = (file: string) => `SELECT provider_id, trip_id, device_id, vehicle_type, epoch_ms(start_time)::DOUBLE AS start_ms,
       epoch_ms(end_time)::DOUBLE AS end_ms, start_lat, start_lng, end_lat, end_lng, distance_m, duration_s FROM read_parquet('${file}')`;
     await conn.run(`CREATE TEMP TABLE stage AS ${staged(up)}`);
+    // The cells computed beforehand (untimed): what storing six UBIGINT columns costs by itself.
+    await conn.run(`CREATE TEMP TABLE stage_cells AS SELECT * EXCLUDE (c), ${cellFieldsSql('c').join(', ')} FROM (${withStoredCellsSql('temp.stage', 'c')})`);
     await conn.run(`CREATE TABLE old_trips (${BASE_COLUMNS}, ${cellColumnsDdl()})`);
     await conn.run(`INSERT INTO old_trips SELECT ${VALUES}, ${cellValuesSql().map(() => 'NULL').join(', ')} FROM (${staged(old)})`);
     await conn.run('CHECKPOINT');
@@ -49,6 +52,7 @@ export async function runStoreExperiment(): Promise<string> {
       ['VARCHAR ids, no cell columns', BASE_COLUMNS, `SELECT ${VALUES} FROM temp.stage`],
       ['VARCHAR ids, cells by six `h3_cell` calls (the ingest before)', withCells, `SELECT ${VALUES}, ${cellValuesSql().join(', ')} FROM temp.stage`],
       ['VARCHAR ids, cells by one `h3_stored_cells` call (the ingest now)', withCells, now('temp.stage')],
+      ['VARCHAR ids, cells computed beforehand (storing six UBIGINT columns only)', withCells, `SELECT ${VALUES}, ${cellColumnNames().join(', ')} FROM temp.stage_cells`],
       ['UUID `trip_id` and `device_id`, no cell columns (a schema change: not done)', uuidColumns, `SELECT ${VALUES} FROM temp.stage`],
       ['as now, plus the exact anti-join against the stored trips (before)', withCells,
         now('(SELECT g.* FROM temp.stage g ANTI JOIN old_trips t ON t.provider_id = g.provider_id AND t.trip_id = g.trip_id)')],

@@ -80,4 +80,13 @@ describe('h3_stored_cells in DuckDB', () => {
     }
     expect(nulls).toBeGreaterThan(25);
   });
+
+  it('takes constants as well as columns', async () => {
+    const rows = await store.query(
+      `SELECT count(*) AS n, count_if(h3_stored_cells(45.5, x).end_cell_12 IS DISTINCT FROM h3_cell(45.5, x, 12)) AS diff,
+              any_value(h3_stored_cells(45.5, -122.6).end_cell_10) AS one
+       FROM (SELECT -122.6 + i / 1e6 AS x FROM range(5000) t(i))`,
+    );
+    expect(rows[0]).toEqual({ n: 5000n, diff: 0n, one: expected(45.5, -122.6, 10) });
+  });
 });
