@@ -131,10 +131,12 @@ export async function checkAndStore(
   // keys probing a hash table of the upload's 8-byte hashes), then the exact anti-join against those few. An
   // anti-join straight against `trips` built a hash table of every stored key, so each upload cost more the fuller
   // the store was (bench/ingest-phases.ts, bench/ingest-store-experiment.ts).
+  // An empty store (the first upload) holds none: no hash table of the upload's keys is built for nothing.
+  const storeEmpty = (await conn.runAndReadAll('SELECT NOT EXISTS (SELECT 1 FROM trips)')).getRows()[0]![0] === true;
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${name}_stored AS
      SELECT provider_id, trip_id FROM trips
-     WHERE hash(provider_id, trip_id) IN (SELECT h FROM temp.${name}_hashes)`,
+     WHERE ${storeEmpty ? 'false' : `hash(provider_id, trip_id) IN (SELECT h FROM temp.${name}_hashes)`}`,
   );
   const stored = Number(
     (
