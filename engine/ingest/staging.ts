@@ -115,7 +115,7 @@ export async function checkAndStore(
     await conn.run(`DELETE FROM temp.${name} WHERE row_number IN (SELECT row_number FROM rejects WHERE upload_id = $upload_id)`, { upload_id: uploadId });
   }
   // The upload's key hashes, taken once: both dedupe steps below work from them (for a view, one pass over the
-  // file fewer).
+  // file serves both; the probe against the store reads no staged row).
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${name}_hashes AS SELECT hash(provider_id, trip_id) AS h FROM ${goodRows}`, params);
   // Repeats within the file lose to the key's first row. Keys seen more than once are found by their 64-bit hash
   // first (an aggregate of 8-byte keys, small enough for tight memory limits), then exactly among those few; the
