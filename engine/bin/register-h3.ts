@@ -1,5 +1,6 @@
-import { DuckDBScalarFunction, DOUBLE, INTEGER, UBIGINT, type DuckDBConnection, type DuckDBVector } from '@duckdb/node-api';
-import { latLngToCellBatch } from '../h3/index.ts';
+import { DuckDBScalarFunction, DOUBLE, INTEGER, STRUCT, UBIGINT, type DuckDBConnection, type DuckDBStructVector, type DuckDBVector } from '@duckdb/node-api';
+import { latLngToCellBatch, latLngToCellsBatch } from '../h3/index.ts';
+import { STORED_CELL_RESOLUTIONS, storedCellsFields } from '../store/cell-columns.ts';
 
 /** The parts of a flat DuckDB vector this wrapper reads: its typed array and its validity bitmap. */
 interface FlatVector<T> {
@@ -83,6 +84,39 @@ export function registerH3Functions(conn: DuckDBConnection): void {
           if ((out32[2 * i + 1]! | out32[2 * i]!) === 0) output.setItem(i, null);
         }
         output.flush();
+      },
+    }),
+  );
+  registerStoredCellsFunction(conn);
+}
+
+/**
+ * Registers `h3_stored_cells(lat DOUBLE, lng DOUBLE) → STRUCT(end_cell_7 UBIGINT, …, end_cell_12 UBIGINT)`: the
+ * point's cell at every stored resolution (store/cell-columns.ts), each equal to `h3_cell(lat, lng, res)`, in one
+ * call per chunk instead of one per resolution, by the multi-resolution kernel (one sine, cosine and face per point).
+ * NULL in (or a non-finite point) gives a NULL struct.
+ */
+function registerStoredCellsFunction(conn: DuckDBConnection): void {
+  const fields = storedCellsFields();
+  conn.registerScalarFunction(
+    DuckDBScalarFunction.create({
+      name: 'h3_stored_cells',
+      returnType: STRUCT(Object.fromEntries(fields.map((f) => [f, UBIGINT]))),
+      parameterTypes: [DOUBLE, DOUBLE],
+      mainFunction: (_info, input, output) => {
+        const n = input.rowCount;
+        const latV = flat<Float64Array>(input.getColumnVector(0));
+        const lngV = flat<Float64Array>(input.getColumnVector(1));
+        const struct = output as DuckDBStructVector;
+        const valid = combinedValidity([latV, lngV], n);
+        const outs = STORED_CELL_RESOLUTIONS.map((_, k) => flat<BigUint64Array>(struct.entryVectorAt(k)).items);
+        latLngToCellsBatch(latV.items, lngV.items, STORED_CELL_RESOLUTIONS, outs, n);
+        // NULL rows (whose values are whatever the vector held) and non-finite points (0 at every resolution): NULL.
+        const first32 = new Uint32Array(outs[0]!.buffer, outs[0]!.byteOffset, 2 * n);
+        for (let i = 0; i < n; i++) {
+          if (!isValidRow(valid, i) || (first32[2 * i + 1]! | first32[2 * i]!) === 0) struct.setItem(i, null);
+        }
+        struct.flush();
       },
     }),
   );

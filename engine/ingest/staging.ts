@@ -2,7 +2,7 @@ import { BIGINT, DOUBLE, VARCHAR, DuckDBDataChunk, type DuckDBConnection } from 
 import type { StagingRow } from './staging-row.ts';
 import { latestMs, rejectColumnsSql, type RowCheck } from './row-checks.ts';
 import { eventLoopPacer } from './input-limits.ts';
-import { cellColumnNames, cellValuesSql } from '../store/cell-columns.ts';
+import { cellColumnNames, cellFieldsSql, withStoredCellsSql } from '../store/cell-columns.ts';
 import { storeTripsWithNextStart } from '../store/next-start.ts';
 import { faultPoint } from '../fault-point.ts';
 
@@ -115,28 +115,42 @@ export async function checkAndStore(
   } else if (rejected > 0) {
     await conn.run(`DELETE FROM temp.${name} WHERE row_number IN (SELECT row_number FROM rejects WHERE upload_id = $upload_id)`, { upload_id: uploadId });
   }
+  // The upload's key hashes, taken once: both dedupe steps below work from them (for a view, one pass over the
+  // file serves both; the probe against the store reads no staged row).
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${name}_hashes AS SELECT hash(provider_id, trip_id) AS h FROM ${goodRows}`, params);
   // Repeats within the file lose to the key's first row. Keys seen more than once are found by their 64-bit hash
   // first (an aggregate of 8-byte keys, small enough for tight memory limits), then exactly among those few; the
   // insert leaves them out with an anti-join. A window over millions of rows ran out of memory.
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${name}_repeats AS
      SELECT provider_id, trip_id, min(row_number) AS keep FROM ${goodRows}
-     WHERE hash(provider_id, trip_id) IN (SELECT h FROM (SELECT hash(provider_id, trip_id) AS h FROM ${goodRows}) GROUP BY h HAVING count(*) > 1)
+     WHERE hash(provider_id, trip_id) IN (SELECT h FROM temp.${name}_hashes GROUP BY h HAVING count(*) > 1)
      GROUP BY ALL HAVING count(*) > 1`,
     params,
   );
-  // The stored trips take their device's next start (and the stored trips they follow are updated): store/next-start.ts.
-  const cells = cellValuesSql('g.');
+  // Keys the store already holds: the stored trips whose key hash is one of the upload's (a scan of the store's
+  // keys probing a hash table of the upload's 8-byte hashes), then the exact anti-join against those few. An
+  // anti-join straight against `trips` built a hash table of every stored key, so each upload cost more the fuller
+  // the store was (bench/ingest-phases.ts, bench/ingest-store-experiment.ts).
+  // An empty store (the first upload) holds none: no hash table of the upload's keys is built for nothing.
+  const storeEmpty = (await conn.runAndReadAll('SELECT NOT EXISTS (SELECT 1 FROM trips)')).getRows()[0]![0] === true;
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE ${name}_stored AS
+     SELECT provider_id, trip_id FROM trips
+     WHERE ${storeEmpty ? 'false' : `hash(provider_id, trip_id) IN (SELECT h FROM temp.${name}_hashes)`}`,
+  );
+  // The stored trips take their device's next start (and the stored trips they follow are updated):
+  // store/next-start.ts. The six cells come from one h3_stored_cells call per chunk, for the stored rows alone.
   const stored = await storeTripsWithNextStart(conn, {
-    rows: (next) => `SELECT g.provider_id, g.trip_id, g.device_id, g.vehicle_type, g.trip_type,
-                  make_timestamptz((g.start_ms * 1000)::BIGINT) AS start_time, make_timestamptz((g.end_ms * 1000)::BIGINT) AS end_time,
-                  g.start_lat, g.start_lng, g.end_lat, g.end_lng, g.distance_m, g.duration_s, $upload_id::BIGINT AS upload_id,
-                  ${cellColumnNames().map((c, i) => `${cells[i]} AS ${c}`).join(', ')}, n.ns AS next_start
-           FROM ${goodRows} g JOIN ${next} n ON n.row_number = g.row_number`,
+    rows: (next) => `SELECT provider_id, trip_id, device_id, vehicle_type, trip_type,
+                  make_timestamptz((start_ms * 1000)::BIGINT) AS start_time, make_timestamptz((end_ms * 1000)::BIGINT) AS end_time,
+                  start_lat, start_lng, end_lat, end_lng, distance_m, duration_s, $upload_id::BIGINT AS upload_id,
+                  ${cellColumnNames().map((c, i) => `${cellFieldsSql('cells')[i]} AS ${c}`).join(', ')}, ns AS next_start
+           FROM (${withStoredCellsSql(`(SELECT g.*, n.ns FROM ${goodRows} g JOIN ${next} n ON n.row_number = g.row_number)`, 'cells')})`,
     keep: `SELECT g.row_number, g.provider_id, g.device_id, g.trip_id, make_timestamptz((g.start_ms * 1000)::BIGINT) AS start_time
            FROM ${goodRows} g
            ANTI JOIN temp.${name}_repeats d ON d.provider_id = g.provider_id AND d.trip_id = g.trip_id AND g.row_number <> d.keep
-           ANTI JOIN trips t ON t.provider_id = g.provider_id AND t.trip_id = g.trip_id`,
+           ANTI JOIN temp.${name}_stored t ON t.provider_id = g.provider_id AND t.trip_id = g.trip_id`,
     params: { ...params, upload_id: uploadId },
     uploadId,
     name,
@@ -150,5 +164,7 @@ export async function checkAndStore(
     params,
   );
   await conn.run(`DROP TABLE temp.${name}_repeats`);
+  await conn.run(`DROP TABLE temp.${name}_stored`);
+  await conn.run(`DROP TABLE temp.${name}_hashes`);
   return { read, stored, duplicate: good - stored, rejected };
 }

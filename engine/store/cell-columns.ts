@@ -32,6 +32,25 @@ export function cellValuesSql(prefix = ''): string[] {
   return STORED_CELL_RESOLUTIONS.map((r) => `h3_cell(${prefix}end_lat, ${prefix}end_lng, ${r})`);
 }
 
+/** Field names of `h3_stored_cells`'s struct (engine/bin/register-h3.ts): the cell columns' names, in order. */
+export function storedCellsFields(): string[] {
+  return cellColumnNames();
+}
+
+/**
+ * SQL computing every cell column from the point columns in one `h3_stored_cells` call per chunk (equal to
+ * {@link cellValuesSql}): `from` is a query or table whose rows have `end_lat` and `end_lng`; the result has all of
+ * its columns and one more, `alias`, the struct of cells, whose fields {@link cellFieldsSql} lists.
+ */
+export function withStoredCellsSql(from: string, alias: string): string {
+  return `SELECT *, h3_stored_cells(end_lat, end_lng) AS ${alias} FROM ${from}`;
+}
+
+/** The cell columns' values, in {@link cellColumnNames} order, from the struct column `alias` of {@link withStoredCellsSql}. */
+export function cellFieldsSql(alias: string): string[] {
+  return storedCellsFields().map((f) => `${alias}.${f}`);
+}
+
 /**
  * SQL of a trip's end cell at `res` over a trips source: the stored column where that resolution is stored (with
  * `h3_cell` for a row stored without it, e.g. inserted by hand: COALESCE evaluates it only for those rows), else the
