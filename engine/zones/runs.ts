@@ -112,11 +112,20 @@ export async function executeRun(store: Store, runId: number, hooks: ExecuteRunH
       writes = writes.then(() => conn.run('UPDATE runs SET progress = $p, stage = $s WHERE run_id = $id', { p: fraction, s: stage, id: runId }).then(() => undefined));
     };
     let proposal: ZoneProposal;
+    // The location-precision check reads the trips on its own connection while the proposal runs.
+    const { where, params } = tripFilterSql(reserved.filter);
+    const precisionCheck = store.connect().then(async (c) => {
+      try {
+        return await locationPrecision(c, where, params);
+      } finally {
+        c.closeSync();
+      }
+    });
+    precisionCheck.catch(() => undefined); // awaited below; never an unhandled rejection when the proposal fails first
     try {
       proposal = await proposeZones(store, { ...reserved.params, filter: reserved.filter }, { onProgress, offThread: hooks.offThread });
       await writes;
-      const { where, params } = tripFilterSql(reserved.filter);
-      const precision = await locationPrecision(conn, where, params);
+      const precision = await precisionCheck;
       const coarse = precision ? coarseDemandWarning(precision, reserved.params.walkRadiusM) : null;
       await saveZones(conn, runId, proposal, coarse ? [coarse] : []);
     } catch (e) {
