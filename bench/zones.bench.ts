@@ -51,8 +51,8 @@ export async function runZonesBench(options: { cells?: number } = {}): Promise<B
     name: `propose ${cells.toLocaleString('en')} cells res 11, K 2,500, 150 m (optimize auto → ${s.detail.lagrangianIterations ? 'lagrangian' : 'local'})`,
     value: main.t.medianMs,
     unit: 'ms',
-    target: '≤ 2000 ms on one core',
-    met: main.t.medianMs <= 2000,
+    target: '≤ 1 s (issue 16)',
+    met: main.t.medianMs <= 1000,
     note: `${spread(main.t)}; stages graph ${main.stages.graph} / solve ${main.stages.solve} / zones ${main.stages.zones} ms; covered ${(s.coveredShare * 100).toFixed(2)} %; load avg ${load} at start`,
   });
 
@@ -77,14 +77,26 @@ export async function runZonesBench(options: { cells?: number } = {}): Promise<B
     ratio: naiveEvaluations / s.detail.evaluations!,
   });
 
-  rows.push({
-    name: 'covered share after local search (baseline CELF greedy alone)',
-    value: s.coveredShare * 100,
-    unit: '%',
-    baseline: (s.detail.greedyCoveredTrips! / s.totalTrips) * 100,
-    ratio: s.coveredTrips / s.detail.greedyCoveredTrips!,
-    note: `${s.detail.swaps} swaps, ${s.detail.pairMoves} pair moves`,
-  });
+  // What local search adds, in the objective the run used: decayed trip ends (the default) or plainly covered ones.
+  if (s.detail.greedyDecayedTrips !== undefined) {
+    rows.push({
+      name: 'decayed share after local search (baseline CELF greedy alone)',
+      value: s.decayedShare * 100,
+      unit: '%',
+      baseline: (s.detail.greedyDecayedTrips / s.totalTrips) * 100,
+      ratio: s.decayedTrips / s.detail.greedyDecayedTrips,
+      note: `${s.detail.moves ?? 0} moves`,
+    });
+  } else {
+    rows.push({
+      name: 'covered share after local search (baseline CELF greedy alone)',
+      value: s.coveredShare * 100,
+      unit: '%',
+      baseline: (s.detail.greedyCoveredTrips! / s.totalTrips) * 100,
+      ratio: s.coveredTrips / s.detail.greedyCoveredTrips!,
+      note: `${s.detail.swaps} swaps, ${s.detail.pairMoves} pair moves`,
+    });
+  }
 
   const greedyOnly = await timedProposal(demand, { ...opts, optimize: 'greedy' }, 3);
   rows.push({
