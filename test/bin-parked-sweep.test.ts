@@ -7,6 +7,7 @@ import { demandCells, parkedPeaks, type ParkedPeaksOptions } from '../engine/bin
 import type { DemandFilter } from '../engine/bin/trip-filter.ts';
 import { generateCity, writeTrips } from '../fixtures/index.ts';
 import { tempStore } from './helpers/temp-store.ts';
+import { isParkzonesError } from '../engine/errors.ts';
 import { parkedPeaksReference } from './helpers/parked-peaks-reference.ts';
 
 // A generated year and more (400 days, across both daylight-saving changes) with few trips, so that most cells
@@ -66,6 +67,15 @@ describe('parked peaks by a sweep equal the cross-join of groups and days', () =
     const opts: ParkedPeaksOptions = { res: 10, cells: g.cells, groups: new Int32Array(g.cells.length).fill(-1), groupCount: 3 };
     expect(await parkedPeaks(ctx.store, opts)).toEqual(await parkedPeaksReference(ctx.store, opts));
     expect((await parkedPeaks(ctx.store, opts)).days).toBe(0);
+  });
+
+  it('refuses slots shorter than a second (they would round to none) and longer than a day, naming the option', async () => {
+    const g = await groupsAt(10, {});
+    for (const slotMinutes of [0.001, 0, 1441]) {
+      const e = await parkedPeaks(ctx.store, { res: 10, ...g, slotMinutes }).catch((x: unknown) => x);
+      expect(isParkzonesError(e, 'BAD_OPTION')).toBe(true);
+      expect((e as Error).message).toMatch(/slotMinutes/);
+    }
   });
 });
 

@@ -137,7 +137,7 @@ export type CellSpellsOptions = Pick<ParkedPeaksOptions, 'res' | 'filter' | 'cel
 export async function fetchParkedSpells(store: Store, options: CellSpellsOptions): Promise<CellSpells> {
   validateRes(options.res);
   const slotMinutes = options.slotMinutes ?? 15;
-  requireOption(slotMinutes > 0 && slotMinutes <= 1440, 'slotMinutes', `must be in (0, 1440], got ${slotMinutes}`);
+  requireOption(slotMinutes >= 1 / 60 && slotMinutes <= 1440, 'slotMinutes', `must be from 1/60 (a second) to 1440 (a day), got ${slotMinutes}`);
   const f = tripFilterSql(options.filter);
   const conn = await store.connect();
   try {
