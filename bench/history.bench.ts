@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { openStore, ingestFile, type Store } from '../engine/index.ts';
-import { cellColumnNames, cellValuesSql } from '../engine/store/cell-columns.ts';
+import { cellColumnNames, cellFieldsSql } from '../engine/store/cell-columns.ts';
 import { recomputeNextStarts } from '../engine/store/next-start.ts';
 import { generateCity, writeTrips } from '../fixtures/index.ts';
 import { formatRows, isMain, machine, type BenchRow } from './bench-util.ts';
@@ -52,8 +52,8 @@ async function sqlStore(file: string, n: number, days: number): Promise<void> {
       const to = Math.min(n, from + 5_000_000);
       await store.run(`
         INSERT INTO trips (provider_id, trip_id, device_id, start_time, end_time, start_lat, start_lng, end_lat, end_lng, distance_m, duration_s, upload_id, ${cellColumnNames().join(', ')})
-        SELECT provider_id, trip_id, device_id, start_time, start_time + INTERVAL 11 MINUTE, end_lat - 0.004, end_lng + 0.003, end_lat, end_lng, 1200, 660, 1, ${cellValuesSql().join(', ')}
-        FROM (
+        SELECT provider_id, trip_id, device_id, start_time, start_time + INTERVAL 11 MINUTE, end_lat - 0.004, end_lng + 0.003, end_lat, end_lng, 1200, 660, 1, ${cellFieldsSql('cells').join(', ')}
+        FROM (SELECT *, h3_stored_cells(end_lat, end_lng) AS cells FROM (
           SELECT 'provider-' || (i % 3) AS provider_id, 'trip-' || i AS trip_id, 'device-' || (i % ${devices}) AS device_id,
                  TIMESTAMPTZ '2025-01-01 00:00:00+00' + to_seconds((i // ${devices}) * ${gap} + (hash(i, 1) % ${gap})::BIGINT) AS start_time,
                  45.515 + CASE WHEN hash(i, 2) % 10 < 7 THEN ((hash(i, 3) % 20)::DOUBLE - 10) * 0.0025 + ((hash(i, 4) % 1000)::DOUBLE / 1000 - 0.5) * 0.0009
@@ -61,7 +61,7 @@ async function sqlStore(file: string, n: number, days: number): Promise<void> {
                  -122.68 + CASE WHEN hash(i, 2) % 10 < 7 THEN ((hash(i, 5) % 20)::DOUBLE - 10) * 0.0035 + ((hash(i, 6) % 1000)::DOUBLE / 1000 - 0.5) * 0.0012
                                 ELSE ((hash(i, 6) % 1000000)::DOUBLE / 1000000 - 0.5) * 0.12 END AS end_lng
           FROM range(${from}, ${to}) t(i)
-        )`);
+        ))`);
     }
     await store.run(
       `INSERT INTO uploads VALUES (1, NULL, 'bench-sql', 'sql', 'bench', now(), ${n}, ${n}, 0, 0, 'stored', '[]', '{}')`,
