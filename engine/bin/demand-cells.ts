@@ -123,29 +123,18 @@ export function demandCellsSql(parts: DemandSqlParts): string {
   }
   const and = atomK ? ' AND shown' : '';
   const only = atomK ? ' FILTER (WHERE shown)' : '';
-  if (parts.distinct === false && !parts.parked) {
-    // Only counts: first per (cell, hour, weekday), then per cell. 24 filtered counts over every trip cost twice
-    // as much as this small second aggregate (bench/pipeline.bench.ts).
-    const hours = HOUR_SUMS_SQL;
-    return `
-    WITH k AS (SELECT cell, h, dow <= 5 AS weekday, count(*)${only} AS n, ${E7_SUM('end_lat')}${only}::BIGINT AS slat, ${E7_SUM('end_lng')}${only}::BIGINT AS slng
-               FROM (${rows}) WHERE cell IS NOT NULL GROUP BY ALL)
-    SELECT cell, sum(n)::DOUBLE AS trips, 0::DOUBLE AS devices, 0::DOUBLE AS days,
-           sum(CASE WHEN weekday THEN n ELSE 0 END)::DOUBLE AS weekday_trips, NULL::DOUBLE AS median_parked_s, ${hours},
-           (sum(slat)::DOUBLE / sum(n) / 1e7) AS end_lat, (sum(slng)::DOUBLE / sum(n) / 1e7) AS end_lng
-    FROM k GROUP BY cell ORDER BY cell`;
-  }
-  if (!atomK) {
+  const distinct = parts.distinct !== false;
+  if (!atomK || (!distinct && !parts.parked)) {
     // Every count but the distinct ones and the median comes from a small first aggregate per (cell, hour,
-    // weekday); devices, days and the median are each their own aggregate, joined by cell. One aggregate holding
-    // two distinct counts, a median and 26 filtered counts per cell cost three times as much (bench/pipeline.bench.ts).
-    const hours = HOUR_SUMS_SQL;
-    const distinct = parts.distinct !== false;
+    // weekday) and a second per cell (with atoms, over the shown trip ends only); devices, days and the median are
+    // each their own aggregate, joined by cell. One aggregate holding two distinct counts, a median and 26 filtered
+    // counts per cell cost three times as much (bench/pipeline.bench.ts).
     return `
     WITH t AS NOT MATERIALIZED (SELECT * FROM (${rows}) WHERE cell IS NOT NULL),
-    k AS (SELECT cell, h, dow <= 5 AS weekday, count(*) AS n, ${E7_SUM('end_lat')}::BIGINT AS slat, ${E7_SUM('end_lng')}::BIGINT AS slng FROM t GROUP BY ALL),
+    k AS (SELECT cell, h, dow <= 5 AS weekday, count(*)${only} AS n, ${E7_SUM('end_lat')}${only}::BIGINT AS slat, ${E7_SUM('end_lng')}${only}::BIGINT AS slng
+          FROM t GROUP BY ALL),
     base AS (
-      SELECT cell, sum(n)::DOUBLE AS trips, sum(CASE WHEN weekday THEN n ELSE 0 END)::DOUBLE AS weekday_trips, ${hours},
+      SELECT cell, sum(n)::DOUBLE AS trips, sum(CASE WHEN weekday THEN n ELSE 0 END)::DOUBLE AS weekday_trips, ${HOUR_SUMS_SQL},
              (sum(slat)::DOUBLE / sum(n) / 1e7) AS end_lat, (sum(slng)::DOUBLE / sum(n) / 1e7) AS end_lng
       FROM k GROUP BY cell
     )${distinct ? `,
@@ -161,7 +150,7 @@ export function demandCellsSql(parts: DemandSqlParts): string {
   return `
     WITH t AS (${rows})
     SELECT cell, count(*)${only}::DOUBLE AS trips,
-           ${parts.distinct === false ? '0::DOUBLE AS devices, 0::DOUBLE AS days' : `count(DISTINCT device_id)${only}::DOUBLE AS devices, count(DISTINCT day)${only}::DOUBLE AS days`},
+           ${!distinct ? '0::DOUBLE AS devices, 0::DOUBLE AS days' : `count(DISTINCT device_id)${only}::DOUBLE AS devices, count(DISTINCT day)${only}::DOUBLE AS days`},
            (count(*) FILTER (WHERE dow <= 5${and}))::DOUBLE AS weekday_trips, median(parked_s)${only}::DOUBLE AS median_parked_s, ${hours},
            (${E7_SUM('end_lat')}${only}::DOUBLE / count(*)${only} / 1e7) AS end_lat, (${E7_SUM('end_lng')}${only}::DOUBLE / count(*)${only} / 1e7) AS end_lng
     FROM t WHERE cell IS NOT NULL GROUP BY cell ORDER BY cell`;
