@@ -81,7 +81,7 @@ export interface NewTrips {
   rows: (next: string) => string;
   /**
    * A SELECT of `row_number, provider_id, device_id, trip_id, start_time` of the upload's rows to store (those left
-   * after the duplicate checks): read once, into a temporary table.
+   * after the duplicate checks; row numbers are 0 or more): read once, into a temporary table.
    */
   keep: string;
   params: Record<string, string | number | null>;
@@ -111,8 +111,6 @@ export async function storeTripsWithNextStart(conn: DuckDBConnection, trips: New
     `CREATE OR REPLACE TEMP TABLE ${name}_touched AS
      SELECT provider_id, device_id, min(start_time) AS first_start FROM ${keys} WHERE device_id IS NOT NULL GROUP BY ALL`,
   );
-  // An empty store (a first upload) holds no trip the new ones follow: no scan of it.
-  const storeEmpty = (await conn.runAndReadAll('SELECT NOT EXISTS (SELECT 1 FROM trips)')).getRows()[0]![0] === true;
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${name}_prior AS
      WITH lo AS (
@@ -120,21 +118,19 @@ export async function storeTripsWithNextStart(conn: DuckDBConnection, trips: New
        FROM trips t JOIN ${touched} d ON d.provider_id = t.provider_id AND d.device_id = t.device_id
        WHERE t.start_time < d.first_start GROUP BY ALL
      )
-     SELECT t.provider_id, t.trip_id, t.device_id, t.start_time, t.next_start AS old
+     SELECT -(row_number() OVER ()) AS row_number, t.provider_id, t.trip_id, t.device_id, t.start_time, t.next_start AS old
      FROM trips t JOIN ${touched} d ON d.provider_id = t.provider_id AND d.device_id = t.device_id
      LEFT JOIN lo ON lo.provider_id = t.provider_id AND lo.device_id = t.device_id
-     WHERE ${storeEmpty ? 'false' : 'lo.lo IS NULL OR t.start_time >= lo.lo'}`,
+     WHERE lo.lo IS NULL OR t.start_time >= lo.lo`,
   );
-  const priorCount = Number((await conn.runAndReadAll(`SELECT count(*) FROM ${prior}`)).getRows()[0]![0]);
-  // Every new row's next start (NULL without a device or a next trip), from the new keys and the stored ones.
+  // One window over the new keys and the stored ones: the next start of each, by row number (the stored rows take
+  // negative ones, so the insert's join by row number leaves them out).
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${name}_next AS
-     SELECT row_number, ns FROM (
-       SELECT row_number, ${NEXT_START_WINDOW_SQL} AS ns FROM (
-         SELECT row_number, provider_id, device_id, trip_id, start_time FROM ${keys}
-         ${priorCount > 0 ? `UNION ALL SELECT NULL, provider_id, device_id, trip_id, start_time FROM ${prior}` : ''}
-       )
-     ) WHERE row_number IS NOT NULL`,
+     SELECT row_number, ${NEXT_START_WINDOW_SQL} AS ns FROM (
+       SELECT row_number, provider_id, device_id, trip_id, start_time FROM ${keys}
+       UNION ALL SELECT row_number, provider_id, device_id, trip_id, start_time FROM ${prior}
+     )`,
   );
   const rows = trips.rows(next);
   const stored = Number(
@@ -149,20 +145,12 @@ export async function storeTripsWithNextStart(conn: DuckDBConnection, trips: New
   if (!fresh) {
     await recomputeNextStarts(conn);
   } else {
-    if (priorCount > 0 && stored > 0) {
-      // The stored trips' next starts, now that the new ones are in: from the keys of their devices' new trips.
+    // The stored trips whose next start is now one of the new trips' (none on a first upload: no scan of the trips).
+    const priorRows = Number((await conn.runAndReadAll(`SELECT count(*) FROM ${prior}`)).getRows()[0]![0]);
+    if (priorRows > 0) {
       await conn.run(
         `UPDATE trips SET next_start = w.ns
-         FROM (
-           SELECT provider_id, trip_id, old, ns FROM (
-             SELECT *, ${NEXT_START_WINDOW_SQL} AS ns FROM (
-               SELECT provider_id, trip_id, device_id, start_time, old, false AS is_new FROM ${prior}
-               UNION ALL
-               SELECT provider_id, trip_id, device_id, start_time, NULL, true FROM ${keys} k
-               SEMI JOIN ${touched} d ON d.provider_id = k.provider_id AND d.device_id = k.device_id
-             )
-           ) WHERE NOT is_new AND old IS DISTINCT FROM ns
-         ) w
+         FROM (SELECT p.provider_id, p.trip_id, n.ns FROM ${prior} p JOIN ${next} n ON n.row_number = p.row_number WHERE p.old IS DISTINCT FROM n.ns) w
          WHERE w.provider_id = trips.provider_id AND w.trip_id = trips.trip_id`,
       );
     }
