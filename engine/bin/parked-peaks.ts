@@ -62,7 +62,7 @@ export interface ParkedPeaksSqlParts {
 }
 
 /**
- * The parked spells of trip ends in the cells of `temp.parked_groups (cell, grp)`: per spell its group and its
+ * The parked spells of trip ends in the cells of `temp.parked_groups (cell, grp)`: per spell its cell's index and its
  * slots [a, b) — from the slot of the trip end to the slot of the spell's end, inclusive — as whole doubles.
  */
 export function parkedSpellsSql(parts: ParkedPeaksSqlParts): string {
@@ -70,7 +70,7 @@ export function parkedSpellsSql(parts: ParkedPeaksSqlParts): string {
   return `SELECT g.grp, floor(epoch(t.end_time) / ${slot})::DOUBLE AS a, (floor(epoch(t.park_end) / ${slot}) + 1)::DOUBLE AS b
      FROM (${parkedTripsSql(parts.capHours, parts.fresh)}) t
      JOIN temp.parked_groups g ON g.cell = ${endCellSql(parts.res, 't.')}
-     WHERE g.grp >= 0 AND t.device_id IS NOT NULL AND ${parts.where}`;
+     WHERE t.device_id IS NOT NULL AND ${parts.where}`;
 }
 
 /**
