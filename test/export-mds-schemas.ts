@@ -49,42 +49,47 @@ export function expectValid(v: ValidateFunction, data: unknown): void {
   expect(ok, JSON.stringify(v.errors, null, 1)).toBe(true);
 }
 
+/** A GBFS 2.3 file's schema: the envelope every file has (GBFS 2.3 reference, "Output Format"), around `data`. */
+export function gbfs23File(data: Record<string, unknown>): Record<string, unknown> {
+  return {
+    type: 'object',
+    required: ['last_updated', 'ttl', 'version', 'data'],
+    properties: {
+      last_updated: { type: 'integer', minimum: 1450155600 },
+      ttl: { type: 'integer', minimum: 0 },
+      version: { const: '2.3' },
+      data,
+    },
+  };
+}
+
 /** GBFS 2.3 station_information.json, written from the GBFS 2.3 reference (only the fields we emit, plus required ones). */
-export const GBFS_23_STATION_INFORMATION = {
+export const GBFS_23_STATION_INFORMATION = gbfs23File({
   type: 'object',
-  required: ['last_updated', 'ttl', 'version', 'data'],
+  required: ['stations'],
   properties: {
-    last_updated: { type: 'integer', minimum: 1450155600 },
-    ttl: { type: 'integer', minimum: 0 },
-    version: { const: '2.3' },
-    data: {
-      type: 'object',
-      required: ['stations'],
-      properties: {
-        stations: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['station_id', 'name', 'lat', 'lon'],
-            properties: {
-              station_id: { type: 'string' },
-              name: { type: 'string' },
-              short_name: { type: 'string' },
-              lat: { type: 'number', minimum: -90, maximum: 90 },
-              lon: { type: 'number', minimum: -180, maximum: 180 },
-              is_virtual_station: { type: 'boolean' },
-              station_area: {
-                type: 'object', required: ['type', 'coordinates'],
-                properties: { type: { const: 'MultiPolygon' }, coordinates: { type: 'array', items: { type: 'array', items: { type: 'array', minItems: 4, items: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'number' } } } } } },
-              },
-              parking_type: { enum: ['parking_lot', 'street_parking', 'underground_parking', 'sidewalk_parking', 'other'] },
-              capacity: { type: 'integer', minimum: 0 },
-              vehicle_capacity: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
-            },
+    stations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['station_id', 'name', 'lat', 'lon'],
+        properties: {
+          station_id: { type: 'string' },
+          name: { type: 'string' },
+          short_name: { type: 'string' },
+          lat: { type: 'number', minimum: -90, maximum: 90 },
+          lon: { type: 'number', minimum: -180, maximum: 180 },
+          is_virtual_station: { type: 'boolean' },
+          station_area: {
+            type: 'object', required: ['type', 'coordinates'],
+            properties: { type: { const: 'MultiPolygon' }, coordinates: { type: 'array', items: { type: 'array', items: { type: 'array', minItems: 4, items: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'number' } } } } } },
           },
+          parking_type: { enum: ['parking_lot', 'street_parking', 'underground_parking', 'sidewalk_parking', 'other'] },
+          capacity: { type: 'integer', minimum: 0 },
+          vehicle_capacity: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
         },
       },
     },
   },
-};
+});
 

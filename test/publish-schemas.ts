@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { MODELS, mdsAjv } from './export-mds-schemas.ts';
+import { MODELS, gbfs23File, mdsAjv } from './export-mds-schemas.ts';
 
 export const SDM = path.resolve(import.meta.dirname, '../../shared/data/fiware-smart-data-models');
 export const haveSdm = fs.existsSync(path.join(SDM, 'common-schema.json'));
@@ -38,41 +38,32 @@ export function sdmValidators(): Record<'OnStreetParking' | 'ParkingSpot', Valid
 const ring = { type: 'array', minItems: 4, items: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'number' } } };
 
 /** GBFS 2.3 geofencing_zones.json, from the GBFS 2.3 reference (fields we emit plus required ones). */
-export const GBFS_23_GEOFENCING_ZONES = {
+export const GBFS_23_GEOFENCING_ZONES = gbfs23File({
   type: 'object',
-  required: ['last_updated', 'ttl', 'version', 'data'],
+  required: ['geofencing_zones'],
   properties: {
-    last_updated: { type: 'integer', minimum: 1450155600 },
-    ttl: { type: 'integer', minimum: 0 },
-    version: { const: '2.3' },
-    data: {
-      type: 'object',
-      required: ['geofencing_zones'],
+    geofencing_zones: {
+      type: 'object', required: ['type', 'features'],
       properties: {
-        geofencing_zones: {
-          type: 'object', required: ['type', 'features'],
-          properties: {
-            type: { const: 'FeatureCollection' },
-            features: {
-              type: 'array',
-              items: {
-                type: 'object', required: ['type', 'geometry', 'properties'],
+        type: { const: 'FeatureCollection' },
+        features: {
+          type: 'array',
+          items: {
+            type: 'object', required: ['type', 'geometry', 'properties'],
+            properties: {
+              type: { const: 'Feature' },
+              geometry: { type: 'object', required: ['type', 'coordinates'], properties: { type: { const: 'MultiPolygon' }, coordinates: { type: 'array', items: { type: 'array', items: ring } } } },
+              properties: {
+                type: 'object',
                 properties: {
-                  type: { const: 'Feature' },
-                  geometry: { type: 'object', required: ['type', 'coordinates'], properties: { type: { const: 'MultiPolygon' }, coordinates: { type: 'array', items: { type: 'array', items: ring } } } },
-                  properties: {
-                    type: 'object',
-                    properties: {
-                      name: { type: 'string' }, start: { type: 'integer' }, end: { type: 'integer' },
-                      rules: {
-                        type: 'array',
-                        items: {
-                          type: 'object', required: ['ride_allowed', 'ride_through_allowed'],
-                          properties: {
-                            vehicle_type_id: { type: 'array', items: { type: 'string' } }, ride_allowed: { type: 'boolean' }, ride_through_allowed: { type: 'boolean' },
-                            maximum_speed_kph: { type: 'integer', minimum: 0 }, station_parking: { type: 'boolean' },
-                          },
-                        },
+                  name: { type: 'string' }, start: { type: 'integer' }, end: { type: 'integer' },
+                  rules: {
+                    type: 'array',
+                    items: {
+                      type: 'object', required: ['ride_allowed', 'ride_through_allowed'],
+                      properties: {
+                        vehicle_type_id: { type: 'array', items: { type: 'string' } }, ride_allowed: { type: 'boolean' }, ride_through_allowed: { type: 'boolean' },
+                        maximum_speed_kph: { type: 'integer', minimum: 0 }, station_parking: { type: 'boolean' },
                       },
                     },
                   },
@@ -84,4 +75,4 @@ export const GBFS_23_GEOFENCING_ZONES = {
       },
     },
   },
-};
+});
