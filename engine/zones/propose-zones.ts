@@ -301,18 +301,12 @@ function prefetchedStorePeaks(store: Store, demand: ZoneDemand, opts: ResolvedZo
   spells.catch(() => undefined); // awaited below; never an unhandled rejection when the proposal stops earlier
   return async (d, groups, groupCount, o) => {
     const fetched = await spells;
-    // Groups are given per cell of `d`, the demand sorted by cell: the fetched spells are per cell of `demand`.
-    let byDemandCell = groups;
-    const same = d.count === demand.count && d.cell.every((c, i) => c === demand.cell[i]);
-    if (!same) {
-      const at = new Map<bigint, number>();
-      for (let i = 0; i < d.count; i++) at.set(d.cell[i]!, i);
-      byDemandCell = Int32Array.from(demand.cell, (c) => {
-        const i = at.get(c);
-        return i === undefined ? -1 : groups[i]!;
-      });
+    // Groups are given per cell of `d`, the demand sorted by cell; demandCells returns its cells sorted, so they are
+    // the cells the spells were fetched for, in the same order.
+    if (d.count !== demand.count || !d.cell.every((c, i) => c === demand.cell[i])) {
+      throw new ParkzonesError('INTERNAL', 'parked peaks: the zones were chosen over other cells than the demand read from the store');
     }
-    return peaksOfSpells(fetched, byDemandCell, groupCount, o.capacityPercentile).percentilePeak;
+    return peaksOfSpells(fetched, groups, groupCount, o.capacityPercentile).percentilePeak;
   };
 }
 
