@@ -66,9 +66,13 @@ export interface ParkedPeaksSqlParts {
  * slots [a, b) — from the slot of the trip end to the slot of the spell's end, inclusive — as whole doubles.
  */
 export function parkedSpellsSql(parts: ParkedPeaksSqlParts): string {
-  const slot = parts.slotSeconds;
-  return `SELECT g.grp, floor(epoch(t.end_time) / ${slot})::DOUBLE AS a, (floor(epoch(t.park_end) / ${slot}) + 1)::DOUBLE AS b
-     FROM (${parkedTripsSql(parts.capHours, parts.fresh)}) t
+  const slotUs = parts.slotSeconds * 1_000_000;
+  // In whole microseconds (epoch_us), the times' own resolution: exact, and 4× faster than timestamp arithmetic and
+  // floor() of fractional epoch seconds. The spell's end is `park_end` of parkedTripsSql.
+  const capUs = Math.round((parts.capHours ?? 24) * 3600) * 1_000_000;
+  return `SELECT g.grp, (e // ${slotUs})::DOUBLE AS a,
+            (CASE WHEN x IS NULL OR x - e > ${capUs} THEN e + ${capUs} ELSE greatest(x, e) END // ${slotUs} + 1)::DOUBLE AS b
+     FROM (SELECT *, epoch_us(end_time) AS e, epoch_us(next_start) AS x FROM (${parkedTripsSql(parts.capHours, parts.fresh)})) t
      JOIN temp.parked_groups g ON g.cell = ${endCellSql(parts.res, 't.')}
      WHERE t.device_id IS NOT NULL AND ${parts.where}`;
 }

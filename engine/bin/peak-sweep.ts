@@ -2,8 +2,10 @@
  * The sweep behind parked-vehicle peaks (parked-peaks.ts), in plain arrays: each parked spell stands in slots
  * [a, b); per group, the spells' starts and ends sorted apart and merged give the segments of constant occupancy;
  * each segment with vehicles raises the peak of the local days whose 24-hour window it overlaps. Work grows with
- * the spells (a sort per group), never with groups × days.
+ * the spells (a radix sort of them all), never with groups × days.
  */
+
+import { groupOffsets, sortWithinGroups } from './group-sort.ts';
 
 /** Spells, one entry per parked spell: its group and its slots [a, b) (whole slot numbers, as doubles). */
 export interface Spells {
@@ -48,21 +50,12 @@ function firstAbove(xs: Float64Array, v: number): number {
 export function sweepPeaks(spells: Spells, options: SweepOptions): SweptPeaks {
   const { groupCount, dayStarts, window, percentile } = options;
   const nd = dayStarts.length;
-  const n = spells.grp.length;
   const peak = new Float64Array(groupCount);
   const percentilePeak = new Float64Array(groupCount);
-  // Spells by group (a counting sort), their starts and ends each in one buffer.
-  const offset = new Int32Array(groupCount + 1);
-  for (let i = 0; i < n; i++) offset[spells.grp[i]! + 1]!++;
-  for (let g = 0; g < groupCount; g++) offset[g + 1]! += offset[g]!;
-  const fill = offset.slice(0, groupCount);
-  const starts = new Float64Array(n);
-  const ends = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const at = fill[spells.grp[i]!]!++;
-    starts[at] = spells.a[i]!;
-    ends[at] = spells.b[i]!;
-  }
+  // Each group's starts and ends, ascending, in one buffer each (group-sort.ts).
+  const offset = groupOffsets(spells.grp, groupCount);
+  const starts = sortWithinGroups(spells.grp, spells.a, offset);
+  const ends = sortWithinGroups(spells.grp, spells.b, offset);
   const dayPeak = new Float64Array(nd);
   const touched: number[] = [];
   const pos = percentile * (nd - 1);
@@ -72,8 +65,8 @@ export function sweepPeaks(spells: Spells, options: SweepOptions): SweptPeaks {
     const from = offset[g]!;
     const to = offset[g + 1]!;
     if (from === to) continue;
-    const s = starts.subarray(from, to).sort();
-    const e = ends.subarray(from, to).sort();
+    const s = starts.subarray(from, to);
+    const e = ends.subarray(from, to);
     let i = 0;
     let j = 0;
     let count = 0;
