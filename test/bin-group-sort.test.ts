@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { groupOffsets, sortWithinGroups } from '../engine/bin/group-sort.ts';
+import { gatherByGroup, groupOffsets, sortEachGroup, sortWithinGroups } from '../engine/bin/group-sort.ts';
 
 /** The reference: each group's values in a plain array, sorted by comparison, concatenated in group order. */
 function reference(grp: Int32Array, values: Float64Array, groupCount: number): number[] {
@@ -54,6 +54,17 @@ describe('sorting values within their groups', () => {
     const out = sortWithinGroups(grp, values, groupOffsets(grp, 1));
     expect(out[0]).toBe(1);
     expect(Number.isNaN(out[99])).toBe(true);
+  });
+
+  it('gathers values given in chunks, leaving out those of group −1, then sorts each group in place', () => {
+    const grp = [Int32Array.from([1, -1, 0]), Int32Array.from([1, 0]), Int32Array.from([-1, 1])];
+    const values = [Float64Array.from([5, 99, 7]), Float64Array.from([2, 6]), Float64Array.from([98, 3])];
+    const offset = groupOffsets(grp, 3);
+    expect(Array.from(offset)).toEqual([0, 2, 5, 5]);
+    const out = gatherByGroup(grp, values, offset);
+    expect(Array.from(out)).toEqual([7, 6, 5, 2, 3]);
+    sortEachGroup(out, offset);
+    expect(Array.from(out)).toEqual([6, 7, 2, 3, 5]);
   });
 
   it('takes no values', () => {

@@ -5,27 +5,47 @@
  * a comparison sort per group.
  */
 
-/** Where each group's values start in a grouped array: `offset[g]…offset[g + 1]` (length groupCount + 1). */
-export function groupOffsets(grp: Int32Array, groupCount: number): Int32Array {
+/**
+ * Where each group's values start in a grouped array: `offset[g]…offset[g + 1]` (length groupCount + 1). `grp` may
+ * come in chunks; entries below 0 belong to no group and are left out.
+ */
+export function groupOffsets(grp: Int32Array | readonly Int32Array[], groupCount: number): Int32Array {
   const offset = new Int32Array(groupCount + 1);
-  for (let i = 0; i < grp.length; i++) offset[grp[i]! + 1]!++;
+  for (const part of chunksOf(grp)) for (let i = 0; i < part.length; i++) if (part[i]! >= 0) offset[part[i]! + 1]!++;
   for (let g = 0; g < groupCount; g++) offset[g + 1]! += offset[g]!;
   return offset;
 }
 
+function chunksOf<T>(x: T | readonly T[]): readonly T[] {
+  return Array.isArray(x) ? x : [x as T];
+}
+
 /**
- * `values` grouped by `grp` (0…groupCount−1, one entry per value) in group order, ascending within each group; group
- * g's values are `out.subarray(offset[g], offset[g + 1])` with `offset` from {@link groupOffsets}. One counting pass
- * groups the values; each group then takes a radix sort on 8-bit digits of its values' offsets from its smallest
- * (cache-resident: a group is small) when they are whole numbers spanning less than 2³², else (fractions, NaN, wider
- * spans, or under 64 values) a comparison sort: the same result either way.
+ * The values of each group, in group order (group g's at `offset[g]…offset[g + 1]`), in the order they come; `grp`
+ * and `values` may come in chunks of the same lengths. Entries of group −1 are left out.
  */
-export function sortWithinGroups(grp: Int32Array, values: Float64Array, offset: Int32Array): Float64Array {
-  const n = values.length;
+export function gatherByGroup(grp: Int32Array | readonly Int32Array[], values: Float64Array | readonly Float64Array[], offset: Int32Array): Float64Array {
   const groupCount = offset.length - 1;
-  const out = new Float64Array(n);
+  const out = new Float64Array(offset[groupCount]!);
   const fill = offset.slice(0, groupCount);
-  for (let i = 0; i < n; i++) out[fill[grp[i]!]!++] = values[i]!;
+  const gs = chunksOf(grp);
+  const vs = chunksOf(values);
+  for (let c = 0; c < gs.length; c++) {
+    const g = gs[c]!;
+    const v = vs[c]!;
+    for (let i = 0; i < g.length; i++) if (g[i]! >= 0) out[fill[g[i]!]!++] = v[i]!;
+  }
+  return out;
+}
+
+/**
+ * Sorts each group's values ascending in place (group g's at `offset[g]…offset[g + 1]`): a radix sort on 8-bit
+ * digits of the values' offsets from the group's smallest (cache-resident: a group is small) when they are whole
+ * numbers spanning less than 2³², else (fractions, NaN, wider spans, or under 64 values) a comparison sort: the same
+ * result either way.
+ */
+export function sortEachGroup(values: Float64Array, offset: Int32Array): void {
+  const groupCount = offset.length - 1;
   let largest = 0;
   for (let g = 0; g < groupCount; g++) largest = Math.max(largest, offset[g + 1]! - offset[g]!);
   const keys = new Uint32Array(largest);
@@ -35,9 +55,18 @@ export function sortWithinGroups(grp: Int32Array, values: Float64Array, offset: 
     const from = offset[g]!;
     const m = offset[g + 1]! - from;
     if (m < 2) continue;
-    const part = out.subarray(from, from + m);
+    const part = values.subarray(from, from + m);
     if (m < 64 || !radixSortWhole(part, keys, spare, count)) part.sort();
   }
+}
+
+/**
+ * `values` grouped by `grp` (0…groupCount−1, or −1 for none) in group order, ascending within each group; group g's
+ * values are `out.subarray(offset[g], offset[g + 1])` with `offset` from {@link groupOffsets}.
+ */
+export function sortWithinGroups(grp: Int32Array, values: Float64Array, offset: Int32Array): Float64Array {
+  const out = gatherByGroup(grp, values, offset);
+  sortEachGroup(out, offset);
   return out;
 }
 

@@ -6,7 +6,8 @@ import { tripFilterSql, type DemandFilter } from './trip-filter.ts';
 import { parkedTripsSql } from './parked-sql.ts';
 import { nextStartFresh } from '../store/next-start.ts';
 import { validateRes } from './demand-cells.ts';
-import { sweepPeaks, type Spells } from './peak-sweep.ts';
+import { sweepGroupedPeaks, type GroupedSpells } from './peak-sweep.ts';
+import { gatherByGroup, groupOffsets, sortEachGroup } from './group-sort.ts';
 
 /** Options of {@link parkedPeaks}. */
 export interface ParkedPeaksOptions {
@@ -92,38 +93,47 @@ export function dayStartsSql(parts: Pick<ParkedPeaksSqlParts, 'where' | 'slotSec
      ORDER BY ds, day`;
 }
 
-/** Runs `sql` and reads its columns (DOUBLE, never NULL) into doubles, chunk by chunk (no row objects). */
-async function readDoubles(conn: DuckDBConnection, sql: string, params: Record<string, DuckDBValue>, columns: number): Promise<Float64Array[]> {
+/** The typed array a column is read into: INTEGER columns as Int32Array, DOUBLE ones as Float64Array. */
+type ColumnKind = 'int32' | 'float64';
+
+/**
+ * Runs `sql` and reads its columns (INTEGER or DOUBLE as `kinds` says, never NULL) chunk by chunk into typed arrays,
+ * one per chunk and column (no row objects, no regrowing of one large array): `out[column][chunk]`.
+ */
+async function readColumnChunks(conn: DuckDBConnection, sql: string, params: Record<string, DuckDBValue>, kinds: readonly ColumnKind[]): Promise<(Int32Array | Float64Array)[][]> {
   const result = await conn.stream(sql, params);
-  let out = Array.from({ length: columns }, () => new Float64Array(1 << 16));
-  let n = 0;
+  const out: (Int32Array | Float64Array)[][] = kinds.map(() => []);
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const rows = chunk.rowCount;
-    if (n + rows > out[0]!.length) {
-      out = out.map((col) => {
-        const grown = new Float64Array(Math.max(2 * col.length, n + rows));
-        grown.set(col.subarray(0, n));
-        return grown;
-      });
-    }
-    for (let c = 0; c < columns; c++) {
+    kinds.forEach((kind, c) => {
       const v = chunk.getColumnVector(c);
-      const col = out[c]!;
-      // A DOUBLE vector of @duckdb/node-api keeps its values in a Float64Array (`items`, not part of its typed API):
-      // copied whole when it is there (the columns read here have no NULLs), else item by item.
+      // An INTEGER or DOUBLE vector of @duckdb/node-api keeps its values in a typed array (`items`, not part of its
+      // typed API): copied whole when it is there, else item by item.
       const items = (v as unknown as { items?: unknown }).items;
-      if (items instanceof Float64Array && items.length >= rows) col.set(items.subarray(0, rows), n);
-      else for (let i = 0; i < rows; i++) col[n + i] = Number(v.getItem(i));
-    }
-    n += rows;
+      const col = kind === 'int32' ? new Int32Array(rows) : new Float64Array(rows);
+      if ((items instanceof Int32Array || items instanceof Float64Array) && items.constructor === col.constructor && items.length >= rows) col.set(items.subarray(0, rows));
+      else for (let i = 0; i < rows; i++) col[i] = Number(v.getItem(i));
+      out[c]!.push(col);
+    });
   }
-  return out.map((col) => col.slice(0, n));
+  return out;
+}
+
+/** The chunks of one column as one array. */
+function concatChunks(chunks: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /** The parked spells of some cells' trip ends and the days they are measured over ({@link fetchParkedSpells}). */
 export interface CellSpells {
-  /** Spells: `grp` is the index of the cell (in the `cells` given) the spell's trip ended in; slots [a, b). */
-  spells: Spells;
+  /** Spells grouped by the index (in the `cells` given) of the cell their trip ended in, each cell's sorted. */
+  cells: GroupedSpells;
   /** Each counted local day's first slot, ascending. */
   dayStarts: Float64Array;
   /** Slot length, seconds. */
@@ -134,9 +144,11 @@ export interface CellSpells {
 export type CellSpellsOptions = Pick<ParkedPeaksOptions, 'res' | 'filter' | 'cells' | 'slotMinutes' | 'capHours'>;
 
 /**
- * Reads the parked spells of the trip ends in `cells` (each spell tagged with its cell's index) and the local days
- * peaks are taken over: the store's part of {@link parkedPeaks}, which can run before the cells' groups are known
- * (zone proposal fetches them while it selects zones; {@link peaksOfSpells} then groups and sweeps).
+ * Reads the parked spells of the trip ends in `cells`, grouped by cell with each cell's starts and ends sorted, and
+ * the local days peaks are taken over: the store's part of {@link parkedPeaks}, which can run before the cells'
+ * groups are known (zone proposal fetches them while it selects zones; {@link peaksOfSpells} then groups and
+ * sweeps). Memory: 16 bytes a spell kept, 28 at most while reading (the chunks of each column are dropped once
+ * grouped).
  */
 export async function fetchParkedSpells(store: Store, options: CellSpellsOptions): Promise<CellSpells> {
   validateRes(options.res);
@@ -158,13 +170,50 @@ export async function fetchParkedSpells(store: Store, options: CellSpellsOptions
     appender.closeSync();
     const slot = Math.round(slotMinutes * 60);
     const parts = { res: options.res, where: f.where, slotSeconds: slot, capHours: options.capHours, fresh: await nextStartFresh(conn) };
-    const [grp, a, b] = await readDoubles(conn, parkedSpellsSql(parts), f.params, 3);
-    const [dayStarts] = await readDoubles(conn, dayStartsSql(parts), { ...f.params, tz: f.tz }, 1);
-    return { spells: { grp: Int32Array.from(grp!), a: a!, b: b! }, dayStarts: dayStarts!, slotSeconds: slot };
+    const columns = await readColumnChunks(conn, parkedSpellsSql(parts), f.params, ['int32', 'float64', 'float64']);
+    const grp = columns[0] as Int32Array[];
+    const offset = groupOffsets(grp, options.cells.length);
+    const starts = gatherByGroup(grp, columns[1] as Float64Array[], offset);
+    columns[1] = [];
+    sortEachGroup(starts, offset);
+    const ends = gatherByGroup(grp, columns[2] as Float64Array[], offset);
+    columns.length = 0;
+    sortEachGroup(ends, offset);
+    const [days] = await readColumnChunks(conn, dayStartsSql(parts), { ...f.params, tz: f.tz }, ['float64']);
+    return { cells: { offset, starts, ends }, dayStarts: concatChunks(days as Float64Array[]), slotSeconds: slot };
   } finally {
     await conn.run('DROP TABLE IF EXISTS temp.parked_groups').catch(() => {});
     conn.closeSync();
   }
+}
+
+/**
+ * The spells of cells gathered into their groups (`groups[c]` of cell c, −1 for none), each group's starts and ends
+ * sorted again; cells given each their own group in order are taken as they are.
+ */
+function spellsOfGroups(cells: GroupedSpells, groups: Int32Array, groupCount: number): GroupedSpells {
+  const cellCount = cells.offset.length - 1;
+  let identity = groupCount === cellCount;
+  for (let c = 0; identity && c < cellCount; c++) identity = groups[c] === c;
+  if (identity) return cells;
+  const offset = new Int32Array(groupCount + 1);
+  for (let c = 0; c < cellCount; c++) if (groups[c]! >= 0) offset[groups[c]! + 1]! += cells.offset[c + 1]! - cells.offset[c]!;
+  for (let g = 0; g < groupCount; g++) offset[g + 1]! += offset[g]!;
+  const starts = new Float64Array(offset[groupCount]!);
+  const ends = new Float64Array(offset[groupCount]!);
+  const fill = offset.slice(0, groupCount);
+  for (let c = 0; c < cellCount; c++) {
+    const g = groups[c]!;
+    if (g < 0) continue;
+    const from = cells.offset[c]!;
+    const to = cells.offset[c + 1]!;
+    starts.set(cells.starts.subarray(from, to), fill[g]!);
+    ends.set(cells.ends.subarray(from, to), fill[g]!);
+    fill[g]! += to - from;
+  }
+  sortEachGroup(starts, offset);
+  sortEachGroup(ends, offset);
+  return { offset, starts, ends };
 }
 
 /**
@@ -173,20 +222,10 @@ export async function fetchParkedSpells(store: Store, options: CellSpellsOptions
  */
 export function peaksOfSpells(cellSpells: CellSpells, groups: Int32Array, groupCount: number, percentile = 0.85): ParkedPeaks {
   requireOption(percentile >= 0 && percentile <= 1, 'percentile', `must be between 0 and 1, got ${percentile}`);
-  const { spells, dayStarts, slotSeconds } = cellSpells;
-  // Each spell moves from its cell to the cell's group; spells of cells in no group are dropped.
-  let kept = 0;
-  for (let i = 0; i < spells.grp.length; i++) if (groups[spells.grp[i]!]! >= 0) kept++;
-  const grouped: Spells = { grp: new Int32Array(kept), a: new Float64Array(kept), b: new Float64Array(kept) };
-  for (let i = 0, k = 0; i < spells.grp.length; i++) {
-    const g = groups[spells.grp[i]!]!;
-    if (g < 0) continue;
-    grouped.grp[k] = g;
-    grouped.a[k] = spells.a[i]!;
-    grouped.b[k++] = spells.b[i]!;
-  }
-  const swept = sweepPeaks(grouped, { groupCount, dayStarts, window: Math.round(86400 / slotSeconds), percentile });
-  return { ...swept, days: kept > 0 ? dayStarts.length : 0 };
+  const { dayStarts, slotSeconds } = cellSpells;
+  const grouped = spellsOfGroups(cellSpells.cells, groups, groupCount);
+  const swept = sweepGroupedPeaks(grouped, { dayStarts, window: Math.round(86400 / slotSeconds), percentile });
+  return { ...swept, days: grouped.offset[groupCount]! > 0 ? dayStarts.length : 0 };
 }
 
 /**

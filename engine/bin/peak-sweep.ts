@@ -14,6 +14,22 @@ export interface Spells {
   b: Float64Array;
 }
 
+/**
+ * Spells grouped, as the sweep reads them: group g's spells' starts, ascending, are `starts[offset[g]…offset[g + 1])`
+ * and their ends, ascending (each sorted on its own), `ends[offset[g]…offset[g + 1])`.
+ */
+export interface GroupedSpells {
+  offset: Int32Array;
+  starts: Float64Array;
+  ends: Float64Array;
+}
+
+/** Groups spells and sorts each group's starts and ends ({@link GroupedSpells}); spells of group −1 are left out. */
+export function groupSpells(spells: Spells, groupCount: number): GroupedSpells {
+  const offset = groupOffsets(spells.grp, groupCount);
+  return { offset, starts: sortWithinGroups(spells.grp, spells.a, offset), ends: sortWithinGroups(spells.grp, spells.b, offset) };
+}
+
 /** Options of {@link sweepPeaks}. */
 export interface SweepOptions {
   groupCount: number;
@@ -48,14 +64,17 @@ function firstAbove(xs: Float64Array, v: number): number {
  * ranks, as DuckDB's `quantile_cont` does, over all `dayStarts.length` days (days with no vehicle count as 0).
  */
 export function sweepPeaks(spells: Spells, options: SweepOptions): SweptPeaks {
-  const { groupCount, dayStarts, window, percentile } = options;
+  return sweepGroupedPeaks(groupSpells(spells, options.groupCount), options);
+}
+
+/** {@link sweepPeaks} over spells already grouped and sorted; `options.groupCount` is `offset.length − 1`. */
+export function sweepGroupedPeaks(grouped: GroupedSpells, options: Omit<SweepOptions, 'groupCount'>): SweptPeaks {
+  const { dayStarts, window, percentile } = options;
+  const { offset, starts, ends } = grouped;
+  const groupCount = offset.length - 1;
   const nd = dayStarts.length;
   const peak = new Float64Array(groupCount);
   const percentilePeak = new Float64Array(groupCount);
-  // Each group's starts and ends, ascending, in one buffer each (group-sort.ts).
-  const offset = groupOffsets(spells.grp, groupCount);
-  const starts = sortWithinGroups(spells.grp, spells.a, offset);
-  const ends = sortWithinGroups(spells.grp, spells.b, offset);
   const dayPeak = new Float64Array(nd);
   const touched: number[] = [];
   const pos = percentile * (nd - 1);
