@@ -3,7 +3,7 @@ import path from 'node:path';
 import { latLngToCell } from 'h3-js';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { ingestFile } from '../engine/ingest/index.ts';
-import { demandCells, parkedPeaks, type ParkedPeaksOptions } from '../engine/bin/index.ts';
+import { demandCells, parkedPeaks, fetchParkedSpells, peaksOfSpells, type ParkedPeaksOptions } from '../engine/bin/index.ts';
 import type { DemandFilter } from '../engine/bin/trip-filter.ts';
 import { generateCity, writeTrips } from '../fixtures/index.ts';
 import { tempStore } from './helpers/temp-store.ts';
@@ -60,6 +60,21 @@ describe('parked peaks by a sweep equal the cross-join of groups and days', () =
     expect(got.days).toBe(want.days);
     expect(Array.from(got.peak)).toEqual(Array.from(want.peak));
     expect(Array.from(got.percentilePeak)).toEqual(Array.from(want.percentilePeak));
+  });
+
+  it('one fetch of cell spells serves zones and the cells on their own, in any order, as often as asked', async () => {
+    const g = await groupsAt(10, {});
+    const zones = await groupsAt(10, {}, 60);
+    const spells = await fetchParkedSpells(ctx.store, { res: 10, cells: g.cells });
+    const byZone = await parkedPeaksReference(ctx.store, { res: 10, ...zones });
+    const byCell = await parkedPeaksReference(ctx.store, { res: 10, ...g });
+    // Zones first (the cells' spells stay unsorted), then the cells on their own twice (sorted in place once), then
+    // zones again over the sorted cells.
+    for (const [groups, count, want] of [[zones.groups, 60, byZone], [g.groups, g.groupCount, byCell], [g.groups, g.groupCount, byCell], [zones.groups, 60, byZone]] as const) {
+      const got = peaksOfSpells(spells, groups, count);
+      expect(Array.from(got.peak)).toEqual(Array.from(want.peak));
+      expect(Array.from(got.percentilePeak)).toEqual(Array.from(want.percentilePeak));
+    }
   });
 
   it('no trip end in any group: nothing counted, no days, as before', async () => {

@@ -132,8 +132,13 @@ function concatChunks(chunks: readonly Float64Array[]): Float64Array {
 
 /** The parked spells of some cells' trip ends and the days they are measured over ({@link fetchParkedSpells}). */
 export interface CellSpells {
-  /** Spells grouped by the index (in the `cells` given) of the cell their trip ended in, each cell's sorted. */
+  /**
+   * Spells grouped by the index (in the `cells` given) of the cell their trip ended in. Each cell's starts and ends
+   * are sorted only when `sorted` (the first sweep of the cells on their own sorts them in place; grouping cells into
+   * zones sorts the zones' instead, so a proposal never sorts a cell's).
+   */
   cells: GroupedSpells;
+  sorted: boolean;
   /** Each counted local day's first slot, ascending. */
   dayStarts: Float64Array;
   /** Slot length, seconds. */
@@ -144,7 +149,7 @@ export interface CellSpells {
 export type CellSpellsOptions = Pick<ParkedPeaksOptions, 'res' | 'filter' | 'cells' | 'slotMinutes' | 'capHours'>;
 
 /**
- * Reads the parked spells of the trip ends in `cells`, grouped by cell with each cell's starts and ends sorted, and
+ * Reads the parked spells of the trip ends in `cells`, grouped by cell, and
  * the local days peaks are taken over: the store's part of {@link parkedPeaks}, which can run before the cells'
  * groups are known (zone proposal fetches them while it selects zones; {@link peaksOfSpells} then groups and
  * sweeps). Memory: 16 bytes a spell kept, 28 at most while reading (the chunks of each column are dropped once
@@ -175,12 +180,10 @@ export async function fetchParkedSpells(store: Store, options: CellSpellsOptions
     const offset = groupOffsets(grp, options.cells.length);
     const starts = gatherByGroup(grp, columns[1] as Float64Array[], offset);
     columns[1] = [];
-    sortEachGroup(starts, offset);
     const ends = gatherByGroup(grp, columns[2] as Float64Array[], offset);
     columns.length = 0;
-    sortEachGroup(ends, offset);
     const [days] = await readColumnChunks(conn, dayStartsSql(parts), { ...f.params, tz: f.tz }, ['float64']);
-    return { cells: { offset, starts, ends }, dayStarts: concatChunks(days as Float64Array[]), slotSeconds: slot };
+    return { cells: { offset, starts, ends }, sorted: false, dayStarts: concatChunks(days as Float64Array[]), slotSeconds: slot };
   } finally {
     await conn.run('DROP TABLE IF EXISTS temp.parked_groups').catch(() => {});
     conn.closeSync();
@@ -189,13 +192,21 @@ export async function fetchParkedSpells(store: Store, options: CellSpellsOptions
 
 /**
  * The spells of cells gathered into their groups (`groups[c]` of cell c, −1 for none), each group's starts and ends
- * sorted again; cells given each their own group in order are taken as they are.
+ * sorted; cells given each their own group in order are the cells' own spells, sorted in place once.
  */
-function spellsOfGroups(cells: GroupedSpells, groups: Int32Array, groupCount: number): GroupedSpells {
+function spellsOfGroups(cellSpells: CellSpells, groups: Int32Array, groupCount: number): GroupedSpells {
+  const cells = cellSpells.cells;
   const cellCount = cells.offset.length - 1;
   let identity = groupCount === cellCount;
   for (let c = 0; identity && c < cellCount; c++) identity = groups[c] === c;
-  if (identity) return cells;
+  if (identity) {
+    if (!cellSpells.sorted) {
+      sortEachGroup(cells.starts, cells.offset);
+      sortEachGroup(cells.ends, cells.offset);
+      cellSpells.sorted = true;
+    }
+    return cells;
+  }
   const offset = new Int32Array(groupCount + 1);
   for (let c = 0; c < cellCount; c++) if (groups[c]! >= 0) offset[groups[c]! + 1]! += cells.offset[c + 1]! - cells.offset[c]!;
   for (let g = 0; g < groupCount; g++) offset[g + 1]! += offset[g]!;
@@ -223,7 +234,7 @@ function spellsOfGroups(cells: GroupedSpells, groups: Int32Array, groupCount: nu
 export function peaksOfSpells(cellSpells: CellSpells, groups: Int32Array, groupCount: number, percentile = 0.85): ParkedPeaks {
   requireOption(percentile >= 0 && percentile <= 1, 'percentile', `must be between 0 and 1, got ${percentile}`);
   const { dayStarts, slotSeconds } = cellSpells;
-  const grouped = spellsOfGroups(cellSpells.cells, groups, groupCount);
+  const grouped = spellsOfGroups(cellSpells, groups, groupCount);
   const swept = sweepGroupedPeaks(grouped, { dayStarts, window: Math.round(86400 / slotSeconds), percentile });
   return { ...swept, days: grouped.offset[groupCount]! > 0 ? dayStarts.length : 0 };
 }
