@@ -149,11 +149,10 @@ export interface CellSpells {
 export type CellSpellsOptions = Pick<ParkedPeaksOptions, 'res' | 'filter' | 'cells' | 'slotMinutes' | 'capHours'>;
 
 /**
- * Reads the parked spells of the trip ends in `cells`, grouped by cell, and
- * the local days peaks are taken over: the store's part of {@link parkedPeaks}, which can run before the cells'
- * groups are known (zone proposal fetches them while it selects zones; {@link peaksOfSpells} then groups and
- * sweeps). Memory: 16 bytes a spell kept, 28 at most while reading (the chunks of each column are dropped once
- * grouped).
+ * Reads the parked spells of the trip ends in `cells`, grouped by cell, and the local days peaks are taken over: the
+ * store's part of {@link parkedPeaks}, which can run before the cells' groups are known (zone proposal fetches them
+ * while it selects zones; {@link peaksOfSpells} then groups and sweeps). Memory: 16 bytes a spell kept, 28 at most
+ * while reading (the chunks of each column are dropped once grouped).
  */
 export async function fetchParkedSpells(store: Store, options: CellSpellsOptions): Promise<CellSpells> {
   validateRes(options.res);
