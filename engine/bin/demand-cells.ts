@@ -7,6 +7,7 @@ import { tripFilterSql, type DemandFilter } from './trip-filter.ts';
 import { parkedTripsSql } from './parked-sql.ts';
 import { nextStartFresh } from '../store/next-start.ts';
 import { isoDowSql, localSecondsSql } from './local-time-sql.ts';
+import { readColumns } from './read-columns.ts';
 
 /** The columns every consumer of demand cells reads (zones, privacy, tiles): entry i of every array describes cell i. */
 export interface DemandColumns {
@@ -188,27 +189,29 @@ export async function demandCells(store: Store, options: DemandOptions): Promise
     cell: endCellSql(options.res),
     ...(options.atomK !== undefined ? { atomK: options.atomK } : {}),
   });
-  const reader = await store.conn.runAndReadAll(sql, f.params);
-  const n = reader.currentRowCount;
-  const cols = n > 0 ? reader.getColumns() : Array.from({ length: 32 }, () => []);
+  const kinds = ['uint64', ...Array.from({ length: 31 }, () => 'float64' as const)] as const;
+  const cols = await readColumns(store.conn, sql, f.params, kinds);
+  const cell = cols[0] as BigUint64Array;
+  const num = cols as unknown as Float64Array[];
+  const n = cell.length;
   const out: DemandCells = {
     res: options.res,
     count: n,
-    cell: BigUint64Array.from(cols[0] as bigint[]),
+    cell,
     lat: new Float64Array(n),
     lng: new Float64Array(n),
-    trips: Float64Array.from(cols[1] as number[]),
-    devices: Float64Array.from(cols[2] as number[]),
-    days: Float64Array.from(cols[3] as number[]),
-    weekdayTrips: Float64Array.from(cols[4] as number[]),
-    medianParkedS: Float64Array.from(cols[5] as (number | null)[], (v) => (v === null ? NaN : v)),
-    endLat: Float64Array.from(cols[30] as number[]),
-    endLng: Float64Array.from(cols[31] as number[]),
+    trips: num[1]!,
+    devices: num[2]!,
+    days: num[3]!,
+    weekdayTrips: num[4]!,
+    medianParkedS: num[5]!,
+    endLat: num[30]!,
+    endLng: num[31]!,
     profile: new Float64Array(n * 24),
     totalTrips: 0,
   };
   for (let h = 0; h < 24; h++) {
-    const col = cols[6 + h] as number[];
+    const col = num[6 + h]!;
     for (let i = 0; i < n; i++) out.profile[i * 24 + h] = col[i]!;
   }
   for (let i = 0; i < n; i++) {

@@ -1,4 +1,4 @@
-import { INTEGER, UBIGINT, DuckDBDataChunk, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { INTEGER, UBIGINT, DuckDBDataChunk } from '@duckdb/node-api';
 import { requireOption } from '../errors.ts';
 import type { Store } from '../store/open-store.ts';
 import { endCellSql } from '../store/cell-columns.ts';
@@ -8,6 +8,7 @@ import { nextStartFresh } from '../store/next-start.ts';
 import { validateRes } from './demand-cells.ts';
 import { sweepGroupedPeaks, type GroupedSpells } from './peak-sweep.ts';
 import { gatherByGroup, groupOffsets, sortEachGroup } from './group-sort.ts';
+import { readColumnChunks, readColumns } from './read-columns.ts';
 
 /** Options of {@link parkedPeaks}. */
 export interface ParkedPeaksOptions {
@@ -93,43 +94,6 @@ export function dayStartsSql(parts: Pick<ParkedPeaksSqlParts, 'where' | 'slotSec
      ORDER BY ds, day`;
 }
 
-/** The typed array a column is read into: INTEGER columns as Int32Array, DOUBLE ones as Float64Array. */
-type ColumnKind = 'int32' | 'float64';
-
-/**
- * Runs `sql` and reads its columns (INTEGER or DOUBLE as `kinds` says, never NULL) chunk by chunk into typed arrays,
- * one per chunk and column (no row objects, no regrowing of one large array): `out[column][chunk]`.
- */
-async function readColumnChunks(conn: DuckDBConnection, sql: string, params: Record<string, DuckDBValue>, kinds: readonly ColumnKind[]): Promise<(Int32Array | Float64Array)[][]> {
-  const result = await conn.stream(sql, params);
-  const out: (Int32Array | Float64Array)[][] = kinds.map(() => []);
-  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    const rows = chunk.rowCount;
-    kinds.forEach((kind, c) => {
-      const v = chunk.getColumnVector(c);
-      // An INTEGER or DOUBLE vector of @duckdb/node-api keeps its values in a typed array (`items`, not part of its
-      // typed API): copied whole when it is there, else item by item.
-      const items = (v as unknown as { items?: unknown }).items;
-      const col = kind === 'int32' ? new Int32Array(rows) : new Float64Array(rows);
-      if ((items instanceof Int32Array || items instanceof Float64Array) && items.constructor === col.constructor && items.length >= rows) col.set(items.subarray(0, rows));
-      else for (let i = 0; i < rows; i++) col[i] = Number(v.getItem(i));
-      out[c]!.push(col);
-    });
-  }
-  return out;
-}
-
-/** The chunks of one column as one array. */
-function concatChunks(chunks: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
 /** The parked spells of some cells' trip ends and the days they are measured over ({@link fetchParkedSpells}). */
 export interface CellSpells {
   /**
@@ -174,15 +138,14 @@ export async function fetchParkedSpells(store: Store, options: CellSpellsOptions
     appender.closeSync();
     const slot = Math.round(slotMinutes * 60);
     const parts = { res: options.res, where: f.where, slotSeconds: slot, capHours: options.capHours, fresh: await nextStartFresh(conn) };
-    const columns = await readColumnChunks(conn, parkedSpellsSql(parts), f.params, ['int32', 'float64', 'float64']);
-    const grp = columns[0] as Int32Array[];
+    const columns: (Int32Array[] | Float64Array[])[] = [...(await readColumnChunks(conn, parkedSpellsSql(parts), f.params, ['int32', 'float64', 'float64'] as const))];
+    const grp = columns.shift() as Int32Array[];
     const offset = groupOffsets(grp, options.cells.length);
-    const starts = gatherByGroup(grp, columns[1] as Float64Array[], offset);
-    columns[1] = [];
-    const ends = gatherByGroup(grp, columns[2] as Float64Array[], offset);
-    columns.length = 0;
-    const [days] = await readColumnChunks(conn, dayStartsSql(parts), { ...f.params, tz: f.tz }, ['float64']);
-    return { cells: { offset, starts, ends }, sorted: false, dayStarts: concatChunks(days as Float64Array[]), slotSeconds: slot };
+    // Each column's chunks are let go once gathered (`columns` held them alone).
+    const starts = gatherByGroup(grp, columns.shift() as Float64Array[], offset);
+    const ends = gatherByGroup(grp, columns.shift() as Float64Array[], offset);
+    const [dayStarts] = await readColumns(conn, dayStartsSql(parts), { ...f.params, tz: f.tz }, ['float64'] as const);
+    return { cells: { offset, starts, ends }, sorted: false, dayStarts, slotSeconds: slot };
   } finally {
     await conn.run('DROP TABLE IF EXISTS temp.parked_groups').catch(() => {});
     conn.closeSync();
