@@ -3,7 +3,7 @@ import path from 'node:path';
 import { latLngToCell } from 'h3-js';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { ingestFile } from '../engine/ingest/index.ts';
-import { demandCells, parkedPeaks, fetchParkedSpells, peaksOfSpells, type ParkedPeaksOptions } from '../engine/bin/index.ts';
+import { demandCells, parkedPeaks, cellParkedPeaks, fetchParkedSpells, peaksOfSpells, type ParkedPeaksOptions } from '../engine/bin/index.ts';
 import type { DemandFilter } from '../engine/bin/trip-filter.ts';
 import { generateCity, writeTrips } from '../fixtures/index.ts';
 import { tempStore } from './helpers/temp-store.ts';
@@ -75,6 +75,22 @@ describe('parked peaks by a sweep equal the cross-join of groups and days', () =
       expect(Array.from(got.peak)).toEqual(Array.from(want.peak));
       expect(Array.from(got.percentilePeak)).toEqual(Array.from(want.percentilePeak));
     }
+  });
+
+  it('each cell on its own, swept in batches of cells of at most so many trips, gives the same figures as in one', async () => {
+    const filter: DemandFilter = { tz: 'America/New_York' };
+    const d = await demandCells(ctx.store, { res: 8, filter, parkedTime: false, distinct: false });
+    const want = await parkedPeaksReference(ctx.store, { res: 8, filter, cells: d.cell, groups: Int32Array.from({ length: d.count }, (_, i) => i), groupCount: d.count });
+    // 300 trips a batch: many batches, and cells above the bound, each a batch of its own.
+    expect(d.count).toBeGreaterThan(10);
+    expect(Array.from(d.trips).some((t) => t > 300)).toBe(true);
+    for (const batchTrips of [300, 1e9]) {
+      const got = await cellParkedPeaks(ctx.store, d, { filter, batchTrips });
+      expect(got.days, `batchTrips ${batchTrips}`).toBe(want.days);
+      expect(Array.from(got.peak)).toEqual(Array.from(want.peak));
+      expect(Array.from(got.percentilePeak)).toEqual(Array.from(want.percentilePeak));
+    }
+    expect(Array.from(want.peak).some((v) => v > 1)).toBe(true);
   });
 
   it('no trip end in any group: nothing counted, no days, as before', async () => {

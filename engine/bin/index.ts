@@ -1,6 +1,6 @@
 /** Binning: trip ends → H3 cells with demand, time profiles and parked-vehicle accumulation. */
 export { demandCells, demandCellsSql, storeLocalSecondsSql, type DemandSqlParts, demandByProvider, listProviders, validateRes, type DemandCells, type DemandColumns, type DemandOptions } from './demand-cells.ts';
-export { parkedPeaks, cellParkedPeaks, fetchParkedSpells, peaksOfSpells, type ParkedPeaks, type ParkedPeaksOptions, type CellSpells, type CellSpellsOptions } from './parked-peaks.ts';
+export { parkedPeaks, cellParkedPeaks, fetchParkedSpells, peaksOfSpells, type ParkedPeaks, type ParkedPeaksOptions, type CellParkedPeaksOptions, type CellSpells, type CellSpellsOptions } from './parked-peaks.ts';
 export { tripFilterSql, validateFilter, type DemandFilter, type FilterSql } from './trip-filter.ts';
 export { parkedTripsSql } from './parked-sql.ts';
 export { tripDateRange, tripDateRangeSql, localDate, type TripDateRange, type TripDateRangeOptions } from './trip-date-range.ts';

@@ -37,18 +37,45 @@ export interface ParkedPeaks {
   days: number;
 }
 
+/** Options of {@link cellParkedPeaks}. */
+export type CellParkedPeaksOptions = Pick<ParkedPeaksOptions, 'filter' | 'percentile' | 'slotMinutes' | 'capHours'> & {
+  /**
+   * Most trip ends (by the cells' `trips`) whose spells are held at once: cells are read and swept in batches of
+   * consecutive cells up to this many (a batch holds one cell at least), each batch one more scan of the trips,
+   * so memory stays bounded on any history (16–28 bytes a spell). Default 12,000,000 (about 340 MB).
+   */
+  batchTrips?: number;
+};
+
 /**
  * Parked-vehicle peaks of each demand cell on its own: the vehicles standing at once in the cell, highest slot and
- * percentile of daily highs (each cell its own group of {@link parkedPeaks}).
+ * percentile of daily highs (each cell its own group of {@link parkedPeaks}). With the cells' `trips` (demand cells
+ * have them), cells are swept in batches ({@link CellParkedPeaksOptions.batchTrips}); the figures are the same.
  */
-export function cellParkedPeaks(
+export async function cellParkedPeaks(
   store: Store,
-  cells: { res: number; count: number; cell: BigUint64Array },
-  options: Pick<ParkedPeaksOptions, 'filter' | 'percentile' | 'slotMinutes' | 'capHours'> = {},
+  cells: { res: number; count: number; cell: BigUint64Array; trips?: Float64Array },
+  options: CellParkedPeaksOptions = {},
 ): Promise<ParkedPeaks> {
-  const groups = new Int32Array(cells.count);
-  for (let i = 0; i < cells.count; i++) groups[i] = i;
-  return parkedPeaks(store, { ...options, res: cells.res, cells: cells.cell, groups, groupCount: cells.count });
+  const { batchTrips = 12_000_000, ...rest } = options;
+  requireOption(batchTrips >= 1, 'batchTrips', `must be at least 1, got ${batchTrips}`);
+  const percentile = rest.percentile ?? 0.85;
+  const out: ParkedPeaks = { peak: new Float64Array(cells.count), percentilePeak: new Float64Array(cells.count), days: 0 };
+  for (let from = 0; from < cells.count || from === 0; ) {
+    let to = from + 1;
+    if (cells.trips) for (let sum = cells.trips[from] ?? 0; to < cells.count && sum + cells.trips[to]! <= batchTrips; to++) sum += cells.trips[to]!;
+    else to = cells.count;
+    const batch = cells.cell.subarray(from, to);
+    const spells = await fetchParkedSpells(store, { ...rest, res: cells.res, cells: batch });
+    const groups = Int32Array.from({ length: batch.length }, (_, i) => i);
+    const got = peaksOfSpells(spells, groups, batch.length, percentile);
+    out.peak.set(got.peak, from);
+    out.percentilePeak.set(got.percentilePeak, from);
+    out.days = Math.max(out.days, got.days);
+    if (to >= cells.count) break;
+    from = to;
+  }
+  return out;
 }
 
 /** What {@link parkedSpellsSql} and {@link dayStartsSql} read (parameters `$tz` and the filter's own). */
