@@ -1,4 +1,4 @@
-import { INTEGER, UBIGINT, DuckDBDataChunk } from '@duckdb/node-api';
+import { INTEGER, UBIGINT, DuckDBDataChunk } from '../store/duckdb-api.ts';
 import { requireOption } from '../errors.ts';
 import type { Store } from '../store/open-store.ts';
 import { endCellSql } from '../store/cell-columns.ts';

@@ -1,4 +1,5 @@
-import { DuckDBScalarFunction, DOUBLE, INTEGER, STRUCT, UBIGINT, type DuckDBConnection, type DuckDBStructVector, type DuckDBVector } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBStructVector, DuckDBVector } from '@duckdb/node-api';
+import { DuckDBScalarFunction, DOUBLE, INTEGER, STRUCT, UBIGINT } from '../store/duckdb-api.ts';
 import { latLngToCellBatch, latLngToCellsBatch } from '../h3/index.ts';
 import { STORED_CELL_RESOLUTIONS, storedCellsFields } from '../store/cell-columns.ts';
 

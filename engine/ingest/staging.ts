@@ -1,4 +1,5 @@
-import { BIGINT, DOUBLE, VARCHAR, DuckDBDataChunk, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, VARCHAR, DuckDBDataChunk } from '../store/duckdb-api.ts';
 import type { StagingRow } from './staging-row.ts';
 import { latestMs, rejectColumnsSql, type RowCheck } from './row-checks.ts';
 import { eventLoopPacer } from './input-limits.ts';

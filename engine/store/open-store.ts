@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance } from './duckdb-api.ts';
 import { SCHEMA_SQL } from './schema.ts';
 import { registerH3Functions } from '../bin/register-h3.ts';
 import { migrateStore, type MigrationProgress } from './migrate.ts';

@@ -1,4 +1,5 @@
-import { INTEGER, LIST, UBIGINT, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { INTEGER, LIST, UBIGINT, listValue } from '../store/duckdb-api.ts';
 import { ParkzonesError } from '../errors.ts';
 import type { Store } from '../store/open-store.ts';
 import type { FootprintGeometry } from './footprint.ts';
