@@ -1,4 +1,4 @@
-import { cellToLatLng } from 'h3-js';
+import { cellToLatLng } from '../h3/h3-js.ts';
 import { requireOption } from '../errors.ts';
 import { cellToHex } from '../h3/index.ts';
 import type { Store } from '../store/open-store.ts';

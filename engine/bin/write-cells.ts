@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cellToBoundary } from 'h3-js';
+import { cellToBoundary } from '../h3/h3-js.ts';
 import { ParkzonesError } from '../errors.ts';
 import { cellToHex } from '../h3/index.ts';
 import type { Store } from '../store/open-store.ts';

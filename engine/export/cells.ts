@@ -1,4 +1,4 @@
-import { cellToBoundary } from 'h3-js';
+import { cellToBoundary } from '../h3/h3-js.ts';
 import { Field, FixedSizeList, Float64, Table, Utf8, makeData, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { cellToHex } from '../h3/index.ts';
 import type { CellColumns } from '../privacy/suppress-cells.ts';

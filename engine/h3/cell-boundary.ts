@@ -1,5 +1,5 @@
 /** Cell outlines, for drawing and exports (not a hot path): a thin wrapper of h3-js `cellToBoundary`. */
-import { cellToBoundary } from 'h3-js';
+import { cellToBoundary } from './h3-js.ts';
 
 /**
  * The outline of a cell as a closed GeoJSON ring: [lng, lat] pairs in degrees, counter-clockwise as h3-js

@@ -5,7 +5,7 @@
  * the face's plane and checked by projecting its centre back. Near the 12 pentagons (where the lattice tears),
  * at resolutions 0–1, or whenever a check fails, the answer comes from h3-js `gridDisk`.
  */
-import { gridDisk as h3GridDisk } from 'h3-js';
+import { gridDisk as h3GridDisk } from './h3-js.ts';
 import { axialToCell } from './axial-to-cell.ts';
 import { axialToVec3, vec3ToAxial } from './face-point.ts';
 import { latLngToCellBatch } from './lat-lng-to-cell.ts';

@@ -7,7 +7,7 @@
  * an edge, near a face centre at fine resolutions, or where the tables have no answer — are handed to h3-js,
  * whose own rounding decides them. So every result is bit-exact with h3-js, by construction.
  */
-import { latLngToCell } from 'h3-js';
+import { latLngToCell } from './h3-js.ts';
 import { BASE_CELL_TABLES, FACE_FRAMES, HEX2D_SCALES } from './base-cell-tables.ts';
 import { FRAME, FRAME_STRIDE } from './face-frames.ts';
 import { CLIMBED, climbPacked, climbToDigits, rotateClimbed } from './climb.ts';

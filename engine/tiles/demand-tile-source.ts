@@ -1,4 +1,4 @@
-import { cellToBoundary } from 'h3-js';
+import { cellToBoundary } from '../h3/h3-js.ts';
 import { cellToHex } from '../h3/index.ts';
 import type { CellColumns } from '../privacy/suppress-cells.ts';
 import { encodeMvt, type MvtPolygonFeature } from './encode-mvt.ts';

@@ -1,4 +1,4 @@
-import { latLngToCell } from 'h3-js';
+import { latLngToCell } from '../h3/h3-js.ts';
 import { requireOption } from '../errors.ts';
 import { capacityFromPeak } from './capacity.ts';
 import type { ZoneDemand } from './demand.ts';

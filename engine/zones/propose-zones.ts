@@ -17,7 +17,7 @@ import { selectDbscan, selectMclp, selectWithLayers, type ZoneSelection } from '
 import { parseCandidateSites } from './candidate-sites.ts';
 import { parseDistricts, type DistrictReport } from './districts.ts';
 import { buildSiteGraph, SiteIndex } from './site-graph.ts';
-import { latLngToCell } from 'h3-js';
+import { latLngToCell } from '../h3/h3-js.ts';
 
 /** Stages reported to a progress callback, in order. */
 export type ZoneStage = 'demand' | 'candidates' | 'solve' | 'capacity' | 'zones' | 'done';
