@@ -2,6 +2,7 @@ import type { CellNeighbourIndex } from './cell-neighbours.ts';
 import { celfSelect, type CelfOptions } from './celf.ts';
 import type { CoverageGraph } from './coverage-graph.ts';
 import type { GreedyStop } from './mclp-greedy.ts';
+import { EARTH_RADIUS_M } from './geo.ts';
 
 /**
  * How much a trip end at walking distance `dM` from its nearest zone counts: 1 at the zone, falling off as a negative
@@ -160,10 +161,25 @@ export function improveDecay(
   const reachM = options.reachM ?? 2 * graph.radiusM;
   const near = index ? new Int32Array(index.maxResults(reachM)) : null;
   const nearD = near ? new Float64Array(near.length) : null;
+  // A zone whose last look found no move is skipped until a move lands near enough to change what that look read:
+  // the cells within the radius of its reachable sites (reach + R from it), which a move at x changes only within R of
+  // x, and the spacing of those sites. So a move at x can matter only to zones within reach + max(2R, spacing) of x
+  // (great-circle triangle inequality); skipping the others gives exactly the moves of looking at every zone each pass.
+  const clean = index ? new Uint8Array(selected.length) : null;
+  const zoneLat = index ? Float64Array.from(selected, (c) => index.points.lat[c]!) : null;
+  const dependM = (reachM + Math.max(2 * graph.radiusM, spacing ? spacing.minSpacingM : 0)) * (1 + 1e-9) + 1e-6;
+  const dependLatDeg = (dependM / EARTH_RADIUS_M) * (180 / Math.PI) * (1 + 1e-9);
+  const touch = (x: number): void => {
+    const lat = index!.points.lat[x]!;
+    for (let p = 0; p < selected.length; p++) {
+      if (clean![p] && Math.abs(zoneLat![p]! - lat) <= dependLatDeg && index!.distanceM(selected[p]!, x) <= dependM) clean![p] = 0;
+    }
+  };
   let moves = 0;
   for (let round = 0; round < maxRounds; round++) {
     let improved = false;
     for (let p = 0; p < selected.length; p++) {
+      if (clean && clean[p]) continue;
       const s = selected[p]!;
       // Loss of taking s out: the cells for which s is the best zone fall back to their second best.
       let loss = 0;
@@ -190,10 +206,18 @@ export function improveDecay(
           bestT = t;
         }
       }
-      if (bestT < 0) continue;
+      if (bestT < 0) {
+        if (clean) clean[p] = 1;
+        continue;
+      }
       isSel[s] = 0;
       isSel[bestT] = 1;
       selected[p] = bestT;
+      if (clean) {
+        zoneLat![p] = index!.points.lat[bestT]!;
+        touch(s);
+        touch(bestT);
+      }
       for (let e = offsets[s]!; e < offsets[s + 1]!; e++) recompute(targets[e]!);
       for (let e = offsets[bestT]!; e < offsets[bestT + 1]!; e++) recompute(targets[e]!);
       moves++;
