@@ -143,3 +143,56 @@ describe('CellNeighbourIndex', () => {
     }
   });
 });
+
+describe('CellNeighbourIndex lookup tables', () => {
+  /** The graph as built, entry by entry: row offsets, targets in their order, distances to the bit. */
+  const graphOf = (p: CellPoints, radiusM: number, options: Parameters<typeof CellNeighbourIndex.build>[1]) => {
+    const g = buildCoverageGraph(CellNeighbourIndex.build(p, options), radiusM);
+    return { offsets: Array.from(g.offsets), targets: Array.from(g.targets), distM: Array.from(g.distM) };
+  };
+
+  it('gives the same graph, in the same order, from the dense table and the hash (random cities, points off centroids)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          lat: fc.double({ min: -60, max: 60, noNaN: true }),
+          lng: fc.double({ min: -179, max: 179, noNaN: true }),
+          res: fc.integer({ min: 9, max: 12 }),
+          radiusM: fc.integer({ min: 20, max: 600 }),
+          seed: fc.integer({ min: 1, max: 1e6 }),
+        }),
+        ({ lat, lng, res, radiusM, seed }) => {
+          const p = scatter(lat, lng, radiusM * 3, 300, res, seed);
+          const rnd = new Random(seed);
+          const jitter = 10 * 0.5 ** (res - 10);
+          for (let c = 0; c < p.count; c++) p.lat[c] = p.lat[c]! + ((rnd.next() - 0.5) * jitter) / 111_320;
+          const opts = { maxOffsetM: jitter };
+          const dense = graphOf(p, radiusM, { ...opts, mode: 'local-ij', denseTable: true });
+          expect(dense).toEqual(graphOf(p, radiusM, { ...opts, mode: 'local-ij', denseTable: false }));
+        },
+      ),
+      { numRuns: 15, seed: 21 },
+    );
+  });
+
+  it('picks the dense table for a city and the hash for far-apart clusters, exact both ways', () => {
+    const city = scatter(45.52, -122.68, 500, 400, 11, 4);
+    expect(graphOf(city, 150, {})).toEqual(graphOf(city, 150, { denseTable: false }));
+    // Two clusters 30 km apart north and east at res 11: the IJ box holds ~(30 km / 40 m)² positions, far more than 32 per cell.
+    const a = scatter(45.52, -122.68, 300, 200, 11, 6);
+    const b = scatter(45.52 + 0.27, -122.68 + 0.38, 300, 200, 11, 7);
+    const both: CellPoints = {
+      count: a.count + b.count,
+      res: 11,
+      cell: BigUint64Array.from([...a.cell, ...b.cell]),
+      lat: Float64Array.from([...a.lat, ...b.lat]),
+      lng: Float64Array.from([...a.lng, ...b.lng]),
+    };
+    const index = CellNeighbourIndex.build(both);
+    expect(index.mode).toBe('local-ij');
+    expect((index as unknown as { grid: Int32Array | null }).grid).toBeNull();
+    expect((CellNeighbourIndex.build(a) as unknown as { grid: Int32Array | null }).grid).not.toBeNull();
+    expect(graphOf(both, 150, {})).toEqual(graphOf(both, 150, { denseTable: true }));
+    expect(graphRows(both, 150).rows).toEqual(bruteRows(both, 150));
+  });
+});

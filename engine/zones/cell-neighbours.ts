@@ -1,6 +1,6 @@
 import { cellToLatLng, cellToLocalIj, getRes0Cells, getBaseCellNumber, gridDisk, isPentagon, latLngToCell } from 'h3-js';
 import { gridDisk as fastGridDisk } from '../h3/index.ts';
-import { haversineM, haversineRadM } from './geo.ts';
+import { EARTH_RADIUS_M, haversineM, haversineRadM } from './geo.ts';
 
 /**
  * A set of H3 cells of one resolution with one point each, index-aligned: the centroid, or a point inside or near the
@@ -36,9 +36,18 @@ export interface NeighbourIndexOptions {
    * by twice this, so that two points within a radius are found however far their centroids are apart.
    */
   maxOffsetM?: number;
+  /**
+   * Local IJ only: look disk positions up in a dense table over the cells' IJ bounding box (true) or in a hash of
+   * their coordinates (false). Same results, same order. Default: dense when the box holds at most 32 positions per
+   * cell (plus 65,536), as in a city; the hash for sparse sets.
+   */
+  denseTable?: boolean;
 }
 
 const SQRT3_2 = Math.sqrt(3) / 2;
+/** A dense IJ table is used when its bounding box holds at most this many positions per cell (plus {@link DENSE_GRID_MIN}). */
+const DENSE_GRID_PER_CELL = 32;
+const DENSE_GRID_MIN = 1 << 16;
 const RAD = Math.PI / 180;
 const SAMPLE = 64;
 
@@ -50,8 +59,9 @@ const SAMPLE = 64;
  * offset of a point from its centroid), then each candidate is kept only if its point is within the radius by haversine.
  *
  * Fast path (`local-ij`): every cell gets H3 local IJ coordinates relative to one anchor cell, and a grid disk is the
- * fixed list of IJ offsets `max(|di|, |dj|, |di − dj|) ≤ k` looked up in an open-addressing hash of the set's
- * coordinates — no per-cell H3 call. It is used only when every cell converts, no cell lies in a pentagon base cell
+ * fixed list of IJ offsets `max(|di|, |dj|, |di − dj|) ≤ k` looked up in a dense table over the set's IJ bounding box
+ * (or, for a sparse set, an open-addressing hash of its coordinates) — no per-cell H3 call; a chord-length test on
+ * unit vectors skips the haversine for candidates clearly beyond the radius. It is used only when every cell converts, no cell lies in a pentagon base cell
  * (the one place the IJ plane is warped), and disks of a sample of cells equal h3-js `gridDisk`; otherwise the index
  * calls engine/h3 `gridDisk` per query (exact, slower).
  */
@@ -69,6 +79,16 @@ export class CellNeighbourIndex {
   private readonly tabJ: Int32Array | null = null;
   private readonly tabV: Int32Array | null = null;
   private readonly tabMask: number = 0;
+  // local-ij, when the IJ bounding box is small enough: cell index (or -1) per IJ position, row-major
+  private readonly grid: Int32Array | null = null;
+  private readonly gridI0: number = 0;
+  private readonly gridJ0: number = 0;
+  private readonly gridH: number = 0;
+  private readonly gridW: number = 0;
+  // unit vectors of the points, for a cheap chord-length test before the haversine
+  private readonly ux: Float64Array;
+  private readonly uy: Float64Array;
+  private readonly uz: Float64Array;
   // grid-disk
   private byCell: Map<bigint, number> | null = null;
   private readonly diskFn: GridDiskFn;
@@ -80,16 +100,23 @@ export class CellNeighbourIndex {
     disk: GridDiskFn,
     /** Largest distance of a point from its cell's centroid, metres. */
     readonly maxOffsetM: number,
+    dense?: boolean,
   ) {
     const n = points.count;
     this.diskFn = disk;
     this.latRad = new Float64Array(n);
     this.lngRad = new Float64Array(n);
     this.cosLat = new Float64Array(n);
+    this.ux = new Float64Array(n);
+    this.uy = new Float64Array(n);
+    this.uz = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       this.latRad[i] = points.lat[i]! * RAD;
       this.lngRad[i] = points.lng[i]! * RAD;
       this.cosLat[i] = Math.cos(this.latRad[i]!);
+      this.ux[i] = this.cosLat[i]! * Math.cos(this.lngRad[i]!);
+      this.uy[i] = this.cosLat[i]! * Math.sin(this.lngRad[i]!);
+      this.uz[i] = Math.sin(this.latRad[i]!);
     }
     this.spacingM = sampleSpacingM(points);
     if (mode === 'local-ij' && ij) {
@@ -102,6 +129,26 @@ export class CellNeighbourIndex {
       this.tabJ = new Int32Array(size);
       this.tabV = new Int32Array(size).fill(-1);
       for (let c = 0; c < n; c++) this.insert(ij.i[c]!, ij.j[c]!, c);
+      let i0 = Infinity;
+      let i1 = -Infinity;
+      let j0 = Infinity;
+      let j1 = -Infinity;
+      for (let c = 0; c < n; c++) {
+        i0 = Math.min(i0, ij.i[c]!);
+        i1 = Math.max(i1, ij.i[c]!);
+        j0 = Math.min(j0, ij.j[c]!);
+        j1 = Math.max(j1, ij.j[c]!);
+      }
+      const h = i1 - i0 + 1;
+      const w = j1 - j0 + 1;
+      if (n > 0 && (dense ?? h * w <= DENSE_GRID_PER_CELL * n + DENSE_GRID_MIN)) {
+        this.grid = new Int32Array(h * w).fill(-1);
+        this.gridI0 = i0;
+        this.gridJ0 = j0;
+        this.gridH = h;
+        this.gridW = w;
+        for (let c = 0; c < n; c++) this.grid[(ij.i[c]! - i0) * w + (ij.j[c]! - j0)] = c;
+      }
     } else {
       this.indexOf(0n);
     }
@@ -117,7 +164,7 @@ export class CellNeighbourIndex {
     const ij = mode === 'local-ij' ? localIj(points) : null;
     if (!ij) mode = 'grid-disk';
     const offset = options.maxOffsetM ?? 0;
-    const index = new CellNeighbourIndex(points, mode, ij, disk, offset);
+    const index = new CellNeighbourIndex(points, mode, ij, disk, offset, options.denseTable);
     if (mode === 'local-ij' && options.mode === undefined && !index.agreesWithGridDisk()) {
       return new CellNeighbourIndex(points, 'grid-disk', null, disk, offset);
     }
@@ -166,6 +213,44 @@ export class CellNeighbourIndex {
     const lngRad = this.lngRad;
     const cosLat = this.cosLat;
     let m = 0;
+    if (this.grid) {
+      // Dense IJ table: one load per disk position. A chord longer than the radius's (with a margin far above
+      // rounding) cannot be within it, so the haversine runs only for near pairs; it alone decides, as before.
+      const offsets = this.offsets(k);
+      const grid = this.grid;
+      const h = this.gridH;
+      const w = this.gridW;
+      const ri = this.ijI![c]! - this.gridI0;
+      const rj = this.ijJ![c]! - this.gridJ0;
+      const ux = this.ux;
+      const uy = this.uy;
+      const uz = this.uz;
+      const x = ux[c]!;
+      const y = uy[c]!;
+      const z = uz[c]!;
+      const half = Math.min(Math.PI / 2, radiusM / (2 * EARTH_RADIUS_M));
+      const chord2Max = radiusM / EARTH_RADIUS_M >= 3 ? Infinity : 4 * Math.sin(half) ** 2 * (1 + 1e-6) + 1e-18;
+      for (let o = 0; o < offsets.length; o += 2) {
+        const i = ri + offsets[o]!;
+        const j = rj + offsets[o + 1]!;
+        if (i < 0 || i >= h || j < 0 || j >= w) continue;
+        const v = grid[i * w + j]!;
+        if (v < 0) continue;
+        let d = 0;
+        if (v !== c) {
+          const dx = ux[v]! - x;
+          const dy = uy[v]! - y;
+          const dz = uz[v]! - z;
+          if (dx * dx + dy * dy + dz * dz > chord2Max) continue;
+          d = haversineRadM(la, lo, co, latRad[v]!, lngRad[v]!, cosLat[v]!);
+        }
+        if (d <= radiusM) {
+          outIndex[m] = v;
+          outDistM[m++] = d;
+        }
+      }
+      return m;
+    }
     if (this.ijI) {
       const offsets = this.offsets(k);
       const ci = this.ijI[c]!;
@@ -308,6 +393,18 @@ export class CellNeighbourIndex {
   private withinRings(c: number, k: number, out: Int32Array): number {
     const offsets = this.offsets(k);
     let m = 0;
+    if (this.grid) {
+      const ri = this.ijI![c]! - this.gridI0;
+      const rj = this.ijJ![c]! - this.gridJ0;
+      for (let o = 0; o < offsets.length; o += 2) {
+        const i = ri + offsets[o]!;
+        const j = rj + offsets[o + 1]!;
+        if (i < 0 || i >= this.gridH || j < 0 || j >= this.gridW) continue;
+        const v = this.grid[i * this.gridW + j]!;
+        if (v >= 0) out[m++] = v;
+      }
+      return m;
+    }
     for (let o = 0; o < offsets.length; o += 2) {
       const i = this.ijI![c]! + offsets[o]!;
       const j = this.ijJ![c]! + offsets[o + 1]!;
