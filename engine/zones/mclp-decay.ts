@@ -26,8 +26,15 @@ export function decayWeight(dM: number, radiusM: number, scaleM: number): number
 
 /** The decay weight of every entry of a coverage graph (aligned with `graph.targets`). */
 export function decayValues(graph: CoverageGraph, scaleM: number): Float64Array {
+  // decayWeight's arithmetic, with the floor and its complement worked out once instead of per entry.
   const v = new Float64Array(graph.targets.length);
-  for (let e = 0; e < v.length; e++) v[e] = decayWeight(graph.distM[e]!, graph.radiusM, scaleM);
+  const { distM, radiusM } = graph;
+  const floor = Math.exp(-radiusM / scaleM);
+  const span = 1 - floor;
+  for (let e = 0; e < v.length; e++) {
+    const dM = distM[e]!;
+    v[e] = dM <= radiusM ? Math.max(0, (Math.exp(-Math.max(0, dM) / scaleM) - floor) / span) : 0;
+  }
   return v;
 }
 
@@ -175,6 +182,20 @@ export function improveDecay(
       if (clean![p] && Math.abs(zoneLat![p]! - lat) <= dependLatDeg && index!.distanceM(selected[p]!, x) <= dependM) clean![p] = 0;
     }
   };
+  let maxRow = 0;
+  for (let c = 0; c < n; c++) maxRow = Math.max(maxRow, offsets[c + 1]! - offsets[c]!);
+  const saved = new Float64Array(maxRow);
+  // Each site's gain on its own (every cell at 0), an upper bound of its gain in any move; only with weights ≥ 0.
+  let alone: Float64Array | null = new Float64Array(n);
+  for (let c = 0; c < n && alone; c++) {
+    let u = 0;
+    for (let e = offsets[c]!; e < offsets[c + 1]!; e++) {
+      const w = weight[targets[e]!]!;
+      if (!(w >= 0)) alone = null;
+      u += w * value[e]!;
+    }
+    if (alone) alone[c] = u;
+  }
   let moves = 0;
   for (let round = 0; round < maxRounds; round++) {
     let improved = false;
@@ -183,9 +204,15 @@ export function improveDecay(
       const s = selected[p]!;
       // Loss of taking s out: the cells for which s is the best zone fall back to their second best.
       let loss = 0;
-      for (let e = offsets[s]!; e < offsets[s + 1]!; e++) {
+      // While s is out, the cells it serves best stand at their second best: b1 holds that during the look.
+      const e0 = offsets[s]!;
+      for (let e = e0; e < offsets[s + 1]!; e++) {
         const j = targets[e]!;
-        if (z1[j] === s) loss += weight[j]! * (b1[j]! - b2[j]!);
+        if (z1[j] === s) {
+          loss += weight[j]! * (b1[j]! - b2[j]!);
+          saved[e - e0] = b1[j]!;
+          b1[j] = b2[j]!;
+        }
       }
       let bestT = -1;
       let bestDelta = 1e-9 * (1 + loss);
@@ -193,11 +220,13 @@ export function improveDecay(
       for (let q = 0; q < m; q++) {
         const t = index ? near![q]! : targets[offsets[s]! + q]!;
         if (t === s || isSel[t] || (candidate && !candidate[t])) continue;
+        // The gain is a sum of terms no larger, in the same order, than the site's gain on its own: skip the sum when
+        // even that cannot reach the best move so far (rounding is monotone, so the skip is exact).
+        if (alone && alone[t]! - loss < bestDelta) continue;
         let g = 0;
         for (let f = offsets[t]!; f < offsets[t + 1]!; f++) {
           const j = targets[f]!;
-          const cur = z1[j] === s ? b2[j]! : b1[j]!;
-          const d = value[f]! - cur;
+          const d = value[f]! - b1[j]!;
           if (d > 0) g += weight[j]! * d;
         }
         const delta = g - loss;
@@ -206,6 +235,7 @@ export function improveDecay(
           bestT = t;
         }
       }
+      for (let e = e0; e < offsets[s + 1]!; e++) if (z1[targets[e]!] === s) b1[targets[e]!] = saved[e - e0]!;
       if (bestT < 0) {
         if (clean) clean[p] = 1;
         continue;
