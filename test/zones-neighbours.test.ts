@@ -196,3 +196,26 @@ describe('CellNeighbourIndex lookup tables', () => {
     expect(graphRows(both, 150).rows).toEqual(bruteRows(both, 150));
   });
 });
+
+describe('CellNeighbourIndex on cells in any order', () => {
+  /** The same cells in reverse order. */
+  const reversed = (p: CellPoints): CellPoints => ({
+    count: p.count,
+    res: p.res,
+    cell: p.cell.slice().reverse(),
+    lat: p.lat.slice().reverse(),
+    lng: p.lng.slice().reverse(),
+  });
+
+  it('checks local IJ against grid disks whether or not the cells are sorted', () => {
+    const city = reversed(scatter(45.52, -122.68, 800, 400, 11, 1));
+    expect(CellNeighbourIndex.build(city).mode).toBe('local-ij');
+    expect(graphRows(city, 150).rows).toEqual(bruteRows(city, 150));
+    const pentagon = getRes0Cells().find((h) => isPentagon(h))!;
+    const [lat, lng] = cellToLatLng(pentagon);
+    const near = reversed(scatter(lat!, lng!, 1500, 600, 9, 5));
+    const { rows, mode } = graphRows(near, 800);
+    expect(mode).toBe('grid-disk');
+    expect(rows).toEqual(bruteRows(near, 800));
+  });
+});

@@ -91,6 +91,7 @@ export class CellNeighbourIndex {
   private readonly uz: Float64Array;
   // grid-disk
   private byCell: Map<bigint, number> | null = null;
+  private ascending: boolean | null = null;
   private readonly diskFn: GridDiskFn;
 
   private constructor(
@@ -352,6 +353,25 @@ export class CellNeighbourIndex {
     return o;
   }
 
+  /** {@link indexOf} for a few look-ups: a binary search when the cells are in ascending order (as demand is), without building the map. */
+  private sampleIndexOf(cell: bigint): number {
+    const ids = this.points.cell;
+    const n = this.points.count;
+    if (this.ascending === null) {
+      this.ascending = true;
+      for (let c = 1; c < n && this.ascending; c++) if (ids[c - 1]! >= ids[c]!) this.ascending = false;
+    }
+    if (!this.ascending || this.byCell) return this.indexOf(cell);
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ids[mid]! < cell) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < n && ids[lo] === cell ? lo : -1;
+  }
+
   /** Compares IJ disks with h3-js grid disks on a spread sample of cells. */
   private agreesWithGridDisk(): boolean {
     const n = this.points.count;
@@ -364,7 +384,7 @@ export class CellNeighbourIndex {
       for (let q = 0; q < m; q++) viaIj.add(out[q]!);
       const viaDisk = new Set<number>();
       for (const hex of gridDisk(this.points.cell[c]!.toString(16), k)) {
-        const v = this.indexOf(BigInt('0x' + hex));
+        const v = this.sampleIndexOf(BigInt('0x' + hex));
         if (v >= 0) viaDisk.add(v);
       }
       if (viaIj.size !== viaDisk.size) return false;
@@ -474,7 +494,8 @@ function localIj(points: CellPoints): { i: Int32Array; j: Int32Array } | null {
   const J = new Int32Array(n);
   try {
     for (let c = 0; c < n; c++) {
-      const ij = cellToLocalIj(anchor, points.cell[c]!.toString(16));
+      // h3-js takes a cell as [low 32 bits, high 32 bits] as well as in hex, without parsing a string.
+      const ij = cellToLocalIj(anchor, [hi[c * 2]!, hi[c * 2 + 1]!]);
       I[c] = ij.i;
       J[c] = ij.j;
     }
