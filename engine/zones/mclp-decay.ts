@@ -150,10 +150,16 @@ export function improveDecay(
         s1 = s;
       } else if (v > v2) v2 = v;
     }
+    if (b1[j] === v1 && z1[j] === s1 && b2[j] === v2) return;
     b1[j] = v1;
     z1[j] = s1;
     b2[j] = v2;
+    // The gain of every site whose row holds j may differ now (row j lists them: the graph is symmetric).
+    for (let e = offsets[j]!; e < offsets[j + 1]!; e++) rowStamp[targets[e]!] = moveNo;
   };
+  // Move count at the last change of a cell in each site's row, and the current move count.
+  const rowStamp = new Int32Array(n);
+  let moveNo = 0;
   for (let j = 0; j < n; j++) recompute(j);
   const sIdx = spacing ? new Int32Array(spacing.index.maxResults(spacing.minSpacingM)) : null;
   const sDist = sIdx ? new Float64Array(sIdx.length) : null;
@@ -196,6 +202,10 @@ export function improveDecay(
     }
     if (alone) alone[c] = u;
   }
+  const lookSite = new Int32Array(selected.length).fill(-1);
+  const lookAt = new Int32Array(selected.length);
+  const lookNear: Int32Array[] = new Array<Int32Array>(selected.length);
+  const lookGain: Float64Array[] = new Array<Float64Array>(selected.length);
   let moves = 0;
   for (let round = 0; round < maxRounds; round++) {
     let improved = false;
@@ -216,18 +226,42 @@ export function improveDecay(
       }
       let bestT = -1;
       let bestDelta = 1e-9 * (1 + loss);
-      const m = index ? index.within(s, reachM, near!, nearD!) : offsets[s + 1]! - offsets[s]!;
-      for (let q = 0; q < m; q++) {
-        const t = index ? near![q]! : targets[offsets[s]! + q]!;
+      // The sites within reach of s and their gains at the zone's last look, kept while the zone stays at s.
+      let list: Int32Array;
+      let gains: Float64Array | null = null;
+      let since = -1;
+      if (index) {
+        if (lookSite[p] !== s) {
+          const m = index.within(s, reachM, near!, nearD!);
+          lookNear[p] = near!.slice(0, m);
+          lookGain[p] = new Float64Array(m).fill(NaN);
+          lookSite[p] = s;
+        } else since = lookAt[p]!;
+        list = lookNear[p]!;
+        gains = lookGain[p]!;
+        lookAt[p] = moveNo;
+      } else list = targets.subarray(offsets[s]!, offsets[s + 1]!);
+      for (let q = 0; q < list.length; q++) {
+        const t = list[q]!;
         if (t === s || isSel[t] || (candidate && !candidate[t])) continue;
-        // The gain is a sum of terms no larger, in the same order, than the site's gain on its own: skip the sum when
-        // even that cannot reach the best move so far (rounding is monotone, so the skip is exact).
-        if (alone && alone[t]! - loss < bestDelta) continue;
-        let g = 0;
-        for (let f = offsets[t]!; f < offsets[t + 1]!; f++) {
-          const j = targets[f]!;
-          const d = value[f]! - b1[j]!;
-          if (d > 0) g += weight[j]! * d;
+        let g: number;
+        if (gains && rowStamp[t]! <= since && gains[q] === gains[q]) {
+          // No cell of t's row has changed since the last look, which worked this gain out: the same sum again.
+          g = gains[q]!;
+        } else {
+          // The gain is a sum of terms no larger, in the same order, than the site's gain on its own: skip the sum
+          // when even that cannot reach the best move so far (rounding is monotone, so the skip is exact).
+          if (alone && alone[t]! - loss < bestDelta) {
+            if (gains) gains[q] = NaN;
+            continue;
+          }
+          g = 0;
+          for (let f = offsets[t]!; f < offsets[t + 1]!; f++) {
+            const j = targets[f]!;
+            const d = value[f]! - b1[j]!;
+            if (d > 0) g += weight[j]! * d;
+          }
+          if (gains) gains[q] = g;
         }
         const delta = g - loss;
         if ((delta > bestDelta || (delta === bestDelta && t < bestT)) && allowed(t, s)) {
@@ -240,6 +274,7 @@ export function improveDecay(
         if (clean) clean[p] = 1;
         continue;
       }
+      moveNo++;
       isSel[s] = 0;
       isSel[bestT] = 1;
       selected[p] = bestT;
