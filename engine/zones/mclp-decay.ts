@@ -191,16 +191,20 @@ export function improveDecay(
   let maxRow = 0;
   for (let c = 0; c < n; c++) maxRow = Math.max(maxRow, offsets[c + 1]! - offsets[c]!);
   const saved = new Float64Array(maxRow);
-  // Each site's gain on its own (every cell at 0), an upper bound of its gain in any move; only with weights ≥ 0.
-  let alone: Float64Array | null = new Float64Array(n);
-  for (let c = 0; c < n && alone; c++) {
-    let u = 0;
-    for (let e = offsets[c]!; e < offsets[c + 1]!; e++) {
-      const w = weight[targets[e]!]!;
-      if (!(w >= 0)) alone = null;
-      u += w * value[e]!;
+  // Each site's gain on its own (every cell at 0), an upper bound of its gain in any move, term by term in the same
+  // order (so also after rounding); only with weights ≥ 0.
+  let nonNegative = true;
+  for (let j = 0; j < n; j++) if (!(weight[j]! >= 0)) nonNegative = false;
+  const alone = nonNegative ? new Float64Array(n) : null;
+  if (alone) {
+    for (let c = 0; c < n; c++) {
+      let u = 0;
+      for (let e = offsets[c]!; e < offsets[c + 1]!; e++) {
+        const v = value[e]!;
+        if (v > 0) u += weight[targets[e]!]! * v;
+      }
+      alone[c] = u;
     }
-    if (alone) alone[c] = u;
   }
   const lookSite = new Int32Array(selected.length).fill(-1);
   const lookAt = new Int32Array(selected.length);
