@@ -178,9 +178,9 @@ describe('CellNeighbourIndex lookup tables', () => {
   it('picks the dense table for a city and the hash for far-apart clusters, exact both ways', () => {
     const city = scatter(45.52, -122.68, 500, 400, 11, 4);
     expect(graphOf(city, 150, {})).toEqual(graphOf(city, 150, { denseTable: false }));
-    // Two clusters 30 km apart north and east at res 11: the IJ box holds ~(30 km / 40 m)² positions, far more than 32 per cell.
+    // Two clusters 60 km apart north and west at res 11: the IJ box holds ~(60 km / 40 m)² positions, more than 48 per cell plus 2²⁰.
     const a = scatter(45.52, -122.68, 300, 200, 11, 6);
-    const b = scatter(45.52 + 0.27, -122.68 + 0.38, 300, 200, 11, 7);
+    const b = scatter(45.52 + 0.54, -122.68 - 0.76, 300, 200, 11, 7);
     const both: CellPoints = {
       count: a.count + b.count,
       res: 11,

@@ -38,16 +38,16 @@ export interface NeighbourIndexOptions {
   maxOffsetM?: number;
   /**
    * Local IJ only: look disk positions up in a dense table over the cells' IJ bounding box (true) or in a hash of
-   * their coordinates (false). Same results, same order. Default: dense when the box holds at most 32 positions per
-   * cell (plus 65,536), as in a city; the hash for sparse sets.
+   * their coordinates (false). Same results, same order. Default: dense when the box holds at most 48 positions per
+   * cell (plus 2²⁰), as in a city (a synthetic city of 100,000 res-11 cells: 31); the hash for sparse sets.
    */
   denseTable?: boolean;
 }
 
 const SQRT3_2 = Math.sqrt(3) / 2;
 /** A dense IJ table is used when its bounding box holds at most this many positions per cell (plus {@link DENSE_GRID_MIN}). */
-const DENSE_GRID_PER_CELL = 32;
-const DENSE_GRID_MIN = 1 << 16;
+const DENSE_GRID_PER_CELL = 48;
+const DENSE_GRID_MIN = 1 << 20;
 const RAD = Math.PI / 180;
 const SAMPLE = 64;
 
@@ -214,23 +214,24 @@ export class CellNeighbourIndex {
     const lngRad = this.lngRad;
     const cosLat = this.cosLat;
     let m = 0;
+    // A chord longer than the radius's (with a margin far above rounding) cannot be within it, so the haversine runs
+    // only for near pairs; it alone decides, as before.
+    const ux = this.ux;
+    const uy = this.uy;
+    const uz = this.uz;
+    const x = ux[c]!;
+    const y = uy[c]!;
+    const z = uz[c]!;
+    const half = Math.min(Math.PI / 2, radiusM / (2 * EARTH_RADIUS_M));
+    const chord2Max = radiusM / EARTH_RADIUS_M >= 3 ? Infinity : 4 * Math.sin(half) ** 2 * (1 + 1e-6) + 1e-18;
     if (this.grid) {
-      // Dense IJ table: one load per disk position. A chord longer than the radius's (with a margin far above
-      // rounding) cannot be within it, so the haversine runs only for near pairs; it alone decides, as before.
+      // Dense IJ table: one load per disk position.
       const offsets = this.offsets(k);
       const grid = this.grid;
       const h = this.gridH;
       const w = this.gridW;
       const ri = this.ijI![c]! - this.gridI0;
       const rj = this.ijJ![c]! - this.gridJ0;
-      const ux = this.ux;
-      const uy = this.uy;
-      const uz = this.uz;
-      const x = ux[c]!;
-      const y = uy[c]!;
-      const z = uz[c]!;
-      const half = Math.min(Math.PI / 2, radiusM / (2 * EARTH_RADIUS_M));
-      const chord2Max = radiusM / EARTH_RADIUS_M >= 3 ? Infinity : 4 * Math.sin(half) ** 2 * (1 + 1e-6) + 1e-18;
       for (let o = 0; o < offsets.length; o += 2) {
         const i = ri + offsets[o]!;
         const j = rj + offsets[o + 1]!;
@@ -270,7 +271,14 @@ export class CellNeighbourIndex {
           v = tabV[h]!;
         }
         if (v < 0) continue;
-        const d = v === c ? 0 : haversineRadM(la, lo, co, latRad[v]!, lngRad[v]!, cosLat[v]!);
+        let d = 0;
+        if (v !== c) {
+          const dx = ux[v]! - x;
+          const dy = uy[v]! - y;
+          const dz = uz[v]! - z;
+          if (dx * dx + dy * dy + dz * dz > chord2Max) continue;
+          d = haversineRadM(la, lo, co, latRad[v]!, lngRad[v]!, cosLat[v]!);
+        }
         if (d <= radiusM) {
           outIndex[m] = v;
           outDistM[m++] = d;
