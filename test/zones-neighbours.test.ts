@@ -219,3 +219,42 @@ describe('CellNeighbourIndex on cells in any order', () => {
     expect(rows).toEqual(bruteRows(near, 800));
   });
 });
+
+describe('CellNeighbourIndex.sitesWithin', () => {
+  it('finds the cells within finds, in the same order (dense table and hash, points off centroids, radii at cell spacings)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          lat: fc.double({ min: -60, max: 60, noNaN: true }),
+          lng: fc.double({ min: -179, max: 179, noNaN: true }),
+          res: fc.integer({ min: 9, max: 12 }),
+          radiusM: fc.double({ min: 5, max: 600, noNaN: true }),
+          seed: fc.integer({ min: 1, max: 1e6 }),
+          dense: fc.boolean(),
+        }),
+        ({ lat, lng, res, radiusM, seed, dense }) => {
+          const p = scatter(lat, lng, radiusM * 3, 200, res, seed);
+          const rnd = new Random(seed);
+          const jitter = 10 * 0.5 ** (res - 10);
+          for (let c = 0; c < p.count; c++) p.lat[c] = p.lat[c]! + ((rnd.next() - 0.5) * jitter) / 111_320;
+          const index = CellNeighbourIndex.build(p, { maxOffsetM: jitter, denseTable: dense });
+          const a = new Int32Array(index.maxResults(radiusM));
+          const b = new Int32Array(a.length);
+          const d = new Float64Array(a.length);
+          for (let c = 0; c < p.count; c++) {
+            // Also exactly at the distance of a neighbour found, where the haversine decides.
+            const m = index.within(c, radiusM, a, d);
+            let edge = radiusM;
+            for (let q = 1; q < m; q++) edge = q === 1 ? d[q]! : Math.max(edge, d[q]!);
+            for (const r of [radiusM, edge]) {
+              const mw = index.within(c, r, a, d);
+              const ms = index.sitesWithin(c, r, b);
+              expect(Array.from(b.subarray(0, ms))).toEqual(Array.from(a.subarray(0, mw)));
+            }
+          }
+        },
+      ),
+      { numRuns: 20, seed: 3 },
+    );
+  });
+});

@@ -92,6 +92,7 @@ export class CellNeighbourIndex {
   // grid-disk
   private byCell: Map<bigint, number> | null = null;
   private ascending: boolean | null = null;
+  private scratchDist: Float64Array | null = null;
   private readonly diskFn: GridDiskFn;
 
   private constructor(
@@ -296,6 +297,52 @@ export class CellNeighbourIndex {
         outIndex[m] = v;
         outDistM[m++] = d;
       }
+    }
+    return m;
+  }
+
+  /**
+   * The cells {@link within} finds, in the same order, without their distances: a chord clearly shorter or longer
+   * than the radius's (by a margin far above rounding) decides alone; only pairs near the radius take the haversine.
+   * @param out receives neighbour indexes; length ≥ {@link maxResults}
+   * @returns how many were written
+   */
+  sitesWithin(c: number, radiusM: number, out: Int32Array): number {
+    if (!this.grid) {
+      if (!this.scratchDist || this.scratchDist.length < out.length) this.scratchDist = new Float64Array(out.length);
+      return this.within(c, radiusM, out, this.scratchDist);
+    }
+    const k = this.ringsFor(radiusM);
+    const offsets = this.offsets(k);
+    const { grid, gridH: h, gridW: w, ux, uy, uz, latRad, lngRad, cosLat } = this;
+    const ri = this.ijI![c]! - this.gridI0;
+    const rj = this.ijJ![c]! - this.gridJ0;
+    const x = ux[c]!;
+    const y = uy[c]!;
+    const z = uz[c]!;
+    const la = latRad[c]!;
+    const lo = lngRad[c]!;
+    const co = cosLat[c]!;
+    const half = Math.min(Math.PI / 2, radiusM / (2 * EARTH_RADIUS_M));
+    const chord2 = 4 * Math.sin(half) ** 2;
+    const far = radiusM / EARTH_RADIUS_M >= 3 ? Infinity : chord2 * (1 + 1e-6) + 1e-18;
+    const near = radiusM / EARTH_RADIUS_M >= 3 ? -Infinity : chord2 * (1 - 1e-6) - 1e-18;
+    let m = 0;
+    for (let o = 0; o < offsets.length; o += 2) {
+      const i = ri + offsets[o]!;
+      const j = rj + offsets[o + 1]!;
+      if (i < 0 || i >= h || j < 0 || j >= w) continue;
+      const v = grid[i * w + j]!;
+      if (v < 0) continue;
+      if (v !== c) {
+        const dx = ux[v]! - x;
+        const dy = uy[v]! - y;
+        const dz = uz[v]! - z;
+        const q = dx * dx + dy * dy + dz * dz;
+        if (q > far) continue;
+        if (!(q < near) && !(haversineRadM(la, lo, co, latRad[v]!, lngRad[v]!, cosLat[v]!) <= radiusM)) continue;
+      } else if (!(0 <= radiusM)) continue;
+      out[m++] = v;
     }
     return m;
   }

@@ -173,7 +173,6 @@ export function improveDecay(
   const index = options.index ?? null;
   const reachM = options.reachM ?? 2 * graph.radiusM;
   const near = index ? new Int32Array(index.maxResults(reachM)) : null;
-  const nearD = near ? new Float64Array(near.length) : null;
   // A zone whose last look found no move is skipped until a move lands near enough to change what that look read:
   // the cells within the radius of its reachable sites (reach + R from it), which a move at x changes only within R of
   // x, and the spacing of those sites. So a move at x can matter only to zones within reach + max(2R, spacing) of x
@@ -236,7 +235,7 @@ export function improveDecay(
       let since = -1;
       if (index) {
         if (lookSite[p] !== s) {
-          const m = index.within(s, reachM, near!, nearD!);
+          const m = index.sitesWithin(s, reachM, near!);
           lookNear[p] = near!.slice(0, m);
           lookGain[p] = new Float64Array(m).fill(NaN);
           lookSite[p] = s;
