@@ -124,13 +124,6 @@ export class CellNeighbourIndex {
     if (mode === 'local-ij' && ij) {
       this.ijI = ij.i;
       this.ijJ = ij.j;
-      let size = 16;
-      while (size < n * 2) size *= 2;
-      this.tabMask = size - 1;
-      this.tabI = new Int32Array(size);
-      this.tabJ = new Int32Array(size);
-      this.tabV = new Int32Array(size).fill(-1);
-      for (let c = 0; c < n; c++) this.insert(ij.i[c]!, ij.j[c]!, c);
       let i0 = Infinity;
       let i1 = -Infinity;
       let j0 = Infinity;
@@ -150,6 +143,14 @@ export class CellNeighbourIndex {
         this.gridH = h;
         this.gridW = w;
         for (let c = 0; c < n; c++) this.grid[(ij.i[c]! - i0) * w + (ij.j[c]! - j0)] = c;
+      } else {
+        let size = 16;
+        while (size < n * 2) size *= 2;
+        this.tabMask = size - 1;
+        this.tabI = new Int32Array(size);
+        this.tabJ = new Int32Array(size);
+        this.tabV = new Int32Array(size).fill(-1);
+        for (let c = 0; c < n; c++) this.insert(ij.i[c]!, ij.j[c]!, c);
       }
     } else {
       this.indexOf(0n);
