@@ -151,7 +151,7 @@ describe('CellNeighbourIndex lookup tables', () => {
     return { offsets: Array.from(g.offsets), targets: Array.from(g.targets), distM: Array.from(g.distM) };
   };
 
-  it('gives the same graph, in the same order, from the dense table and the hash (random cities, points off centroids)', () => {
+  it('gives the same graph, in the same order, from sorted rows and the hash (random cities, points off centroids)', () => {
     fc.assert(
       fc.property(
         fc.record({
@@ -167,18 +167,18 @@ describe('CellNeighbourIndex lookup tables', () => {
           const jitter = 10 * 0.5 ** (res - 10);
           for (let c = 0; c < p.count; c++) p.lat[c] = p.lat[c]! + ((rnd.next() - 0.5) * jitter) / 111_320;
           const opts = { maxOffsetM: jitter };
-          const dense = graphOf(p, radiusM, { ...opts, mode: 'local-ij', denseTable: true });
-          expect(dense).toEqual(graphOf(p, radiusM, { ...opts, mode: 'local-ij', denseTable: false }));
+          const rows = graphOf(p, radiusM, { ...opts, mode: 'local-ij', ijLookup: 'rows' });
+          expect(rows).toEqual(graphOf(p, radiusM, { ...opts, mode: 'local-ij', ijLookup: 'hash' }));
         },
       ),
       { numRuns: 15, seed: 21 },
     );
   });
 
-  it('picks the dense table for a city and the hash for far-apart clusters, exact both ways', () => {
+  it('gives the same graph from sorted rows and the hash for a city and for far-apart clusters, exact both ways', () => {
     const city = scatter(45.52, -122.68, 500, 400, 11, 4);
-    expect(graphOf(city, 150, {})).toEqual(graphOf(city, 150, { denseTable: false }));
-    // Two clusters 60 km apart north and west at res 11: the IJ box holds ~(60 km / 40 m)² positions, more than 48 per cell plus 2²⁰.
+    expect(graphOf(city, 150, {})).toEqual(graphOf(city, 150, { ijLookup: 'hash' }));
+    // Two clusters 60 km apart at res 11: rows hold only the cells present, however much empty plane lies between.
     const a = scatter(45.52, -122.68, 300, 200, 11, 6);
     const b = scatter(45.52 + 0.54, -122.68 - 0.76, 300, 200, 11, 7);
     const both: CellPoints = {
@@ -190,10 +190,18 @@ describe('CellNeighbourIndex lookup tables', () => {
     };
     const index = CellNeighbourIndex.build(both);
     expect(index.mode).toBe('local-ij');
-    expect((index as unknown as { grid: Int32Array | null }).grid).toBeNull();
-    expect((CellNeighbourIndex.build(a) as unknown as { grid: Int32Array | null }).grid).not.toBeNull();
-    expect(graphOf(both, 150, {})).toEqual(graphOf(both, 150, { denseTable: true }));
+    expect((index as unknown as { rowStart: Int32Array | null }).rowStart).not.toBeNull();
+    expect(graphOf(both, 150, {})).toEqual(graphOf(both, 150, { ijLookup: 'hash' }));
     expect(graphRows(both, 150).rows).toEqual(bruteRows(both, 150));
+    // The disks of the plain-coverage search (rings, no distance) agree as well, in order.
+    const viaHash = CellNeighbourIndex.build(both, { ijLookup: 'hash' });
+    const r1 = new Int32Array(index.maxResults(400));
+    const r2 = new Int32Array(r1.length);
+    for (let c = 0; c < both.count; c += 7) {
+      const m1 = index.disk(c, 4, r1);
+      const m2 = viaHash.disk(c, 4, r2);
+      expect(Array.from(r1.subarray(0, m1))).toEqual(Array.from(r2.subarray(0, m2)));
+    }
   });
 });
 
@@ -221,7 +229,7 @@ describe('CellNeighbourIndex on cells in any order', () => {
 });
 
 describe('CellNeighbourIndex.sitesWithin', () => {
-  it('finds the cells within finds, in the same order (dense table and hash, points off centroids, radii at cell spacings)', () => {
+  it('finds the cells within finds, in the same order (sorted rows and hash, points off centroids, radii at cell spacings)', () => {
     fc.assert(
       fc.property(
         fc.record({
@@ -230,14 +238,14 @@ describe('CellNeighbourIndex.sitesWithin', () => {
           res: fc.integer({ min: 9, max: 12 }),
           radiusM: fc.double({ min: 5, max: 600, noNaN: true }),
           seed: fc.integer({ min: 1, max: 1e6 }),
-          dense: fc.boolean(),
+          rows: fc.boolean(),
         }),
-        ({ lat, lng, res, radiusM, seed, dense }) => {
+        ({ lat, lng, res, radiusM, seed, rows }) => {
           const p = scatter(lat, lng, radiusM * 3, 200, res, seed);
           const rnd = new Random(seed);
           const jitter = 10 * 0.5 ** (res - 10);
           for (let c = 0; c < p.count; c++) p.lat[c] = p.lat[c]! + ((rnd.next() - 0.5) * jitter) / 111_320;
-          const index = CellNeighbourIndex.build(p, { maxOffsetM: jitter, denseTable: dense });
+          const index = CellNeighbourIndex.build(p, { maxOffsetM: jitter, ijLookup: rows ? 'rows' : 'hash' });
           const a = new Int32Array(index.maxResults(radiusM));
           const b = new Int32Array(a.length);
           const d = new Float64Array(a.length);

@@ -37,17 +37,15 @@ export interface NeighbourIndexOptions {
    */
   maxOffsetM?: number;
   /**
-   * Local IJ only: look disk positions up in a dense table over the cells' IJ bounding box (true) or in a hash of
-   * their coordinates (false). Same results, same order. Default: dense when the box holds at most 48 positions per
-   * cell (plus 2²⁰), as in a city (a synthetic city of 100,000 res-11 cells: 31); the hash for sparse sets.
+   * Local IJ only: how disk positions are looked up. `rows` (default): the cells sorted by IJ row and column, each disk
+   * row one binary search and a scan of the cells present (memory linear in the cells, however sparse the set);
+   * `hash`: every position of the disk probed in an open-addressing hash of the cells' coordinates. Same results,
+   * same order.
    */
-  denseTable?: boolean;
+  ijLookup?: 'rows' | 'hash';
 }
 
 const SQRT3_2 = Math.sqrt(3) / 2;
-/** A dense IJ table is used when its bounding box holds at most this many positions per cell (plus {@link DENSE_GRID_MIN}). */
-const DENSE_GRID_PER_CELL = 48;
-const DENSE_GRID_MIN = 1 << 20;
 const RAD = Math.PI / 180;
 const SAMPLE = 64;
 
@@ -59,9 +57,10 @@ const SAMPLE = 64;
  * offset of a point from its centroid), then each candidate is kept only if its point is within the radius by haversine.
  *
  * Fast path (`local-ij`): every cell gets H3 local IJ coordinates relative to one anchor cell, and a grid disk is the
- * fixed list of IJ offsets `max(|di|, |dj|, |di − dj|) ≤ k` looked up in a dense table over the set's IJ bounding box
- * (or, for a sparse set, an open-addressing hash of its coordinates) — no per-cell H3 call; a chord-length test on
- * unit vectors skips the haversine for candidates clearly beyond the radius. It is used only when every cell converts, no cell lies in a pentagon base cell
+ * set of IJ offsets `max(|di|, |dj|, |di − dj|) ≤ k`, read from the cells sorted by IJ row and column (one binary
+ * search per disk row, then only the cells present; an open-addressing hash of the coordinates where rows cannot be
+ * used) — no per-cell H3 call; a chord-length test on unit vectors skips the haversine for candidates clearly beyond
+ * the radius. It is used only when every cell converts, no cell lies in a pentagon base cell
  * (the one place the IJ plane is warped), and disks of a sample of cells equal h3-js `gridDisk`; otherwise the index
  * calls engine/h3 `gridDisk` per query (exact, slower).
  */
@@ -79,12 +78,11 @@ export class CellNeighbourIndex {
   private readonly tabJ: Int32Array | null = null;
   private readonly tabV: Int32Array | null = null;
   private readonly tabMask: number = 0;
-  // local-ij, when the IJ bounding box is small enough: cell index (or -1) per IJ position, row-major
-  private readonly grid: Int32Array | null = null;
-  private readonly gridI0: number = 0;
-  private readonly gridJ0: number = 0;
-  private readonly gridH: number = 0;
-  private readonly gridW: number = 0;
+  // local-ij by sorted rows: the cells of IJ row i0 + r are rowV[rowStart[r] .. rowStart[r + 1]), by ascending column rowJ
+  private readonly rowStart: Int32Array | null = null;
+  private readonly rowJ: Int32Array | null = null;
+  private readonly rowV: Int32Array | null = null;
+  private readonly rowI0: number = 0;
   // unit vectors of the points, for a cheap chord-length test before the haversine
   private readonly ux: Float64Array;
   private readonly uy: Float64Array;
@@ -102,7 +100,7 @@ export class CellNeighbourIndex {
     disk: GridDiskFn,
     /** Largest distance of a point from its cell's centroid, metres. */
     readonly maxOffsetM: number,
-    dense?: boolean,
+    lookup?: 'rows' | 'hash',
   ) {
     const n = points.count;
     this.diskFn = disk;
@@ -124,25 +122,12 @@ export class CellNeighbourIndex {
     if (mode === 'local-ij' && ij) {
       this.ijI = ij.i;
       this.ijJ = ij.j;
-      let i0 = Infinity;
-      let i1 = -Infinity;
-      let j0 = Infinity;
-      let j1 = -Infinity;
-      for (let c = 0; c < n; c++) {
-        i0 = Math.min(i0, ij.i[c]!);
-        i1 = Math.max(i1, ij.i[c]!);
-        j0 = Math.min(j0, ij.j[c]!);
-        j1 = Math.max(j1, ij.j[c]!);
-      }
-      const h = i1 - i0 + 1;
-      const w = j1 - j0 + 1;
-      if (n > 0 && (dense ?? h * w <= DENSE_GRID_PER_CELL * n + DENSE_GRID_MIN)) {
-        this.grid = new Int32Array(h * w).fill(-1);
-        this.gridI0 = i0;
-        this.gridJ0 = j0;
-        this.gridH = h;
-        this.gridW = w;
-        for (let c = 0; c < n; c++) this.grid[(ij.i[c]! - i0) * w + (ij.j[c]! - j0)] = c;
+      const rows = lookup === 'hash' ? null : sortedRows(ij.i, ij.j);
+      if (rows) {
+        this.rowStart = rows.start;
+        this.rowJ = rows.j;
+        this.rowV = rows.v;
+        this.rowI0 = rows.i0;
       } else {
         let size = 16;
         while (size < n * 2) size *= 2;
@@ -167,7 +152,7 @@ export class CellNeighbourIndex {
     const ij = mode === 'local-ij' ? localIj(points) : null;
     if (!ij) mode = 'grid-disk';
     const offset = options.maxOffsetM ?? 0;
-    const index = new CellNeighbourIndex(points, mode, ij, disk, offset, options.denseTable);
+    const index = new CellNeighbourIndex(points, mode, ij, disk, offset, options.ijLookup);
     if (mode === 'local-ij' && options.mode === undefined && !index.agreesWithGridDisk()) {
       return new CellNeighbourIndex(points, 'grid-disk', null, disk, offset);
     }
@@ -226,31 +211,33 @@ export class CellNeighbourIndex {
     const z = uz[c]!;
     const half = Math.min(Math.PI / 2, radiusM / (2 * EARTH_RADIUS_M));
     const chord2Max = radiusM / EARTH_RADIUS_M >= 3 ? Infinity : 4 * Math.sin(half) ** 2 * (1 + 1e-6) + 1e-18;
-    if (this.grid) {
-      // Dense IJ table: one load per disk position.
-      const offsets = this.offsets(k);
-      const grid = this.grid;
-      const h = this.gridH;
-      const w = this.gridW;
-      const ri = this.ijI![c]! - this.gridI0;
-      const rj = this.ijJ![c]! - this.gridJ0;
-      for (let o = 0; o < offsets.length; o += 2) {
-        const i = ri + offsets[o]!;
-        const j = rj + offsets[o + 1]!;
-        if (i < 0 || i >= h || j < 0 || j >= w) continue;
-        const v = grid[i * w + j]!;
-        if (v < 0) continue;
-        let d = 0;
-        if (v !== c) {
+    if (this.rowStart) {
+      // Sorted rows: the disk's row i0 + r holds the columns dj ∈ [max(−k, di − k), min(k, di + k)]; scanned by
+      // ascending column they come in the order of the offsets, the cell itself first.
+      const { rowStart, rowJ, rowV } = this;
+      const ci = this.ijI![c]! - this.rowI0;
+      const cj = this.ijJ![c]!;
+      const rowsN = rowStart.length - 1;
+      if (0 <= radiusM) {
+        outIndex[m] = c;
+        outDistM[m++] = 0;
+      }
+      for (let di = -k; di <= k; di++) {
+        const r = ci + di;
+        if (r < 0 || r >= rowsN) continue;
+        const jHi = cj + Math.min(k, di + k);
+        for (let q = this.rowFrom(r, cj + Math.max(-k, di - k)), end = rowStart[r + 1]!; q < end && rowJ![q]! <= jHi; q++) {
+          const v = rowV![q]!;
+          if (v === c) continue;
           const dx = ux[v]! - x;
           const dy = uy[v]! - y;
           const dz = uz[v]! - z;
           if (dx * dx + dy * dy + dz * dz > chord2Max) continue;
-          d = haversineRadM(la, lo, co, latRad[v]!, lngRad[v]!, cosLat[v]!);
-        }
-        if (d <= radiusM) {
-          outIndex[m] = v;
-          outDistM[m++] = d;
+          const d = haversineRadM(la, lo, co, latRad[v]!, lngRad[v]!, cosLat[v]!);
+          if (d <= radiusM) {
+            outIndex[m] = v;
+            outDistM[m++] = d;
+          }
         }
       }
       return m;
@@ -309,15 +296,17 @@ export class CellNeighbourIndex {
    * @returns how many were written
    */
   sitesWithin(c: number, radiusM: number, out: Int32Array): number {
-    if (!this.grid) {
+    if (!this.rowStart) {
       if (!this.scratchDist || this.scratchDist.length < out.length) this.scratchDist = new Float64Array(out.length);
       return this.within(c, radiusM, out, this.scratchDist);
     }
     const k = this.ringsFor(radiusM);
-    const offsets = this.offsets(k);
-    const { grid, gridH: h, gridW: w, ux, uy, uz, latRad, lngRad, cosLat } = this;
-    const ri = this.ijI![c]! - this.gridI0;
-    const rj = this.ijJ![c]! - this.gridJ0;
+    const { rowStart, ux, uy, uz, latRad, lngRad, cosLat } = this;
+    const rowJ = this.rowJ!;
+    const rowV = this.rowV!;
+    const ci = this.ijI![c]! - this.rowI0;
+    const cj = this.ijJ![c]!;
+    const rowsN = rowStart.length - 1;
     const x = ux[c]!;
     const y = uy[c]!;
     const z = uz[c]!;
@@ -329,23 +318,37 @@ export class CellNeighbourIndex {
     const far = radiusM / EARTH_RADIUS_M >= 3 ? Infinity : chord2 * (1 + 1e-6) + 1e-18;
     const near = radiusM / EARTH_RADIUS_M >= 3 ? -Infinity : chord2 * (1 - 1e-6) - 1e-18;
     let m = 0;
-    for (let o = 0; o < offsets.length; o += 2) {
-      const i = ri + offsets[o]!;
-      const j = rj + offsets[o + 1]!;
-      if (i < 0 || i >= h || j < 0 || j >= w) continue;
-      const v = grid[i * w + j]!;
-      if (v < 0) continue;
-      if (v !== c) {
+    if (0 <= radiusM) out[m++] = c;
+    for (let di = -k; di <= k; di++) {
+      const r = ci + di;
+      if (r < 0 || r >= rowsN) continue;
+      const jHi = cj + Math.min(k, di + k);
+      for (let q = this.rowFrom(r, cj + Math.max(-k, di - k)), end = rowStart[r + 1]!; q < end && rowJ[q]! <= jHi; q++) {
+        const v = rowV[q]!;
+        if (v === c) continue;
         const dx = ux[v]! - x;
         const dy = uy[v]! - y;
         const dz = uz[v]! - z;
-        const q = dx * dx + dy * dy + dz * dz;
-        if (q > far) continue;
-        if (!(q < near) && !(haversineRadM(la, lo, co, latRad[v]!, lngRad[v]!, cosLat[v]!) <= radiusM)) continue;
-      } else if (!(0 <= radiusM)) continue;
-      out[m++] = v;
+        const d2 = dx * dx + dy * dy + dz * dz;
+        if (d2 > far) continue;
+        if (!(d2 < near) && !(haversineRadM(la, lo, co, latRad[v]!, lngRad[v]!, cosLat[v]!) <= radiusM)) continue;
+        out[m++] = v;
+      }
     }
     return m;
+  }
+
+  /** First position of row `r` (of the sorted rows) whose column is ≥ `j`. */
+  private rowFrom(r: number, j: number): number {
+    const rowJ = this.rowJ!;
+    let a = this.rowStart![r]!;
+    let b = this.rowStart![r + 1]!;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (rowJ[mid]! < j) a = mid + 1;
+      else b = mid;
+    }
+    return a;
   }
 
   /** Upper bound on the number of results of {@link nearPoint} for `radiusM` (size of scratch buffers). */
@@ -469,15 +472,18 @@ export class CellNeighbourIndex {
   private withinRings(c: number, k: number, out: Int32Array): number {
     const offsets = this.offsets(k);
     let m = 0;
-    if (this.grid) {
-      const ri = this.ijI![c]! - this.gridI0;
-      const rj = this.ijJ![c]! - this.gridJ0;
-      for (let o = 0; o < offsets.length; o += 2) {
-        const i = ri + offsets[o]!;
-        const j = rj + offsets[o + 1]!;
-        if (i < 0 || i >= this.gridH || j < 0 || j >= this.gridW) continue;
-        const v = this.grid[i * this.gridW + j]!;
-        if (v >= 0) out[m++] = v;
+    if (this.rowStart) {
+      const ci = this.ijI![c]! - this.rowI0;
+      const cj = this.ijJ![c]!;
+      const rowsN = this.rowStart.length - 1;
+      out[m++] = c;
+      for (let di = -k; di <= k; di++) {
+        const r = ci + di;
+        if (r < 0 || r >= rowsN) continue;
+        const jHi = cj + Math.min(k, di + k);
+        for (let q = this.rowFrom(r, cj + Math.max(-k, di - k)), end = this.rowStart[r + 1]!; q < end && this.rowJ![q]! <= jHi; q++) {
+          if (this.rowV![q] !== c) out[m++] = this.rowV![q]!;
+        }
       }
       return m;
     }
@@ -495,6 +501,47 @@ export class CellNeighbourIndex {
     }
     return m;
   }
+}
+
+/**
+ * Cells by IJ row, then column (two counting sorts), or null when two cells share a position or the rows would be far
+ * more than the cells (a set too sparse; the hash serves it).
+ */
+function sortedRows(I: Int32Array, J: Int32Array): { start: Int32Array; j: Int32Array; v: Int32Array; i0: number } | null {
+  const n = I.length;
+  let i0 = 0;
+  let i1 = -1;
+  let j0 = 0;
+  let j1 = -1;
+  for (let c = 0; c < n; c++) {
+    if (c === 0 || I[c]! < i0) i0 = I[c]!;
+    if (c === 0 || I[c]! > i1) i1 = I[c]!;
+    if (c === 0 || J[c]! < j0) j0 = J[c]!;
+    if (c === 0 || J[c]! > j1) j1 = J[c]!;
+  }
+  const h = i1 - i0 + 1;
+  const w = j1 - j0 + 1;
+  if (h > 4 * n + (1 << 16) || w > 4 * n + (1 << 16)) return null;
+  // By column, then stably by row: the cells of each row in ascending column.
+  const byCol = new Int32Array(w + 1);
+  for (let c = 0; c < n; c++) byCol[J[c]! - j0 + 1]++;
+  for (let q = 0; q < w; q++) byCol[q + 1] += byCol[q]!;
+  const colOrder = new Int32Array(n);
+  for (let c = 0; c < n; c++) colOrder[byCol[J[c]! - j0]!++] = c;
+  const start = new Int32Array(h + 1);
+  for (let c = 0; c < n; c++) start[I[c]! - i0 + 1]++;
+  for (let r = 0; r < h; r++) start[r + 1] += start[r]!;
+  const fill = start.slice(0, h);
+  const v = new Int32Array(n);
+  const j = new Int32Array(n);
+  for (let q = 0; q < n; q++) {
+    const c = colOrder[q]!;
+    const at = fill[I[c]! - i0]!++;
+    v[at] = c;
+    j[at] = J[c]!;
+  }
+  for (let r = 0; r < h; r++) for (let q = start[r]! + 1; q < start[r + 1]!; q++) if (j[q] === j[q - 1]) return null;
+  return { start, j, v, i0 };
 }
 
 function hashIj(i: number, j: number): number {
