@@ -114,7 +114,9 @@ export interface DecayLocalSearchOptions {
  * Improves a zone set for the decayed objective by moves (vertex substitution restricted to the neighbourhood): each
  * zone in turn is replaced by the site within `reachM` of it that raises the objective most, if any does.
  * Keeps, per cell, the best and second-best decay weight over the set, so a move is evaluated over two graph rows.
- * Deterministic (zones in order, ties to the lower index); every move strictly raises the objective.
+ * Deterministic (zones in order, ties to the lower index); every move strictly raises the objective. With `index`, a
+ * zone is looked at again only after a move near enough to change what it saw, and a look reuses the gains of sites
+ * whose rows no move has changed since; the moves are exactly those of looking at every zone in every pass.
  * @returns the improved set, same length, positions kept (`curve`/`stop` are not meaningful: rank it again with the greedy)
  */
 export function improveDecay(
