@@ -58,7 +58,7 @@ export async function runZonesBench(options: { cells?: number } = {}): Promise<B
 
   const viaH3js = await timedProposal(demand, opts, 3, { neighbourMode: 'grid-disk', gridDisk: h3jsDisk });
   rows.push({
-    name: 'coverage graph: hashed local-IJ grid disks (baseline h3-js gridDisk per cell)',
+    name: 'coverage graph: local-IJ grid disks by sorted rows (baseline h3-js gridDisk per cell)',
     value: main.stages.graph!,
     unit: 'ms',
     baseline: viaH3js.stages.graph!,

@@ -60,3 +60,16 @@ describe('demand where it is', () => {
     expect(p.maxOffsetM).toBeCloseTo(haversineM(demand.lat[busyCell]!, demand.lng[busyCell]!, lat0, lng0), 6);
   });
 });
+
+describe('decay values of a graph', () => {
+  it('equal decayWeight of every entry, to the bit', async () => {
+    const { syntheticDemand } = await import('../bench/zones-synth.ts');
+    const { buildZoneModel } = await import('../engine/zones/propose-zones.ts');
+    const { decayValues } = await import('../engine/zones/mclp-decay.ts');
+    const { graph } = buildZoneModel(syntheticDemand({ cells: 800, res: 11, seed: 2 }).demand, 120);
+    for (const scale of [60, 17.5, 400]) {
+      const v = decayValues(graph, scale);
+      for (let e = 0; e < v.length; e++) expect(v[e]).toBe(decayWeight(graph.distM[e]!, graph.radiusM, scale));
+    }
+  });
+});

@@ -143,3 +143,126 @@ describe('CellNeighbourIndex', () => {
     }
   });
 });
+
+describe('CellNeighbourIndex lookup tables', () => {
+  /** The graph as built, entry by entry: row offsets, targets in their order, distances to the bit. */
+  const graphOf = (p: CellPoints, radiusM: number, options: Parameters<typeof CellNeighbourIndex.build>[1]) => {
+    const g = buildCoverageGraph(CellNeighbourIndex.build(p, options), radiusM);
+    return { offsets: Array.from(g.offsets), targets: Array.from(g.targets), distM: Array.from(g.distM) };
+  };
+
+  it('gives the same graph, in the same order, from sorted rows and the hash (random cities, points off centroids)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          lat: fc.double({ min: -60, max: 60, noNaN: true }),
+          lng: fc.double({ min: -179, max: 179, noNaN: true }),
+          res: fc.integer({ min: 9, max: 12 }),
+          radiusM: fc.integer({ min: 20, max: 600 }),
+          seed: fc.integer({ min: 1, max: 1e6 }),
+        }),
+        ({ lat, lng, res, radiusM, seed }) => {
+          const p = scatter(lat, lng, radiusM * 3, 300, res, seed);
+          const rnd = new Random(seed);
+          const jitter = 10 * 0.5 ** (res - 10);
+          for (let c = 0; c < p.count; c++) p.lat[c] = p.lat[c]! + ((rnd.next() - 0.5) * jitter) / 111_320;
+          const opts = { maxOffsetM: jitter };
+          const rows = graphOf(p, radiusM, { ...opts, mode: 'local-ij', ijLookup: 'rows' });
+          expect(rows).toEqual(graphOf(p, radiusM, { ...opts, mode: 'local-ij', ijLookup: 'hash' }));
+        },
+      ),
+      { numRuns: 15, seed: 21 },
+    );
+  });
+
+  it('gives the same graph from sorted rows and the hash for a city and for far-apart clusters, exact both ways', () => {
+    const city = scatter(45.52, -122.68, 500, 400, 11, 4);
+    expect(graphOf(city, 150, {})).toEqual(graphOf(city, 150, { ijLookup: 'hash' }));
+    // Two clusters 60 km apart at res 11: rows hold only the cells present, however much empty plane lies between.
+    const a = scatter(45.52, -122.68, 300, 200, 11, 6);
+    const b = scatter(45.52 + 0.54, -122.68 - 0.76, 300, 200, 11, 7);
+    const both: CellPoints = {
+      count: a.count + b.count,
+      res: 11,
+      cell: BigUint64Array.from([...a.cell, ...b.cell]),
+      lat: Float64Array.from([...a.lat, ...b.lat]),
+      lng: Float64Array.from([...a.lng, ...b.lng]),
+    };
+    const index = CellNeighbourIndex.build(both);
+    expect(index.mode).toBe('local-ij');
+    expect((index as unknown as { rowStart: Int32Array | null }).rowStart).not.toBeNull();
+    expect(graphOf(both, 150, {})).toEqual(graphOf(both, 150, { ijLookup: 'hash' }));
+    expect(graphRows(both, 150).rows).toEqual(bruteRows(both, 150));
+    // The disks of the plain-coverage search (rings, no distance) agree as well, in order.
+    const viaHash = CellNeighbourIndex.build(both, { ijLookup: 'hash' });
+    const r1 = new Int32Array(index.maxResults(400));
+    const r2 = new Int32Array(r1.length);
+    for (let c = 0; c < both.count; c += 7) {
+      const m1 = index.disk(c, 4, r1);
+      const m2 = viaHash.disk(c, 4, r2);
+      expect(Array.from(r1.subarray(0, m1))).toEqual(Array.from(r2.subarray(0, m2)));
+    }
+  });
+});
+
+describe('CellNeighbourIndex on cells in any order', () => {
+  /** The same cells in reverse order. */
+  const reversed = (p: CellPoints): CellPoints => ({
+    count: p.count,
+    res: p.res,
+    cell: p.cell.slice().reverse(),
+    lat: p.lat.slice().reverse(),
+    lng: p.lng.slice().reverse(),
+  });
+
+  it('checks local IJ against grid disks whether or not the cells are sorted', () => {
+    const city = reversed(scatter(45.52, -122.68, 800, 400, 11, 1));
+    expect(CellNeighbourIndex.build(city).mode).toBe('local-ij');
+    expect(graphRows(city, 150).rows).toEqual(bruteRows(city, 150));
+    const pentagon = getRes0Cells().find((h) => isPentagon(h))!;
+    const [lat, lng] = cellToLatLng(pentagon);
+    const near = reversed(scatter(lat!, lng!, 1500, 600, 9, 5));
+    const { rows, mode } = graphRows(near, 800);
+    expect(mode).toBe('grid-disk');
+    expect(rows).toEqual(bruteRows(near, 800));
+  });
+});
+
+describe('CellNeighbourIndex.sitesWithin', () => {
+  it('finds the cells within finds, in the same order (sorted rows and hash, points off centroids, radii at cell spacings)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          lat: fc.double({ min: -60, max: 60, noNaN: true }),
+          lng: fc.double({ min: -179, max: 179, noNaN: true }),
+          res: fc.integer({ min: 9, max: 12 }),
+          radiusM: fc.double({ min: 5, max: 600, noNaN: true }),
+          seed: fc.integer({ min: 1, max: 1e6 }),
+          rows: fc.boolean(),
+        }),
+        ({ lat, lng, res, radiusM, seed, rows }) => {
+          const p = scatter(lat, lng, radiusM * 3, 200, res, seed);
+          const rnd = new Random(seed);
+          const jitter = 10 * 0.5 ** (res - 10);
+          for (let c = 0; c < p.count; c++) p.lat[c] = p.lat[c]! + ((rnd.next() - 0.5) * jitter) / 111_320;
+          const index = CellNeighbourIndex.build(p, { maxOffsetM: jitter, ijLookup: rows ? 'rows' : 'hash' });
+          const a = new Int32Array(index.maxResults(radiusM));
+          const b = new Int32Array(a.length);
+          const d = new Float64Array(a.length);
+          for (let c = 0; c < p.count; c++) {
+            // Also exactly at the distance of a neighbour found, where the haversine decides.
+            const m = index.within(c, radiusM, a, d);
+            let edge = radiusM;
+            for (let q = 1; q < m; q++) edge = q === 1 ? d[q]! : Math.max(edge, d[q]!);
+            for (const r of [radiusM, edge]) {
+              const mw = index.within(c, r, a, d);
+              const ms = index.sitesWithin(c, r, b);
+              expect(Array.from(b.subarray(0, ms))).toEqual(Array.from(a.subarray(0, mw)));
+            }
+          }
+        },
+      ),
+      { numRuns: 20, seed: 3 },
+    );
+  });
+});

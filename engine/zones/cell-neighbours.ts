@@ -1,6 +1,6 @@
 import { cellToLatLng, cellToLocalIj, getRes0Cells, getBaseCellNumber, gridDisk, isPentagon, latLngToCell } from 'h3-js';
 import { gridDisk as fastGridDisk } from '../h3/index.ts';
-import { haversineM, haversineRadM } from './geo.ts';
+import { EARTH_RADIUS_M, haversineM, haversineRadM } from './geo.ts';
 
 /**
  * A set of H3 cells of one resolution with one point each, index-aligned: the centroid, or a point inside or near the
@@ -36,6 +36,13 @@ export interface NeighbourIndexOptions {
    * by twice this, so that two points within a radius are found however far their centroids are apart.
    */
   maxOffsetM?: number;
+  /**
+   * Local IJ only: how disk positions are looked up. `rows` (default): the cells sorted by IJ row and column, each disk
+   * row one binary search and a scan of the cells present (memory linear in the cells, however sparse the set);
+   * `hash`: every position of the disk probed in an open-addressing hash of the cells' coordinates. Same results,
+   * same order.
+   */
+  ijLookup?: 'rows' | 'hash';
 }
 
 const SQRT3_2 = Math.sqrt(3) / 2;
@@ -50,8 +57,10 @@ const SAMPLE = 64;
  * offset of a point from its centroid), then each candidate is kept only if its point is within the radius by haversine.
  *
  * Fast path (`local-ij`): every cell gets H3 local IJ coordinates relative to one anchor cell, and a grid disk is the
- * fixed list of IJ offsets `max(|di|, |dj|, |di − dj|) ≤ k` looked up in an open-addressing hash of the set's
- * coordinates — no per-cell H3 call. It is used only when every cell converts, no cell lies in a pentagon base cell
+ * set of IJ offsets `max(|di|, |dj|, |di − dj|) ≤ k`, read from the cells sorted by IJ row and column (one binary
+ * search per disk row, then only the cells present; an open-addressing hash of the coordinates where rows cannot be
+ * used) — no per-cell H3 call; a chord-length test on unit vectors skips the haversine for candidates clearly beyond
+ * the radius. It is used only when every cell converts, no cell lies in a pentagon base cell
  * (the one place the IJ plane is warped), and disks of a sample of cells equal h3-js `gridDisk`; otherwise the index
  * calls engine/h3 `gridDisk` per query (exact, slower).
  */
@@ -69,8 +78,19 @@ export class CellNeighbourIndex {
   private readonly tabJ: Int32Array | null = null;
   private readonly tabV: Int32Array | null = null;
   private readonly tabMask: number = 0;
+  // local-ij by sorted rows: the cells of IJ row i0 + r are rowV[rowStart[r] .. rowStart[r + 1]), by ascending column rowJ
+  private readonly rowStart: Int32Array | null = null;
+  private readonly rowJ: Int32Array | null = null;
+  private readonly rowV: Int32Array | null = null;
+  private readonly rowI0: number = 0;
+  // unit vectors of the points, for a cheap chord-length test before the haversine
+  private readonly ux: Float64Array;
+  private readonly uy: Float64Array;
+  private readonly uz: Float64Array;
   // grid-disk
   private byCell: Map<bigint, number> | null = null;
+  private ascending: boolean | null = null;
+  private scratchDist: Float64Array | null = null;
   private readonly diskFn: GridDiskFn;
 
   private constructor(
@@ -80,28 +100,43 @@ export class CellNeighbourIndex {
     disk: GridDiskFn,
     /** Largest distance of a point from its cell's centroid, metres. */
     readonly maxOffsetM: number,
+    lookup?: 'rows' | 'hash',
   ) {
     const n = points.count;
     this.diskFn = disk;
     this.latRad = new Float64Array(n);
     this.lngRad = new Float64Array(n);
     this.cosLat = new Float64Array(n);
+    this.ux = new Float64Array(n);
+    this.uy = new Float64Array(n);
+    this.uz = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       this.latRad[i] = points.lat[i]! * RAD;
       this.lngRad[i] = points.lng[i]! * RAD;
       this.cosLat[i] = Math.cos(this.latRad[i]!);
+      this.ux[i] = this.cosLat[i]! * Math.cos(this.lngRad[i]!);
+      this.uy[i] = this.cosLat[i]! * Math.sin(this.lngRad[i]!);
+      this.uz[i] = Math.sin(this.latRad[i]!);
     }
     this.spacingM = sampleSpacingM(points);
     if (mode === 'local-ij' && ij) {
       this.ijI = ij.i;
       this.ijJ = ij.j;
-      let size = 16;
-      while (size < n * 2) size *= 2;
-      this.tabMask = size - 1;
-      this.tabI = new Int32Array(size);
-      this.tabJ = new Int32Array(size);
-      this.tabV = new Int32Array(size).fill(-1);
-      for (let c = 0; c < n; c++) this.insert(ij.i[c]!, ij.j[c]!, c);
+      const rows = lookup === 'hash' ? null : sortedRows(ij.i, ij.j);
+      if (rows) {
+        this.rowStart = rows.start;
+        this.rowJ = rows.j;
+        this.rowV = rows.v;
+        this.rowI0 = rows.i0;
+      } else {
+        let size = 16;
+        while (size < n * 2) size *= 2;
+        this.tabMask = size - 1;
+        this.tabI = new Int32Array(size);
+        this.tabJ = new Int32Array(size);
+        this.tabV = new Int32Array(size).fill(-1);
+        for (let c = 0; c < n; c++) this.insert(ij.i[c]!, ij.j[c]!, c);
+      }
     } else {
       this.indexOf(0n);
     }
@@ -117,7 +152,7 @@ export class CellNeighbourIndex {
     const ij = mode === 'local-ij' ? localIj(points) : null;
     if (!ij) mode = 'grid-disk';
     const offset = options.maxOffsetM ?? 0;
-    const index = new CellNeighbourIndex(points, mode, ij, disk, offset);
+    const index = new CellNeighbourIndex(points, mode, ij, disk, offset, options.ijLookup);
     if (mode === 'local-ij' && options.mode === undefined && !index.agreesWithGridDisk()) {
       return new CellNeighbourIndex(points, 'grid-disk', null, disk, offset);
     }
@@ -166,6 +201,47 @@ export class CellNeighbourIndex {
     const lngRad = this.lngRad;
     const cosLat = this.cosLat;
     let m = 0;
+    // A chord longer than the radius's (with a margin far above rounding) cannot be within it, so the haversine runs
+    // only for near pairs; it alone decides, as before.
+    const ux = this.ux;
+    const uy = this.uy;
+    const uz = this.uz;
+    const x = ux[c]!;
+    const y = uy[c]!;
+    const z = uz[c]!;
+    const half = Math.min(Math.PI / 2, radiusM / (2 * EARTH_RADIUS_M));
+    const chord2Max = radiusM / EARTH_RADIUS_M >= 3 ? Infinity : 4 * Math.sin(half) ** 2 * (1 + 1e-6) + 1e-18;
+    if (this.rowStart) {
+      // Sorted rows: the disk's row i0 + r holds the columns dj ∈ [max(−k, di − k), min(k, di + k)]; scanned by
+      // ascending column they come in the order of the offsets, the cell itself first.
+      const { rowStart, rowJ, rowV } = this;
+      const ci = this.ijI![c]! - this.rowI0;
+      const cj = this.ijJ![c]!;
+      const rowsN = rowStart.length - 1;
+      if (0 <= radiusM) {
+        outIndex[m] = c;
+        outDistM[m++] = 0;
+      }
+      for (let di = -k; di <= k; di++) {
+        const r = ci + di;
+        if (r < 0 || r >= rowsN) continue;
+        const jHi = cj + Math.min(k, di + k);
+        for (let q = this.rowFrom(r, cj + Math.max(-k, di - k)), end = rowStart[r + 1]!; q < end && rowJ![q]! <= jHi; q++) {
+          const v = rowV![q]!;
+          if (v === c) continue;
+          const dx = ux[v]! - x;
+          const dy = uy[v]! - y;
+          const dz = uz[v]! - z;
+          if (dx * dx + dy * dy + dz * dz > chord2Max) continue;
+          const d = haversineRadM(la, lo, co, latRad[v]!, lngRad[v]!, cosLat[v]!);
+          if (d <= radiusM) {
+            outIndex[m] = v;
+            outDistM[m++] = d;
+          }
+        }
+      }
+      return m;
+    }
     if (this.ijI) {
       const offsets = this.offsets(k);
       const ci = this.ijI[c]!;
@@ -184,7 +260,14 @@ export class CellNeighbourIndex {
           v = tabV[h]!;
         }
         if (v < 0) continue;
-        const d = v === c ? 0 : haversineRadM(la, lo, co, latRad[v]!, lngRad[v]!, cosLat[v]!);
+        let d = 0;
+        if (v !== c) {
+          const dx = ux[v]! - x;
+          const dy = uy[v]! - y;
+          const dz = uz[v]! - z;
+          if (dx * dx + dy * dy + dz * dz > chord2Max) continue;
+          d = haversineRadM(la, lo, co, latRad[v]!, lngRad[v]!, cosLat[v]!);
+        }
         if (d <= radiusM) {
           outIndex[m] = v;
           outDistM[m++] = d;
@@ -204,6 +287,68 @@ export class CellNeighbourIndex {
       }
     }
     return m;
+  }
+
+  /**
+   * The cells {@link within} finds, in the same order, without their distances: a chord clearly shorter or longer
+   * than the radius's (by a margin far above rounding) decides alone; only pairs near the radius take the haversine.
+   * @param out receives neighbour indexes; length ≥ {@link maxResults}
+   * @returns how many were written
+   */
+  sitesWithin(c: number, radiusM: number, out: Int32Array): number {
+    if (!this.rowStart) {
+      if (!this.scratchDist || this.scratchDist.length < out.length) this.scratchDist = new Float64Array(out.length);
+      return this.within(c, radiusM, out, this.scratchDist);
+    }
+    const k = this.ringsFor(radiusM);
+    const { rowStart, ux, uy, uz, latRad, lngRad, cosLat } = this;
+    const rowJ = this.rowJ!;
+    const rowV = this.rowV!;
+    const ci = this.ijI![c]! - this.rowI0;
+    const cj = this.ijJ![c]!;
+    const rowsN = rowStart.length - 1;
+    const x = ux[c]!;
+    const y = uy[c]!;
+    const z = uz[c]!;
+    const la = latRad[c]!;
+    const lo = lngRad[c]!;
+    const co = cosLat[c]!;
+    const half = Math.min(Math.PI / 2, radiusM / (2 * EARTH_RADIUS_M));
+    const chord2 = 4 * Math.sin(half) ** 2;
+    const far = radiusM / EARTH_RADIUS_M >= 3 ? Infinity : chord2 * (1 + 1e-6) + 1e-18;
+    const near = radiusM / EARTH_RADIUS_M >= 3 ? -Infinity : chord2 * (1 - 1e-6) - 1e-18;
+    let m = 0;
+    if (0 <= radiusM) out[m++] = c;
+    for (let di = -k; di <= k; di++) {
+      const r = ci + di;
+      if (r < 0 || r >= rowsN) continue;
+      const jHi = cj + Math.min(k, di + k);
+      for (let q = this.rowFrom(r, cj + Math.max(-k, di - k)), end = rowStart[r + 1]!; q < end && rowJ[q]! <= jHi; q++) {
+        const v = rowV[q]!;
+        if (v === c) continue;
+        const dx = ux[v]! - x;
+        const dy = uy[v]! - y;
+        const dz = uz[v]! - z;
+        const d2 = dx * dx + dy * dy + dz * dz;
+        if (d2 > far) continue;
+        if (!(d2 < near) && !(haversineRadM(la, lo, co, latRad[v]!, lngRad[v]!, cosLat[v]!) <= radiusM)) continue;
+        out[m++] = v;
+      }
+    }
+    return m;
+  }
+
+  /** First position of row `r` (of the sorted rows) whose column is ≥ `j`. */
+  private rowFrom(r: number, j: number): number {
+    const rowJ = this.rowJ!;
+    let a = this.rowStart![r]!;
+    let b = this.rowStart![r + 1]!;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (rowJ[mid]! < j) a = mid + 1;
+      else b = mid;
+    }
+    return a;
   }
 
   /** Upper bound on the number of results of {@link nearPoint} for `radiusM` (size of scratch buffers). */
@@ -267,6 +412,25 @@ export class CellNeighbourIndex {
     return o;
   }
 
+  /** {@link indexOf} for a few look-ups: a binary search when the cells are in ascending order (as demand is), without building the map. */
+  private sampleIndexOf(cell: bigint): number {
+    const ids = this.points.cell;
+    const n = this.points.count;
+    if (this.ascending === null) {
+      this.ascending = true;
+      for (let c = 1; c < n && this.ascending; c++) if (ids[c - 1]! >= ids[c]!) this.ascending = false;
+    }
+    if (!this.ascending || this.byCell) return this.indexOf(cell);
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ids[mid]! < cell) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < n && ids[lo] === cell ? lo : -1;
+  }
+
   /** Compares IJ disks with h3-js grid disks on a spread sample of cells. */
   private agreesWithGridDisk(): boolean {
     const n = this.points.count;
@@ -279,7 +443,7 @@ export class CellNeighbourIndex {
       for (let q = 0; q < m; q++) viaIj.add(out[q]!);
       const viaDisk = new Set<number>();
       for (const hex of gridDisk(this.points.cell[c]!.toString(16), k)) {
-        const v = this.indexOf(BigInt('0x' + hex));
+        const v = this.sampleIndexOf(BigInt('0x' + hex));
         if (v >= 0) viaDisk.add(v);
       }
       if (viaIj.size !== viaDisk.size) return false;
@@ -308,6 +472,21 @@ export class CellNeighbourIndex {
   private withinRings(c: number, k: number, out: Int32Array): number {
     const offsets = this.offsets(k);
     let m = 0;
+    if (this.rowStart) {
+      const ci = this.ijI![c]! - this.rowI0;
+      const cj = this.ijJ![c]!;
+      const rowsN = this.rowStart.length - 1;
+      out[m++] = c;
+      for (let di = -k; di <= k; di++) {
+        const r = ci + di;
+        if (r < 0 || r >= rowsN) continue;
+        const jHi = cj + Math.min(k, di + k);
+        for (let q = this.rowFrom(r, cj + Math.max(-k, di - k)), end = this.rowStart[r + 1]!; q < end && this.rowJ![q]! <= jHi; q++) {
+          if (this.rowV![q] !== c) out[m++] = this.rowV![q]!;
+        }
+      }
+      return m;
+    }
     for (let o = 0; o < offsets.length; o += 2) {
       const i = this.ijI![c]! + offsets[o]!;
       const j = this.ijJ![c]! + offsets[o + 1]!;
@@ -322,6 +501,47 @@ export class CellNeighbourIndex {
     }
     return m;
   }
+}
+
+/**
+ * Cells by IJ row, then column (two counting sorts), or null when two cells share a position or the rows would be far
+ * more than the cells (a set too sparse; the hash serves it).
+ */
+function sortedRows(I: Int32Array, J: Int32Array): { start: Int32Array; j: Int32Array; v: Int32Array; i0: number } | null {
+  const n = I.length;
+  let i0 = 0;
+  let i1 = -1;
+  let j0 = 0;
+  let j1 = -1;
+  for (let c = 0; c < n; c++) {
+    if (c === 0 || I[c]! < i0) i0 = I[c]!;
+    if (c === 0 || I[c]! > i1) i1 = I[c]!;
+    if (c === 0 || J[c]! < j0) j0 = J[c]!;
+    if (c === 0 || J[c]! > j1) j1 = J[c]!;
+  }
+  const h = i1 - i0 + 1;
+  const w = j1 - j0 + 1;
+  if (h > 4 * n + (1 << 16) || w > 4 * n + (1 << 16)) return null;
+  // By column, then stably by row: the cells of each row in ascending column.
+  const byCol = new Int32Array(w + 1);
+  for (let c = 0; c < n; c++) byCol[J[c]! - j0 + 1]++;
+  for (let q = 0; q < w; q++) byCol[q + 1] += byCol[q]!;
+  const colOrder = new Int32Array(n);
+  for (let c = 0; c < n; c++) colOrder[byCol[J[c]! - j0]!++] = c;
+  const start = new Int32Array(h + 1);
+  for (let c = 0; c < n; c++) start[I[c]! - i0 + 1]++;
+  for (let r = 0; r < h; r++) start[r + 1] += start[r]!;
+  const fill = start.slice(0, h);
+  const v = new Int32Array(n);
+  const j = new Int32Array(n);
+  for (let q = 0; q < n; q++) {
+    const c = colOrder[q]!;
+    const at = fill[I[c]! - i0]!++;
+    v[at] = c;
+    j[at] = J[c]!;
+  }
+  for (let r = 0; r < h; r++) for (let q = start[r]! + 1; q < start[r + 1]!; q++) if (j[q] === j[q - 1]) return null;
+  return { start, j, v, i0 };
 }
 
 function hashIj(i: number, j: number): number {
@@ -377,7 +597,8 @@ function localIj(points: CellPoints): { i: Int32Array; j: Int32Array } | null {
   const J = new Int32Array(n);
   try {
     for (let c = 0; c < n; c++) {
-      const ij = cellToLocalIj(anchor, points.cell[c]!.toString(16));
+      // h3-js takes a cell as [low 32 bits, high 32 bits] as well as in hex, without parsing a string.
+      const ij = cellToLocalIj(anchor, [hi[c * 2]!, hi[c * 2 + 1]!]);
       I[c] = ij.i;
       J[c] = ij.j;
     }

@@ -29,30 +29,47 @@ const cross = (ox: number, oy: number, ax: number, ay: number, bx: number, by: n
  * @param cellsHex H3 cells as hex strings (at least one)
  */
 export function hexHull(cellsHex: readonly string[]): PolygonGeometry {
-  const xs: number[] = [];
-  const ys: number[] = [];
+  // Every vertex of every hexagon as h3-js gives it (the closing repeat included; duplicates change no hull), in
+  // typed arrays, sorted by (lng, lat).
+  let xs = new Float64Array(Math.max(16, cellsHex.length * 7));
+  let ys = new Float64Array(xs.length);
+  let np = 0;
   for (const hex of cellsHex) {
-    for (const [lng, lat] of cellToBoundary(hex, true)) {
-      xs.push(roundDeg(lng!));
-      ys.push(roundDeg(lat!));
+    const ring = cellToBoundary(hex, true);
+    if (np + ring.length > xs.length) {
+      const nx = new Float64Array(2 * (np + ring.length));
+      nx.set(xs.subarray(0, np));
+      xs = nx;
+      const ny = new Float64Array(nx.length);
+      ny.set(ys.subarray(0, np));
+      ys = ny;
+    }
+    for (let v = 0; v < ring.length; v++) {
+      xs[np] = roundDeg(ring[v]![0]!);
+      ys[np++] = roundDeg(ring[v]![1]!);
     }
   }
-  const order = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]! || ys[a]! - ys[b]!);
-  const hull: number[] = [];
-  for (const pass of [order, [...order].reverse()]) {
-    const start = hull.length;
-    for (const p of pass) {
-      while (hull.length >= start + 2) {
-        const a = hull[hull.length - 2]!;
-        const b = hull[hull.length - 1]!;
-        if (cross(xs[a]!, ys[a]!, xs[b]!, ys[b]!, xs[p]!, ys[p]!) <= 0) hull.pop();
+  const order = new Int32Array(np);
+  for (let i = 0; i < np; i++) order[i] = i;
+  order.sort((a, b) => xs[a]! - xs[b]! || ys[a]! - ys[b]!);
+  const hull = new Int32Array(2 * np + 2);
+  let size = 0;
+  for (let pass = 0; pass < 2; pass++) {
+    const start = size;
+    for (let r = 0; r < np; r++) {
+      const p = order[pass === 0 ? r : np - 1 - r]!;
+      while (size >= start + 2) {
+        const a = hull[size - 2]!;
+        const b = hull[size - 1]!;
+        if (cross(xs[a]!, ys[a]!, xs[b]!, ys[b]!, xs[p]!, ys[p]!) <= 0) size--;
         else break;
       }
-      hull.push(p);
+      hull[size++] = p;
     }
-    hull.pop();
+    size--;
   }
-  const ring = hull.map((i) => [xs[i]!, ys[i]!]);
+  const ring: number[][] = [];
+  for (let h = 0; h < size; h++) ring.push([xs[hull[h]!]!, ys[hull[h]!]!]);
   ring.push([...ring[0]!]);
   return { type: 'Polygon', coordinates: [ring] };
 }

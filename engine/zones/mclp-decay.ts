@@ -2,6 +2,7 @@ import type { CellNeighbourIndex } from './cell-neighbours.ts';
 import { celfSelect, type CelfOptions } from './celf.ts';
 import type { CoverageGraph } from './coverage-graph.ts';
 import type { GreedyStop } from './mclp-greedy.ts';
+import { EARTH_RADIUS_M } from './geo.ts';
 
 /**
  * How much a trip end at walking distance `dM` from its nearest zone counts: 1 at the zone, falling off as a negative
@@ -25,8 +26,15 @@ export function decayWeight(dM: number, radiusM: number, scaleM: number): number
 
 /** The decay weight of every entry of a coverage graph (aligned with `graph.targets`). */
 export function decayValues(graph: CoverageGraph, scaleM: number): Float64Array {
+  // decayWeight's arithmetic, with the floor and its complement worked out once instead of per entry.
   const v = new Float64Array(graph.targets.length);
-  for (let e = 0; e < v.length; e++) v[e] = decayWeight(graph.distM[e]!, graph.radiusM, scaleM);
+  const { distM, radiusM } = graph;
+  const floor = Math.exp(-radiusM / scaleM);
+  const span = 1 - floor;
+  for (let e = 0; e < v.length; e++) {
+    const dM = distM[e]!;
+    v[e] = dM <= radiusM ? Math.max(0, (Math.exp(-Math.max(0, dM) / scaleM) - floor) / span) : 0;
+  }
   return v;
 }
 
@@ -106,7 +114,9 @@ export interface DecayLocalSearchOptions {
  * Improves a zone set for the decayed objective by moves (vertex substitution restricted to the neighbourhood): each
  * zone in turn is replaced by the site within `reachM` of it that raises the objective most, if any does.
  * Keeps, per cell, the best and second-best decay weight over the set, so a move is evaluated over two graph rows.
- * Deterministic (zones in order, ties to the lower index); every move strictly raises the objective.
+ * Deterministic (zones in order, ties to the lower index); every move strictly raises the objective. With `index`, a
+ * zone is looked at again only after a move near enough to change what it saw, and a look reuses the gains of sites
+ * whose rows no move has changed since; the moves are exactly those of looking at every zone in every pass.
  * @returns the improved set, same length, positions kept (`curve`/`stop` are not meaningful: rank it again with the greedy)
  */
 export function improveDecay(
@@ -142,10 +152,16 @@ export function improveDecay(
         s1 = s;
       } else if (v > v2) v2 = v;
     }
+    if (b1[j] === v1 && z1[j] === s1 && b2[j] === v2) return;
     b1[j] = v1;
     z1[j] = s1;
     b2[j] = v2;
+    // The gain of every site whose row holds j may differ now (row j lists them: the graph is symmetric).
+    for (let e = offsets[j]!; e < offsets[j + 1]!; e++) rowStamp[targets[e]!] = moveNo;
   };
+  // Move count at the last change of a cell in each site's row, and the current move count.
+  const rowStamp = new Int32Array(n);
+  let moveNo = 0;
   for (let j = 0; j < n; j++) recompute(j);
   const sIdx = spacing ? new Int32Array(spacing.index.maxResults(spacing.minSpacingM)) : null;
   const sDist = sIdx ? new Float64Array(sIdx.length) : null;
@@ -159,30 +175,98 @@ export function improveDecay(
   const index = options.index ?? null;
   const reachM = options.reachM ?? 2 * graph.radiusM;
   const near = index ? new Int32Array(index.maxResults(reachM)) : null;
-  const nearD = near ? new Float64Array(near.length) : null;
+  // A zone whose last look found no move is skipped until a move lands near enough to change what that look read:
+  // the cells within the radius of its reachable sites (reach + R from it), which a move at x changes only within R of
+  // x, and the spacing of those sites. So a move at x can matter only to zones within reach + max(2R, spacing) of x
+  // (great-circle triangle inequality); skipping the others gives exactly the moves of looking at every zone each pass.
+  const clean = index ? new Uint8Array(selected.length) : null;
+  const zoneLat = index ? Float64Array.from(selected, (c) => index.points.lat[c]!) : null;
+  const dependM = (reachM + Math.max(2 * graph.radiusM, spacing ? spacing.minSpacingM : 0)) * (1 + 1e-9) + 1e-6;
+  const dependLatDeg = (dependM / EARTH_RADIUS_M) * (180 / Math.PI) * (1 + 1e-9);
+  const touch = (x: number): void => {
+    const lat = index!.points.lat[x]!;
+    for (let p = 0; p < selected.length; p++) {
+      if (clean![p] && Math.abs(zoneLat![p]! - lat) <= dependLatDeg && index!.distanceM(selected[p]!, x) <= dependM) clean![p] = 0;
+    }
+  };
+  let maxRow = 0;
+  for (let c = 0; c < n; c++) maxRow = Math.max(maxRow, offsets[c + 1]! - offsets[c]!);
+  const saved = new Float64Array(maxRow);
+  // Each site's gain on its own (every cell at 0), an upper bound of its gain in any move, term by term in the same
+  // order (so also after rounding); only with weights ≥ 0.
+  let nonNegative = true;
+  for (let j = 0; j < n; j++) if (!(weight[j]! >= 0)) nonNegative = false;
+  const alone = nonNegative ? new Float64Array(n) : null;
+  if (alone) {
+    for (let c = 0; c < n; c++) {
+      let u = 0;
+      for (let e = offsets[c]!; e < offsets[c + 1]!; e++) {
+        const v = value[e]!;
+        if (v > 0) u += weight[targets[e]!]! * v;
+      }
+      alone[c] = u;
+    }
+  }
+  const lookSite = new Int32Array(selected.length).fill(-1);
+  const lookAt = new Int32Array(selected.length);
+  const lookNear: Int32Array[] = new Array<Int32Array>(selected.length);
+  const lookGain: Float64Array[] = new Array<Float64Array>(selected.length);
   let moves = 0;
   for (let round = 0; round < maxRounds; round++) {
     let improved = false;
     for (let p = 0; p < selected.length; p++) {
+      if (clean && clean[p]) continue;
       const s = selected[p]!;
       // Loss of taking s out: the cells for which s is the best zone fall back to their second best.
       let loss = 0;
-      for (let e = offsets[s]!; e < offsets[s + 1]!; e++) {
+      // While s is out, the cells it serves best stand at their second best: b1 holds that during the look.
+      const e0 = offsets[s]!;
+      for (let e = e0; e < offsets[s + 1]!; e++) {
         const j = targets[e]!;
-        if (z1[j] === s) loss += weight[j]! * (b1[j]! - b2[j]!);
+        if (z1[j] === s) {
+          loss += weight[j]! * (b1[j]! - b2[j]!);
+          saved[e - e0] = b1[j]!;
+          b1[j] = b2[j]!;
+        }
       }
       let bestT = -1;
       let bestDelta = 1e-9 * (1 + loss);
-      const m = index ? index.within(s, reachM, near!, nearD!) : offsets[s + 1]! - offsets[s]!;
-      for (let q = 0; q < m; q++) {
-        const t = index ? near![q]! : targets[offsets[s]! + q]!;
+      // The sites within reach of s and their gains at the zone's last look, kept while the zone stays at s.
+      let list: Int32Array;
+      let gains: Float64Array | null = null;
+      let since = -1;
+      if (index) {
+        if (lookSite[p] !== s) {
+          const m = index.sitesWithin(s, reachM, near!);
+          lookNear[p] = near!.slice(0, m);
+          lookGain[p] = new Float64Array(m).fill(NaN);
+          lookSite[p] = s;
+        } else since = lookAt[p]!;
+        list = lookNear[p]!;
+        gains = lookGain[p]!;
+        lookAt[p] = moveNo;
+      } else list = targets.subarray(offsets[s]!, offsets[s + 1]!);
+      for (let q = 0; q < list.length; q++) {
+        const t = list[q]!;
         if (t === s || isSel[t] || (candidate && !candidate[t])) continue;
-        let g = 0;
-        for (let f = offsets[t]!; f < offsets[t + 1]!; f++) {
-          const j = targets[f]!;
-          const cur = z1[j] === s ? b2[j]! : b1[j]!;
-          const d = value[f]! - cur;
-          if (d > 0) g += weight[j]! * d;
+        let g: number;
+        if (gains && rowStamp[t]! <= since && gains[q] === gains[q]) {
+          // No cell of t's row has changed since the last look, which worked this gain out: the same sum again.
+          g = gains[q]!;
+        } else {
+          // The gain is a sum of terms no larger, in the same order, than the site's gain on its own: skip the sum
+          // when even that cannot reach the best move so far (rounding is monotone, so the skip is exact).
+          if (alone && alone[t]! - loss < bestDelta) {
+            if (gains) gains[q] = NaN;
+            continue;
+          }
+          g = 0;
+          for (let f = offsets[t]!; f < offsets[t + 1]!; f++) {
+            const j = targets[f]!;
+            const d = value[f]! - b1[j]!;
+            if (d > 0) g += weight[j]! * d;
+          }
+          if (gains) gains[q] = g;
         }
         const delta = g - loss;
         if ((delta > bestDelta || (delta === bestDelta && t < bestT)) && allowed(t, s)) {
@@ -190,10 +274,20 @@ export function improveDecay(
           bestT = t;
         }
       }
-      if (bestT < 0) continue;
+      for (let e = e0; e < offsets[s + 1]!; e++) if (z1[targets[e]!] === s) b1[targets[e]!] = saved[e - e0]!;
+      if (bestT < 0) {
+        if (clean) clean[p] = 1;
+        continue;
+      }
+      moveNo++;
       isSel[s] = 0;
       isSel[bestT] = 1;
       selected[p] = bestT;
+      if (clean) {
+        zoneLat![p] = index!.points.lat[bestT]!;
+        touch(s);
+        touch(bestT);
+      }
       for (let e = offsets[s]!; e < offsets[s + 1]!; e++) recompute(targets[e]!);
       for (let e = offsets[bestT]!; e < offsets[bestT + 1]!; e++) recompute(targets[e]!);
       moves++;
