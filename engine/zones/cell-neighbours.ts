@@ -1,4 +1,4 @@
-import { cellToLatLng, cellToLocalIj, getRes0Cells, getBaseCellNumber, gridDisk, isPentagon, latLngToCell } from 'h3-js';
+import { cellToLatLng, cellToLocalIj, getRes0Cells, getBaseCellNumber, gridDisk, isPentagon, latLngToCell } from '../h3/h3-js.ts';
 import { gridDisk as fastGridDisk } from '../h3/index.ts';
 import { EARTH_RADIUS_M, haversineM, haversineRadM } from './geo.ts';
 

@@ -1,4 +1,4 @@
-import { cellToBoundary, cellsToMultiPolygon } from 'h3-js';
+import { cellToBoundary, cellsToMultiPolygon } from '../h3/h3-js.ts';
 
 /** A GeoJSON Polygon geometry; positions are [lng, lat]. */
 export interface PolygonGeometry {
