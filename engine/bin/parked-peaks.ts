@@ -8,7 +8,7 @@ import { nextStartFresh } from '../store/next-start.ts';
 import { validateRes } from './demand-cells.ts';
 import { sweepGroupedPeaks, type GroupedSpells } from './peak-sweep.ts';
 import { gatherByGroup, groupOffsets, sortEachGroup } from './group-sort.ts';
-import { readColumnChunks, readColumns } from './read-columns.ts';
+import { readResultChunks, readColumns } from './read-columns.ts';
 
 /** Options of {@link parkedPeaks}. */
 export interface ParkedPeaksOptions {
@@ -137,7 +137,13 @@ export interface CellSpells {
 }
 
 /** Options of {@link fetchParkedSpells}: those of {@link ParkedPeaksOptions} that the spells depend on. */
-export type CellSpellsOptions = Pick<ParkedPeaksOptions, 'res' | 'filter' | 'cells' | 'slotMinutes' | 'capHours'>;
+export type CellSpellsOptions = Pick<ParkedPeaksOptions, 'res' | 'filter' | 'cells' | 'slotMinutes' | 'capHours'> & {
+  /**
+   * Called once the spells' query is under way (DuckDB computes it on its own threads from then on, whatever the
+   * JavaScript thread does): a caller that starts the read and then works synchronously waits for this first.
+   */
+  onQueued?: () => void;
+};
 
 /**
  * Reads the parked spells of the trip ends in `cells`, grouped by cell, and the local days peaks are taken over: the
@@ -151,7 +157,11 @@ export async function fetchParkedSpells(store: Store, options: CellSpellsOptions
   requireOption(slotMinutes >= 1 / 60 && slotMinutes <= 1440, 'slotMinutes', `must be from 1/60 (a second) to 1440 (a day), got ${slotMinutes}`);
   const f = tripFilterSql(options.filter);
   const conn = await store.connect();
+  // The local days come from their own connection, read while the spells' query runs.
+  let daysConn: Awaited<ReturnType<Store['connect']>> | null = null;
+  let days: ReturnType<typeof readColumns<readonly ['float64']>> | null = null;
   try {
+    daysConn = await store.connect();
     await conn.run('CREATE OR REPLACE TEMP TABLE parked_groups (cell UBIGINT, grp INTEGER)');
     const appender = await conn.createAppender('parked_groups', 'main', 'temp');
     for (let start = 0; start < options.cells.length; start += 2048) {
@@ -165,17 +175,23 @@ export async function fetchParkedSpells(store: Store, options: CellSpellsOptions
     appender.closeSync();
     const slot = Math.round(slotMinutes * 60);
     const parts = { res: options.res, where: f.where, slotSeconds: slot, capHours: options.capHours, fresh: await nextStartFresh(conn) };
-    const columns: (Int32Array[] | Float64Array[])[] = [...(await readColumnChunks(conn, parkedSpellsSql(parts), f.params, ['int32', 'float64', 'float64'] as const))];
+    const running = conn.run(parkedSpellsSql(parts), f.params);
+    days = readColumns(daysConn, dayStartsSql(parts), { ...f.params, tz: f.tz }, ['float64'] as const);
+    days.catch(() => undefined); // awaited below, after the spells
+    options.onQueued?.();
+    const columns: (Int32Array[] | Float64Array[])[] = [...(await readResultChunks(await running, ['int32', 'float64', 'float64'] as const))];
     const grp = columns.shift() as Int32Array[];
     const offset = groupOffsets(grp, options.cells.length);
     // Each column's chunks are let go once gathered (`columns` held them alone).
     const starts = gatherByGroup(grp, columns.shift() as Float64Array[], offset);
     const ends = gatherByGroup(grp, columns.shift() as Float64Array[], offset);
-    const [dayStarts] = await readColumns(conn, dayStartsSql(parts), { ...f.params, tz: f.tz }, ['float64'] as const);
+    const [dayStarts] = await days;
     return { cells: { offset, starts, ends }, sorted: false, dayStarts, slotSeconds: slot };
   } finally {
     await conn.run('DROP TABLE IF EXISTS temp.parked_groups').catch(() => {});
     conn.closeSync();
+    await days?.catch(() => undefined); // never closed under a running query
+    daysConn?.closeSync();
   }
 }
 

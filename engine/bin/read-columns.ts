@@ -3,7 +3,7 @@
  * vectors copied chunk by chunk, with no JavaScript value made per row (converting 71,000 demand cells of 32
  * columns through `getColumns` cost about 150 ms of a zone proposal; 10 M parked spells would cost seconds).
  */
-import type { DuckDBConnection, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBResult, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
 
 /** The typed array a column is read into: INTEGER as Int32Array, UBIGINT as BigUint64Array, DOUBLE as Float64Array (NULL as NaN). */
 export type ColumnKind = 'int32' | 'uint64' | 'float64';
@@ -37,8 +37,20 @@ function copyVector(v: DuckDBVector, kind: ColumnKind, rows: number): Int32Array
 }
 
 /**
- * Runs `sql` and reads its first `kinds.length` columns chunk by chunk into typed arrays, one per chunk and column
- * (no regrowing of one large array): `out[column][chunk]`.
+ * Reads the first `kinds.length` columns of a result chunk by chunk into typed arrays, one per chunk and column (no
+ * regrowing of one large array): `out[column][chunk]`.
+ */
+export async function readResultChunks<const K extends readonly ColumnKind[]>(result: DuckDBResult, kinds: K): Promise<{ [I in keyof K]: ColumnArray<K[I]>[] }> {
+  const out = kinds.map(() => [] as (Int32Array | BigUint64Array | Float64Array)[]);
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    for (let c = 0; c < kinds.length; c++) out[c]!.push(copyVector(chunk.getColumnVector(c), kinds[c]!, chunk.rowCount));
+  }
+  return out as { [I in keyof K]: ColumnArray<K[I]>[] };
+}
+
+/**
+ * Runs `sql` (to the end, in DuckDB's threads: a materialized result) and reads its first `kinds.length` columns as
+ * {@link readResultChunks} does.
  */
 export async function readColumnChunks<const K extends readonly ColumnKind[]>(
   conn: DuckDBConnection,
@@ -46,12 +58,7 @@ export async function readColumnChunks<const K extends readonly ColumnKind[]>(
   params: Record<string, DuckDBValue>,
   kinds: K,
 ): Promise<{ [I in keyof K]: ColumnArray<K[I]>[] }> {
-  const result = await conn.stream(sql, params);
-  const out = kinds.map(() => [] as (Int32Array | BigUint64Array | Float64Array)[]);
-  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    for (let c = 0; c < kinds.length; c++) out[c]!.push(copyVector(chunk.getColumnVector(c), kinds[c]!, chunk.rowCount));
-  }
-  return out as { [I in keyof K]: ColumnArray<K[I]>[] };
+  return readResultChunks(await conn.run(sql, params), kinds);
 }
 
 /** The chunks of one column as one array. */

@@ -1,4 +1,4 @@
-import { demandCells, parkedPeaks, fetchParkedSpells, peaksOfSpells } from '../bin/index.ts';
+import { demandCells, parkedPeaks, fetchParkedSpells, peaksOfSpells, type CellSpells } from '../bin/index.ts';
 import { ParkzonesError } from '../errors.ts';
 import type { Store } from '../store/open-store.ts';
 import { capacityFromPeak } from './capacity.ts';
@@ -268,7 +268,7 @@ export async function proposeZones(store: Store, options: ZoneOptions = {}, hook
   hooks.onProgress?.(0, 'demand');
   const demand = await demandCells(store, { res: opts.res, filter: opts.filter, parkedTime: false, distinct: false });
   const demandMs = Math.round((performance.now() - started) * 10) / 10;
-  const core = { onProgress: hooks.onProgress, peaks: prefetchedStorePeaks(store, demand, opts) };
+  const core = { onProgress: hooks.onProgress, peaks: await prefetchedStorePeaks(store, demand, opts) };
   const proposal = hooks.offThread ? await proposeZonesOffThread(demand, opts, core) : await proposeZonesFromDemand(demand, opts, core);
   proposal.timingsMs = { demand: demandMs, ...proposal.timingsMs };
   return proposal;
@@ -296,9 +296,14 @@ export function storePeaks(store: Store): PeaksFn {
  * cell are read while zones are selected (DuckDB's threads work while the selection runs in JavaScript), then
  * grouped by the chosen zones' catchments and swept. A proposal that fails first leaves the read to finish unused.
  */
-function prefetchedStorePeaks(store: Store, demand: ZoneDemand, opts: ResolvedZoneOptions): PeaksFn {
-  const spells = fetchParkedSpells(store, { res: opts.res, filter: opts.filter, cells: demand.cell, slotMinutes: opts.slotMinutes, capHours: opts.parkedCapHours });
-  spells.catch(() => undefined); // awaited below; never an unhandled rejection when the proposal stops earlier
+async function prefetchedStorePeaks(store: Store, demand: ZoneDemand, opts: ResolvedZoneOptions): Promise<PeaksFn> {
+  // Resolves once the spells' query runs in DuckDB's threads, before the selection takes the JavaScript thread (the
+  // steps before it need the event loop).
+  let spells!: Promise<CellSpells>;
+  await new Promise<void>((queued) => {
+    spells = fetchParkedSpells(store, { res: opts.res, filter: opts.filter, cells: demand.cell, slotMinutes: opts.slotMinutes, capHours: opts.parkedCapHours, onQueued: queued });
+    spells.then(() => queued(), () => queued()); // awaited below; never an unhandled rejection when the proposal stops earlier
+  });
   return async (d, groups, groupCount, o) => {
     const fetched = await spells;
     // Groups are given per cell of `d`, the demand sorted by cell; demandCells returns its cells sorted, so they are
