@@ -58,6 +58,16 @@ describe('parkzones CLI', () => {
     expect(set.stdout).toMatch(/\(DuckDB memory limit 1\.8 GiB\)/); // 2 GB
   });
 
+  it('cells limits DuckDB to 512 MB unless PARKZONES_MEMORY_LIMIT says otherwise, and says so', async () => {
+    const rest: NodeJS.ProcessEnv = { ...env };
+    delete rest.PARKZONES_MEMORY_LIMIT;
+    const out = path.join(dir, 'mem-cells.csv');
+    const byDefault = await run(process.execPath, [BIN, 'cells', '--res', '9', '--out', out], { env: rest });
+    expect(byDefault.stdout).toMatch(/wrote \d+ cells .*\(DuckDB memory limit 488\.2 MiB\)/); // 512 MB
+    const set = await run(process.execPath, [BIN, 'cells', '--res', '9', '--out', out], { env: { ...rest, PARKZONES_MEMORY_LIMIT: '2GB' } });
+    expect(set.stdout).toMatch(/\(DuckDB memory limit 1\.8 GiB\)/); // 2 GB
+  });
+
   it('ingest of the same file again stores nothing and says so', async () => {
     const r = await parkzones('ingest', trips);
     expect(r.stdout).toMatch(/stored 0, duplicate \d+/);

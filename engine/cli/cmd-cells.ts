@@ -16,7 +16,17 @@ usage: parkzones cells --res N --out FILE.(geojson|csv|parquet) [--from DATE] [-
   --tz ZONE      IANA zone for dates, hours and weekdays (default UTC)
 Each cell: id (hex), centroid, trips, devices, days, weekday trips, median parked seconds, vehicles parked at once
 (highest 15-minute slot and p85 of daily peaks), 24-hour profile.
+Store: $PARKZONES_DB (default ./data/parkzones.duckdb). DuckDB's memory: $PARKZONES_MEMORY_LIMIT (default 512MB for
+cells: a year of 40 M trips then bins within 2 GB, as fast as with more).
 `;
+
+/**
+ * DuckDB's memory limit for `parkzones cells` when $PARKZONES_MEMORY_LIMIT is unset. DuckDB's own memory passes its
+ * limit by about 0.9 GB during the distinct counts of a large history, so the store's 1 GB default took a year of
+ * 40 M trips to 2,258 MB; at 512 MB it peaks at 1,813 MB, in 29.2 s against 29.5 s (bench/history.bench.ts' store,
+ * same cells); 10 M trips 7.25 s against 7.76 s, 1.1 M the same (farm-bench in turn).
+ */
+export const CELLS_MEMORY_LIMIT = '512MB';
 
 /** Parses the shared filter flags of commands that read trips. */
 export function filterFromFlags(values: { from?: string; to?: string; hours?: string; days?: string; providers?: string; tz?: string }): DemandFilter {
@@ -46,12 +56,13 @@ export async function runCells(argv: string[]): Promise<number> {
   const res = numberOption(values.res, 'res');
   if (res === undefined || !values.out) throw new ParkzonesError('BAD_OPTION', '--res and --out are required (see --help)', { option: 'res' });
   cellFileFormat(values.out);
-  const store = await openStore();
+  const store = await openStore({ memoryLimit: process.env.PARKZONES_MEMORY_LIMIT || CELLS_MEMORY_LIMIT });
   try {
     const filter = filterFromFlags(values);
     const d = await demandCells(store, { res, filter });
     await writeDemandCells(store, d, values.out, await cellParkedPeaks(store, d, { filter }));
-    process.stdout.write(`wrote ${d.count} cells (${d.totalTrips} trip ends, resolution ${res}) to ${values.out}\n`);
+    const memory = String((await store.query("SELECT current_setting('memory_limit') AS m"))[0]?.m ?? '');
+    process.stdout.write(`wrote ${d.count} cells (${d.totalTrips} trip ends, resolution ${res}) to ${values.out} (DuckDB memory limit ${memory})\n`);
     if (d.count === 0) process.stdout.write('no trip ends match: is the store empty, or the filter too narrow?\n');
   } finally {
     store.close();
