@@ -97,11 +97,9 @@ export interface ParkedPeaksSqlParts {
 export function parkedSpellsSql(parts: ParkedPeaksSqlParts): string {
   const slotUs = parts.slotSeconds * 1_000_000;
   // In whole microseconds (epoch_us), the times' own resolution: exact, and 4× faster than timestamp arithmetic and
-  // floor() of fractional epoch seconds. The spell's end is `park_end` of parkedTripsSql.
-  const capUs = Math.round((parts.capHours ?? 24) * 3600) * 1_000_000;
-  return `SELECT g.grp, (e // ${slotUs})::DOUBLE AS a,
-            (CASE WHEN x IS NULL OR x - e > ${capUs} THEN e + ${capUs} ELSE greatest(x, e) END // ${slotUs} + 1)::DOUBLE AS b
-     FROM (SELECT *, epoch_us(end_time) AS e, epoch_us(next_start) AS x FROM (${parkedTripsSql(parts.capHours, parts.fresh)})) t
+  // floor() of fractional epoch seconds.
+  return `SELECT g.grp, (epoch_us(t.end_time) // ${slotUs})::DOUBLE AS a, (t.park_end_us // ${slotUs} + 1)::DOUBLE AS b
+     FROM (${parkedTripsSql(parts.capHours, parts.fresh)}) t
      JOIN temp.parked_groups g ON g.cell = ${endCellSql(parts.res, 't.')}
      WHERE t.device_id IS NOT NULL AND ${parts.where}`;
 }
