@@ -4,6 +4,7 @@
  * columns through `getColumns` cost about 150 ms of a zone proposal; 10 M parked spells would cost seconds).
  */
 import type { DuckDBConnection, DuckDBResult, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
+import { flat } from './flat-vector.ts';
 
 /** The typed array a column is read into: INTEGER as Int32Array, UBIGINT as BigUint64Array, DOUBLE as Float64Array (NULL as NaN). */
 export type ColumnKind = 'int32' | 'uint64' | 'float64';
@@ -14,9 +15,9 @@ export type ColumnArray<K extends ColumnKind> = K extends 'int32' ? Int32Array :
 /** A chunk's column as a new typed array of `kind` (`rows` long). */
 function copyVector(v: DuckDBVector, kind: ColumnKind, rows: number): Int32Array | BigUint64Array | Float64Array {
   const col = kind === 'int32' ? new Int32Array(rows) : kind === 'uint64' ? new BigUint64Array(rows) : new Float64Array(rows);
-  // These vectors keep their values in a typed array (`items`, not part of the typed API) and their NULLs in a
-  // validity mask that is absent when there are none: then the values are copied whole, else item by item.
-  const raw = v as unknown as { items?: unknown; validity?: { data?: unknown } };
+  // A vector without NULLs (no validity mask) whose items are this kind's typed array is copied whole, else item by
+  // item (flat-vector.ts).
+  const raw = flat<unknown>(v);
   const whole = raw.items instanceof col.constructor && (raw.items as typeof col).length >= rows && raw.validity !== undefined && !raw.validity.data;
   if (whole) (col as Float64Array).set((raw.items as Float64Array).subarray(0, rows));
   else if (kind === 'float64') {
@@ -24,8 +25,7 @@ function copyVector(v: DuckDBVector, kind: ColumnKind, rows: number): Int32Array
       const x = v.getItem(i);
       (col as Float64Array)[i] = x === null ? NaN : Number(x);
     }
-  }
-  else {
+  } else {
     for (let i = 0; i < rows; i++) {
       const x = v.getItem(i);
       if (x === null) throw new Error(`readColumns: a NULL in a ${kind} column`);

@@ -1,19 +1,8 @@
-import type { DuckDBConnection, DuckDBStructVector, DuckDBVector } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBStructVector } from '@duckdb/node-api';
 import { DuckDBScalarFunction, DOUBLE, INTEGER, STRUCT, UBIGINT } from '../store/duckdb-api.ts';
 import { latLngToCellBatch, latLngToCellsBatch } from '../h3/index.ts';
 import { STORED_CELL_RESOLUTIONS, storedCellsFields } from '../store/cell-columns.ts';
-
-/** The parts of a flat DuckDB vector this wrapper reads: its typed array and its validity bitmap. */
-interface FlatVector<T> {
-  /** One item per row (a view of, or a copy to be flushed into, the chunk's memory). */
-  items: T;
-  /** Validity: `data` holds one bit per row (1 = valid), or is null when every row is valid. */
-  validity: { data: BigUint64Array | null };
-}
-
-function flat<T>(vector: DuckDBVector): FlatVector<T> {
-  return vector as unknown as FlatVector<T>;
-}
+import { flat, type FlatVector } from './flat-vector.ts';
 
 /**
  * Row validity of a chunk as one bit per row in 32-bit words (bit i of word i>>5), the AND of the input
