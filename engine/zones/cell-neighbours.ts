@@ -209,8 +209,7 @@ export class CellNeighbourIndex {
     const x = ux[c]!;
     const y = uy[c]!;
     const z = uz[c]!;
-    const half = Math.min(Math.PI / 2, radiusM / (2 * EARTH_RADIUS_M));
-    const chord2Max = radiusM / EARTH_RADIUS_M >= 3 ? Infinity : 4 * Math.sin(half) ** 2 * (1 + 1e-6) + 1e-18;
+    const chord2Max = chordLimits(radiusM).far;
     if (this.rowStart) {
       // Sorted rows: the disk's row i0 + r holds the columns dj ∈ [max(−k, di − k), min(k, di + k)]; scanned by
       // ascending column they come in the order of the offsets, the cell itself first.
@@ -313,10 +312,7 @@ export class CellNeighbourIndex {
     const la = latRad[c]!;
     const lo = lngRad[c]!;
     const co = cosLat[c]!;
-    const half = Math.min(Math.PI / 2, radiusM / (2 * EARTH_RADIUS_M));
-    const chord2 = 4 * Math.sin(half) ** 2;
-    const far = radiusM / EARTH_RADIUS_M >= 3 ? Infinity : chord2 * (1 + 1e-6) + 1e-18;
-    const near = radiusM / EARTH_RADIUS_M >= 3 ? -Infinity : chord2 * (1 - 1e-6) - 1e-18;
+    const { far, near } = chordLimits(radiusM);
     let m = 0;
     if (0 <= radiusM) out[m++] = c;
     for (let di = -k; di <= k; di++) {
@@ -542,6 +538,18 @@ function sortedRows(I: Int32Array, J: Int32Array): { start: Int32Array; j: Int32
   }
   for (let r = 0; r < h; r++) for (let q = start[r]! + 1; q < start[r + 1]!; q++) if (j[q] === j[q - 1]) return null;
   return { start, j, v, i0 };
+}
+
+/**
+ * Squared chord lengths between unit vectors that decide a great-circle distance against `radiusM` without the
+ * haversine: beyond `far` a pair is surely farther than the radius, below `near` surely within it (margins far above
+ * rounding); between them only the haversine decides. A radius of 3 Earth radii or more (past the antipode) leaves
+ * nothing decided by the chord.
+ */
+function chordLimits(radiusM: number): { far: number; near: number } {
+  if (radiusM / EARTH_RADIUS_M >= 3) return { far: Infinity, near: -Infinity };
+  const chord2 = 4 * Math.sin(Math.min(Math.PI / 2, radiusM / (2 * EARTH_RADIUS_M))) ** 2;
+  return { far: chord2 * (1 + 1e-6) + 1e-18, near: chord2 * (1 - 1e-6) - 1e-18 };
 }
 
 function hashIj(i: number, j: number): number {
