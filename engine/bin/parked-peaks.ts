@@ -61,10 +61,14 @@ export async function cellParkedPeaks(
   requireOption(batchTrips >= 1, 'batchTrips', `must be at least 1, got ${batchTrips}`);
   const percentile = rest.percentile ?? 0.85;
   const out: ParkedPeaks = { peak: new Float64Array(cells.count), percentilePeak: new Float64Array(cells.count), days: 0 };
-  for (let from = 0; from < cells.count || from === 0; ) {
-    let to = from + 1;
-    if (cells.trips) for (let sum = cells.trips[from] ?? 0; to < cells.count && sum + cells.trips[to]! <= batchTrips; to++) sum += cells.trips[to]!;
-    else to = cells.count;
+  // Batches of consecutive cells; one batch (of none) when there are no cells.
+  let from = 0;
+  do {
+    let to = cells.count;
+    if (cells.trips) {
+      to = from + 1;
+      for (let sum = cells.trips[from] ?? 0; to < cells.count && sum + cells.trips[to]! <= batchTrips; to++) sum += cells.trips[to]!;
+    }
     const batch = cells.cell.subarray(from, to);
     const spells = await fetchParkedSpells(store, { ...rest, res: cells.res, cells: batch });
     const groups = Int32Array.from({ length: batch.length }, (_, i) => i);
@@ -72,9 +76,8 @@ export async function cellParkedPeaks(
     out.peak.set(got.peak, from);
     out.percentilePeak.set(got.percentilePeak, from);
     out.days = Math.max(out.days, got.days);
-    if (to >= cells.count) break;
     from = to;
-  }
+  } while (from < cells.count);
   return out;
 }
 
