@@ -160,7 +160,7 @@ export async function fetchParkedSpells(store: Store, options: CellSpellsOptions
   const conn = await store.connect();
   // The local days come from their own connection, read while the spells' query runs.
   let daysConn: Awaited<ReturnType<Store['connect']>> | null = null;
-  let days: ReturnType<typeof readColumns<readonly ['float64']>> | null = null;
+  let days: Promise<readonly [Float64Array]> | null = null;
   try {
     daysConn = await store.connect();
     await conn.run('CREATE OR REPLACE TEMP TABLE parked_groups (cell UBIGINT, grp INTEGER)');
