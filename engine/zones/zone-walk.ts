@@ -4,6 +4,7 @@
  * (the mean position of its trip ends, its centroid below 5) to the centre of the zone serving it, and the median is
  * weighted by the cell's trip ends — here over the cells one zone serves instead of all served cells.
  */
+import { gatherByGroup, groupOffsets } from '../bin/group-sort.ts';
 import { weightedMedian } from './geo.ts';
 
 /**
@@ -18,19 +19,12 @@ import { weightedMedian } from './geo.ts';
  * zoneMedianWalks(Int32Array.of(0, 0, 1, -1), Float64Array.of(10, 40, 25, NaN), Float64Array.of(3, 1, 2, 9), 2) // [10, 25]
  */
 export function zoneMedianWalks(group: ArrayLike<number>, walkM: ArrayLike<number>, trips: ArrayLike<number>, zoneCount: number): (number | null)[] {
-  // Cells by zone (counting sort), then one weighted median per zone over its slice.
-  const start = new Int32Array(zoneCount + 1);
-  for (let c = 0; c < group.length; c++) if (group[c]! >= 0) start[group[c]! + 1]++;
-  for (let z = 0; z < zoneCount; z++) start[z + 1] += start[z]!;
-  const fill = start.slice(0, zoneCount);
-  const walk = new Float64Array(start[zoneCount]!);
-  const weight = new Float64Array(start[zoneCount]!);
-  for (let c = 0; c < group.length; c++) {
-    const z = group[c]!;
-    if (z < 0) continue;
-    walk[fill[z]!] = walkM[c]!;
-    weight[fill[z]!++] = trips[c]!;
-  }
+  // Cells by zone (bin/group-sort.ts: a counting pass, cells in order within a zone), then one weighted median per
+  // zone over its slice.
+  const grp = group instanceof Int32Array ? group : Int32Array.from(group);
+  const start = groupOffsets(grp, zoneCount);
+  const walk = gatherByGroup(grp, walkM instanceof Float64Array ? walkM : Float64Array.from(walkM), start);
+  const weight = gatherByGroup(grp, trips instanceof Float64Array ? trips : Float64Array.from(trips), start);
   const out: (number | null)[] = [];
   for (let z = 0; z < zoneCount; z++) {
     const median = weightedMedian(walk.subarray(start[z]!, start[z + 1]!), weight.subarray(start[z]!, start[z + 1]!));
