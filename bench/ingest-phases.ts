@@ -31,6 +31,11 @@ function phaseOf(sql: string): string {
   if (/_stored AS/.test(s)) return 'keys already stored (hash probe)';
   if (/_hashes AS/.test(s)) return 'key hashes of the upload';
   if (/^INSERT INTO providers/.test(s)) return 'providers upsert';
+  if (/_keys AS/.test(s)) return 'next starts: upload keys → temp table';
+  if (/_touched AS/.test(s)) return 'next starts: touched devices';
+  if (/_prior AS/.test(s)) return 'next starts: stored trips they follow';
+  if (/_next AS/.test(s)) return 'next starts: window over keys';
+  if (/next_known IS NOT TRUE|next_start_rows|^UPDATE trips SET next_start/.test(s)) return 'next starts: freshness, update of stored';
   if (/^COMMIT/.test(s)) return 'commit';
   if (/read_csv\(/.test(s) && /CREATE OR REPLACE TEMP TABLE/.test(s)) return 'DuckDB read_csv → text table';
   if (/^INSERT INTO temp\.staging/.test(s)) return 'CSV text → staging (SQL)';

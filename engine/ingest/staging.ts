@@ -110,9 +110,12 @@ export async function checkAndStore(
   let goodRows = `temp.${name}`;
   const params: Record<string, string | number | null> = {};
   if (isView) {
-    goodRows = `(SELECT * FROM temp.${name} WHERE ${field} IS NULL)`;
-    params.only_provider = onlyProvider;
-    params.latest_ms = latest;
+    // The checks ran once, for the rejects; the good rows are the others, found by row number (each later pass over
+    // the view would otherwise evaluate every check again: a quarter of a second per pass on 2 M rows).
+    if (rejected > 0) {
+      goodRows = `(SELECT * FROM temp.${name} WHERE row_number NOT IN (SELECT row_number FROM rejects WHERE upload_id = $upload_id))`;
+      params.upload_id = uploadId;
+    }
   } else if (rejected > 0) {
     await conn.run(`DELETE FROM temp.${name} WHERE row_number IN (SELECT row_number FROM rejects WHERE upload_id = $upload_id)`, { upload_id: uploadId });
   }

@@ -109,7 +109,8 @@ export async function storeTripsWithNextStart(conn: DuckDBConnection, trips: New
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${name}_keys AS ${trips.keep}`, paramsOf(trips.keep, params));
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${name}_touched AS
-     SELECT provider_id, device_id, min(start_time) AS first_start FROM ${keys} WHERE device_id IS NOT NULL GROUP BY ALL`,
+     SELECT provider_id, device_id, min(start_time) AS first_start, row_number() OVER () AS dev
+     FROM ${keys} WHERE device_id IS NOT NULL GROUP BY ALL`,
   );
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${name}_prior AS
@@ -118,18 +119,22 @@ export async function storeTripsWithNextStart(conn: DuckDBConnection, trips: New
        FROM trips t JOIN ${touched} d ON d.provider_id = t.provider_id AND d.device_id = t.device_id
        WHERE t.start_time < d.first_start GROUP BY ALL
      )
-     SELECT -(row_number() OVER ()) AS row_number, t.provider_id, t.trip_id, t.device_id, t.start_time, t.next_start AS old
+     SELECT -(row_number() OVER ()) AS row_number, t.provider_id, t.trip_id, d.dev, t.start_time, t.next_start AS old
      FROM trips t JOIN ${touched} d ON d.provider_id = t.provider_id AND d.device_id = t.device_id
      LEFT JOIN lo ON lo.provider_id = t.provider_id AND lo.device_id = t.device_id
      WHERE lo.lo IS NULL OR t.start_time >= lo.lo`,
   );
   // One window over the new keys and the stored ones: the next start of each, by row number (the stored rows take
-  // negative ones, so the insert's join by row number leaves them out).
+  // negative ones, so the insert's join by row number leaves them out). Devices are partitioned by their number in
+  // `touched` rather than by their two text columns: the same partitions, sorted 2–3× faster. Rows without a device
+  // (no number) have no next start.
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${name}_next AS
-     SELECT row_number, ${NEXT_START_WINDOW_SQL} AS ns FROM (
-       SELECT row_number, provider_id, device_id, trip_id, start_time FROM ${keys}
-       UNION ALL SELECT row_number, provider_id, device_id, trip_id, start_time FROM ${prior}
+     SELECT row_number, CASE WHEN dev IS NULL THEN NULL ELSE lead(start_time) OVER (PARTITION BY dev ORDER BY start_time, trip_id) END AS ns
+     FROM (
+       SELECT k.row_number, d.dev, k.trip_id, k.start_time FROM ${keys} k
+       LEFT JOIN ${touched} d ON d.provider_id = k.provider_id AND d.device_id = k.device_id
+       UNION ALL SELECT p.row_number, p.dev, p.trip_id, p.start_time FROM ${prior} p
      )`,
   );
   const rows = trips.rows(next);
