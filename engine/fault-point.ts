@@ -7,6 +7,7 @@
 export type FaultPoint =
   | 'after-mark' // the upload is marked in flight (committed); its transaction has not begun
   | 'after-insert-rejects' // inside the transaction: rejects inserted
+  | 'after-slice' // inside the transaction: one slice of the upload's good rows inserted (staging.ts sliceRows)
   | 'after-insert-trips' // inside the transaction: trips inserted
   | 'before-commit' // inside the transaction: everything written, COMMIT not yet sent
   | 'after-commit' // COMMIT returned; the in-flight mark is still set

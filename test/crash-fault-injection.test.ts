@@ -123,6 +123,19 @@ describe('a crash at any moment of an upload leaves the store as before or after
     expect(await checkThenRerun(db, small, SMALL_ROWS - smallRejects)).toBe(expected);
   }, 60_000);
 
+  it('killed after the first slice of an upload stored in slices (CLI, 20,000 CSV rows in slices of 5,000): the store is before the upload', async () => {
+    // Uninterrupted, the upload is stored in four slices.
+    const whole = await ingestChild(path.join(dir, 'sliced-whole.duckdb'), small, { PARKZONES_INGEST_SLICE_ROWS: '5000' });
+    expect(whole.code).toBe(0);
+    expect(whole.stderr.match(/fault-point after-slice\n/g)).toHaveLength(Math.ceil((SMALL_ROWS - smallRejects) / 5000));
+    const db = path.join(dir, 'point-after-slice.duckdb');
+    const child = await ingestChild(db, small, { PARKZONES_FAULT_AT: 'after-slice', PARKZONES_INGEST_SLICE_ROWS: '5000' });
+    expect(child.signal).toBe('SIGKILL');
+    expect(child.stderr.match(/fault-point after-slice\n/g)).toHaveLength(1);
+    expect(child.stderr).not.toContain('fault-point after-insert-trips');
+    expect(await checkThenRerun(db, small, SMALL_ROWS - smallRejects)).toBe('before');
+  }, 60_000);
+
   it('killed at timed offsets across the commit and the checkpoint at close (130,000 Parquet rows)', async () => {
     const offsets: [FaultPoint, number][] = [['before-commit', 2], ['before-commit', 12], ['after-clear', 5]];
     for (const [point, delayMs] of offsets) {

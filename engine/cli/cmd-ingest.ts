@@ -25,6 +25,7 @@ Each file is one transaction: it is stored whole or not at all. Every row is sto
 (provider_id, trip_id), or rejected with its row number, field and reason (see the rejects table).
 Store: $PARKZONES_DB (default ./data/parkzones.duckdb). DuckDB's memory: $PARKZONES_MEMORY_LIMIT (default 512MB
 for ingest: uploads stream and spill, and a 2 GB CSV or Parquet file then ingests within 1 GB at the same speed).
+$PARKZONES_INGEST_SLICE_ROWS: rows inserted at a time within a file's transaction (default 2000000).
 A zip archive is read member by member: each CSV, JSON or Parquet file in it is a file of its own.
 Exit codes: 0 all files ingested, 3 a file could not be read (others are still ingested), 2 bad options,
 6 a file was read but every one of its rows was rejected, so it stored nothing (others are still ingested).
@@ -70,6 +71,7 @@ export async function runIngest(argv: string[]): Promise<number> {
       try {
         const reports = await ingestUpload(store, file, {
           provider: values.provider, format: values.format as never, tz: values.tz, mapping, encoding: values.encoding as never, ...(serviceArea ? { serviceArea } : {}),
+          ...(process.env.PARKZONES_INGEST_SLICE_ROWS ? { sliceRows: Number(process.env.PARKZONES_INGEST_SLICE_ROWS) } : {}),
           onProgress: (p) => bar.update(p.totalBytes ? p.bytes / p.totalBytes : 0, `${p.rows.toLocaleString('en')} rows`),
         });
         bar.done(`${reports.reduce((n, r) => n + r.rowsRead, 0).toLocaleString('en')} rows`);

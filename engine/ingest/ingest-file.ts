@@ -12,7 +12,7 @@ import { scanJsonTrips, type JsonPayloadInfo } from './json-trips-scanner.ts';
 import { readCsvRecords } from './csv-records.ts';
 import { mdsTripToRow } from './mds-trip-to-row.ts';
 import { stageParquet } from './read-parquet.ts';
-import { appendRows, checkAndStore, createStaging, deriveTripIds, DERIVED_TRIP_ID_FIELDS, DERIVED_TRIP_ID_PREFIX } from './staging.ts';
+import { appendRows, checkAndStore, createStaging, DEFAULT_SLICE_ROWS, deriveTripIds, DERIVED_TRIP_ID_FIELDS, DERIVED_TRIP_ID_PREFIX } from './staging.ts';
 import { loadCsvWithDuckDb, readCsvLines, stageCsvLoad } from './stage-csv-duckdb.ts';
 import { isValidTimeZone } from './parse-time.ts';
 import { isCsvField, type ColumnUse } from './csv-mapping.ts';
@@ -48,6 +48,12 @@ export interface IngestOptions {
   onlyProvider?: string;
   /** Rows per staging batch: bounds memory, and a batch fits the 64 MB young generation the CLI runs with. Default 32,768. */
   batchRows?: number;
+  /**
+   * Rows inserted into `trips` at a time, by ranges of row numbers, inside the upload's one transaction, once its
+   * duplicates and next starts are known (staging.ts `checkAndStore`): the same rows as one insert, with the join to
+   * their next starts in memory. Default DEFAULT_SLICE_ROWS (2 M).
+   */
+  sliceRows?: number;
   /**
    * CSV reader: 'auto' (default) reads a CSV file of more than a thousand rows with DuckDB's reader where it can
    * (see stage-csv-duckdb.ts), else with the JavaScript reader; 'js' always uses the JavaScript reader.
@@ -160,6 +166,8 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
   requireOption((ENCODING_CHOICES as readonly string[]).includes(encodingChoice), 'encoding', `must be ${ENCODING_CHOICES.join(', ')}, got "${encodingChoice}"`);
   const batchRows = options.batchRows ?? 32768;
   requireOption(Number.isInteger(batchRows) && batchRows > 0, 'batchRows', 'must be a whole number > 0');
+  const sliceRows = options.sliceRows ?? DEFAULT_SLICE_ROWS;
+  requireOption(Number.isInteger(sliceRows) && sliceRows > 0, 'sliceRows', `must be a whole number > 0, got ${quoteInput(String(sliceRows), { max: 40 })}`);
   const limits = resolveLimits(options.limits);
   const name = options.fileName ?? path.basename(file);
   const sniffed = await sniffInput(file, name);
@@ -305,7 +313,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       columns.unshift(DERIVED_TRIP_ID_USE);
     }
     const areaChecks = options.serviceArea ? serviceAreaChecks(options.serviceArea) : [];
-    const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? provider, stagedAsView, areaChecks);
+    const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? provider, stagedAsView, { extraChecks: areaChecks, sliceRows });
     if (!options.serviceArea && totals.stored > 0) {
       const far = await farTripEnds(conn, uploadId, totals.stored);
       if (far.count > 0) {

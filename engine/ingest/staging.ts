@@ -74,6 +74,28 @@ export interface StagedCounts {
   stored: number;
   duplicate: number;
   rejected: number;
+  /** How many slices the good rows were inserted in ({@link CheckAndStoreOptions.sliceRows}); 0 when none was good. */
+  slices: number;
+}
+
+/**
+ * Rows inserted into `trips` at a time by default ({@link CheckAndStoreOptions.sliceRows}). The insert joins each
+ * row to its next start by row number; a slice's part of that join fits DuckDB's 512 MB (the ingest's memory limit),
+ * where the whole of a 10 M-row upload's spilled and took twice as long per row.
+ */
+export const DEFAULT_SLICE_ROWS = 2_000_000;
+
+/** Options of {@link checkAndStore}. */
+export interface CheckAndStoreOptions {
+  /** Checks after the standard ones (a service area's). Default none. */
+  extraChecks?: readonly RowCheck[];
+  /** When the upload came (ms); a time later than a day after it is rejected. Default: now. */
+  receivedMs?: number;
+  /**
+   * Rows inserted at a time, by ranges of row numbers, all inside the caller's one transaction, once the whole
+   * upload's duplicates and next starts are known: the same rows as in one step. Default {@link DEFAULT_SLICE_ROWS}.
+   */
+  sliceRows?: number;
 }
 
 /**
@@ -82,19 +104,20 @@ export interface StagedCounts {
  * - of the good rows, each (provider_id, trip_id) is stored once — the first row of the file wins — and only if
  *   the store does not hold it yet; the others are duplicates;
  * - provider names the file gives are upserted into `providers`.
- * The checks run once over the whole upload, not per batch, and good rows are inserted straight from staging.
+ * The checks run once over the whole upload, not per batch, and good rows are inserted straight from staging, a
+ * slice of rows at a time ({@link CheckAndStoreOptions.sliceRows}).
  * Callers serialise ingests (Store.exclusive) so two uploads cannot both store the same trip.
  * @param name the staging table, or with `isView` a view over the file (Parquet), which is filtered, not deleted from
- * @param extraChecks checks after the standard ones (a service area's)
- * @param receivedMs when the upload came (ms); a time later than a day after it is rejected. Default: now
  */
 export async function checkAndStore(
-  conn: DuckDBConnection, name: string, uploadId: number, onlyProvider: string | null, isView: boolean, extraChecks: readonly RowCheck[] = [], receivedMs: number = Date.now(),
+  conn: DuckDBConnection, name: string, uploadId: number, onlyProvider: string | null, isView: boolean, options: CheckAndStoreOptions = {},
 ): Promise<StagedCounts> {
-  const { field, reason } = rejectColumnsSql(extraChecks);
-  const latest = latestMs(receivedMs);
+  const sliceRows = options.sliceRows ?? DEFAULT_SLICE_ROWS;
+  if (!(Number.isInteger(sliceRows) && sliceRows > 0)) throw new Error(`checkAndStore: sliceRows must be a whole number > 0, got ${sliceRows}`);
+  const { field, reason } = rejectColumnsSql(options.extraChecks ?? []);
+  const latest = latestMs(options.receivedMs ?? Date.now());
   const read = Number((await conn.runAndReadAll(`SELECT count(*) FROM temp.${name}`)).getRows()[0]![0]);
-  if (read === 0) return { read, stored: 0, duplicate: 0, rejected: 0 };
+  if (read === 0) return { read, stored: 0, duplicate: 0, rejected: 0, slices: 0 };
   const rejected = Number(
     (
       await conn.runAndReadAll(
@@ -106,7 +129,7 @@ export async function checkAndStore(
   faultPoint('after-insert-rejects');
   const good = read - rejected;
   // A staging table loses its rejected rows (usually few: a DELETE only marks them); a view over the file (Parquet)
-  // is filtered by the checks again.
+  // is filtered by row number.
   let goodRows = `temp.${name}`;
   const params: Record<string, string | number | null> = {};
   if (isView) {
@@ -119,6 +142,26 @@ export async function checkAndStore(
   } else if (rejected > 0) {
     await conn.run(`DELETE FROM temp.${name} WHERE row_number IN (SELECT row_number FROM rejects WHERE upload_id = $upload_id)`, { upload_id: uploadId });
   }
+  const { stored, slices } = good > 0 ? await storeGoodRows(conn, name, goodRows, uploadId, params, sliceRows) : { stored: 0, slices: 0 };
+  faultPoint('after-insert-trips');
+  await conn.run(
+    `INSERT INTO providers
+     SELECT provider_id, min(provider_name) FROM ${goodRows}
+     WHERE provider_name IS NOT NULL GROUP BY provider_id
+     ON CONFLICT (provider_id) DO UPDATE SET provider_name = excluded.provider_name`,
+    params,
+  );
+  return { read, stored, duplicate: good - stored, rejected, slices };
+}
+
+/**
+ * Stores the good rows `goodRows` (a relation over the staging columns) that are neither a later repeat of a key
+ * within them nor a key the store holds, with their next starts, inserting `sliceRows` rows at a time; returns how
+ * many it stored, in how many slices.
+ */
+async function storeGoodRows(
+  conn: DuckDBConnection, name: string, goodRows: string, uploadId: number, params: Record<string, string | number | null>, sliceRows: number,
+): Promise<{ stored: number; slices: number }> {
   // The upload's key hashes, taken once: both dedupe steps below work from them (for a view, one pass over the
   // file serves both; the probe against the store reads no staged row).
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${name}_hashes AS SELECT hash(provider_id, trip_id) AS h FROM ${goodRows}`, params);
@@ -132,10 +175,9 @@ export async function checkAndStore(
      GROUP BY ALL HAVING count(*) > 1`,
     params,
   );
-  // Keys the store already holds: the stored trips whose key hash is one of the upload's (a scan of the store's
-  // keys probing a hash table of the upload's 8-byte hashes), then the exact anti-join against those few. An
-  // anti-join straight against `trips` built a hash table of every stored key, so each upload cost more the fuller
-  // the store was (bench/ingest-phases.ts, bench/ingest-store-experiment.ts).
+  // Keys the store already holds: the stored trips whose key hash is one of the upload's (a scan of the store's keys
+  // probing a hash table of the upload's 8-byte hashes), then the exact anti-join against those few. An anti-join straight against `trips` built a hash table of every stored key, so each upload
+  // cost more the fuller the store was (bench/ingest-phases.ts, bench/ingest-store-experiment.ts).
   // An empty store (the first upload) holds none: no hash table of the upload's keys is built for nothing.
   const storeEmpty = (await conn.runAndReadAll('SELECT NOT EXISTS (SELECT 1 FROM trips)')).getRows()[0]![0] === true;
   await conn.run(
@@ -145,30 +187,24 @@ export async function checkAndStore(
   );
   // The stored trips take their device's next start (and the stored trips they follow are updated):
   // store/next-start.ts. The six cells come from one h3_stored_cells call per chunk, for the stored rows alone.
-  const stored = await storeTripsWithNextStart(conn, {
-    rows: (next) => `SELECT provider_id, trip_id, device_id, vehicle_type, trip_type,
+  const result = await storeTripsWithNextStart(conn, {
+    rows: (next, from, to) => `SELECT provider_id, trip_id, device_id, vehicle_type, trip_type,
                   make_timestamptz((start_ms * 1000)::BIGINT) AS start_time, make_timestamptz((end_ms * 1000)::BIGINT) AS end_time,
                   start_lat, start_lng, end_lat, end_lng, distance_m, duration_s, $upload_id::BIGINT AS upload_id,
                   ${cellColumnNames().map((c, i) => `${cellFieldsSql('cells')[i]} AS ${c}`).join(', ')}, ns AS next_start
-           FROM (${withStoredCellsSql(`(SELECT g.*, n.ns FROM ${goodRows} g JOIN ${next} n ON n.row_number = g.row_number)`, 'cells')})`,
+           FROM (${withStoredCellsSql(
+             `(SELECT g.*, n.ns FROM ${goodRows} g JOIN (SELECT * FROM ${next} WHERE row_number >= ${from} AND row_number < ${to}) n ON n.row_number = g.row_number
+               WHERE g.row_number >= ${from} AND g.row_number < ${to})`,
+             'cells',
+           )})`,
     keep: `SELECT g.row_number, g.provider_id, g.device_id, g.trip_id, make_timestamptz((g.start_ms * 1000)::BIGINT) AS start_time
            FROM ${goodRows} g
            ANTI JOIN temp.${name}_repeats d ON d.provider_id = g.provider_id AND d.trip_id = g.trip_id AND g.row_number <> d.keep
            ANTI JOIN temp.${name}_stored t ON t.provider_id = g.provider_id AND t.trip_id = g.trip_id`,
     params: { ...params, upload_id: uploadId },
-    uploadId,
     name,
+    sliceRows,
   });
-  faultPoint('after-insert-trips');
-  await conn.run(
-    `INSERT INTO providers
-     SELECT provider_id, min(provider_name) FROM ${goodRows}
-     WHERE provider_name IS NOT NULL GROUP BY provider_id
-     ON CONFLICT (provider_id) DO UPDATE SET provider_name = excluded.provider_name`,
-    params,
-  );
-  await conn.run(`DROP TABLE temp.${name}_repeats`);
-  await conn.run(`DROP TABLE temp.${name}_stored`);
-  await conn.run(`DROP TABLE temp.${name}_hashes`);
-  return { read, stored, duplicate: good - stored, rejected };
+  await conn.run(`DROP TABLE temp.${name}_repeats; DROP TABLE temp.${name}_stored; DROP TABLE temp.${name}_hashes`);
+  return result;
 }
