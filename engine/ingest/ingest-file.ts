@@ -232,13 +232,11 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
     const csvLoad = duckCsv ? await loadCsvWithDuckDb(conn, `${staging}_csv`, file, sniffed.gzip, name, csvOptions) : null;
     if (csvLoad && inflated) await inflated;
     checkStop();
+    // The upload's id, taken before staging (the rejected rows' text is filled in with it after the checks).
     const uploadId = Number((await conn.runAndReadAll("SELECT nextval('upload_id_seq')")).getRows()[0]![0]);
-    // Committed on its own before the upload's transaction: a crash that cuts the commit leaves this mark, and the
-    // next open rolls the upload back unless it is whole (check-store.ts says why DuckDB needs this).
-    await markUploadInFlight(conn, uploadId);
-    inFlight = true;
-    faultPoint('after-mark');
-    await conn.run('BEGIN TRANSACTION');
+    // Staged before the upload's transaction begins: the staging table is the connection's own temporary table, which
+    // nothing durable depends on, and rows committed to it are read twice as fast by the upload's statements as rows
+    // added inside the transaction (the insert into trips from 2 M staged rows: 1.2 against 2.3 s).
     // Parquet is staged as a view over the file (stageParquet); the other readers fill a staging table.
     const stagedAsView = reader === 'parquet';
     if (!stagedAsView) await createStaging(conn, staging);
@@ -273,6 +271,9 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       sha256 = await sha256File(file);
     } else {
       const input = openInput(file, sniffed.gzip, name, { maxInflatedBytes: limits.maxInflatedBytes, encoding: textEncoding });
+      // The appends in one transaction of their own (the staging table's alone): in autocommit, each flush of the
+      // appender was a commit, 0.3 s per million rows.
+      await conn.run('BEGIN TRANSACTION');
       let batch: StagingRow[] = [];
       let staged = 0;
       let lastReport = 0;
@@ -299,6 +300,7 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
         if (batch.length >= batchRows) await flush();
       }
       await flush();
+      await conn.run('COMMIT');
       if (reader !== 'csv') columns = MDS_COLUMNS;
       if (reader !== 'csv' && format !== 'auto' && format !== formatName.slice(0, 4)) {
         throw new ParkzonesError('BAD_FORMAT', `${name}: format ${format} was asked for, but the file is ${formatName}`, { file: name });
@@ -312,6 +314,14 @@ async function ingestAlone(store: Store, file: string, options: IngestOptions): 
       if (!stagedAsView) await deriveTripIds(conn, staging);
       columns.unshift(DERIVED_TRIP_ID_USE);
     }
+    checkStop();
+    if (options.signal?.aborted) throw stopped();
+    // Committed on its own before the upload's transaction: a crash that cuts the commit leaves this mark, and the
+    // next open rolls the upload back unless it is whole (check-store.ts says why DuckDB needs this).
+    await markUploadInFlight(conn, uploadId);
+    inFlight = true;
+    faultPoint('after-mark');
+    await conn.run('BEGIN TRANSACTION');
     const areaChecks = options.serviceArea ? serviceAreaChecks(options.serviceArea) : [];
     const totals = await checkAndStore(conn, staging, uploadId, options.onlyProvider ?? provider, stagedAsView, { extraChecks: areaChecks, sliceRows });
     if (!options.serviceArea && totals.stored > 0) {
