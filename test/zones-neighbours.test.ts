@@ -27,6 +27,25 @@ function scatter(lat0: number, lng0: number, spreadM: number, count: number, res
   return points;
 }
 
+/**
+ * The draws of a random city for the property tests: where, at which resolution, within which radius, which seed
+ * (fc.record's fields, in this order).
+ */
+function cityDraws(res: fc.Arbitrary<number>, radiusM: fc.Arbitrary<number>) {
+  return { lat: fc.double({ min: -60, max: 60, noNaN: true }), lng: fc.double({ min: -179, max: 179, noNaN: true }), res, radiusM, seed: fc.integer({ min: 1, max: 1e6 }) };
+}
+
+/**
+ * Moves every point of `p` north or south of its cell's centroid by up to half the jitter (as a mean of trip ends
+ * would sit), seeded; returns the jitter, metres: 10 m at res 10, halving at each finer resolution.
+ */
+function jitterOffCentroids(p: CellPoints, res: number, seed: number): number {
+  const rnd = new Random(seed);
+  const jitter = 10 * 0.5 ** (res - 10);
+  for (let c = 0; c < p.count; c++) p.lat[c] = p.lat[c]! + ((rnd.next() - 0.5) * jitter) / 111_320;
+  return jitter;
+}
+
 /** Every pair within the radius by brute force, as sorted rows. */
 function bruteRows(p: CellPoints, radiusM: number): number[][] {
   const rows: number[][] = [];
@@ -57,13 +76,7 @@ describe('CellNeighbourIndex', () => {
   it('finds exactly the cells within the radius (local IJ, random cities)', () => {
     fc.assert(
       fc.property(
-        fc.record({
-          lat: fc.double({ min: -60, max: 60, noNaN: true }),
-          lng: fc.double({ min: -179, max: 179, noNaN: true }),
-          res: fc.integer({ min: 8, max: 12 }),
-          radiusM: fc.integer({ min: 20, max: 600 }),
-          seed: fc.integer({ min: 1, max: 1e6 }),
-        }),
+        fc.record(cityDraws(fc.integer({ min: 8, max: 12 }), fc.integer({ min: 20, max: 600 }))),
         ({ lat, lng, res, radiusM, seed }) => {
           const spread = radiusM * 3;
           const p = scatter(lat, lng, spread, 250, res, seed);
@@ -154,19 +167,10 @@ describe('CellNeighbourIndex lookup tables', () => {
   it('gives the same graph, in the same order, from sorted rows and the hash (random cities, points off centroids)', () => {
     fc.assert(
       fc.property(
-        fc.record({
-          lat: fc.double({ min: -60, max: 60, noNaN: true }),
-          lng: fc.double({ min: -179, max: 179, noNaN: true }),
-          res: fc.integer({ min: 9, max: 12 }),
-          radiusM: fc.integer({ min: 20, max: 600 }),
-          seed: fc.integer({ min: 1, max: 1e6 }),
-        }),
+        fc.record(cityDraws(fc.integer({ min: 9, max: 12 }), fc.integer({ min: 20, max: 600 }))),
         ({ lat, lng, res, radiusM, seed }) => {
           const p = scatter(lat, lng, radiusM * 3, 300, res, seed);
-          const rnd = new Random(seed);
-          const jitter = 10 * 0.5 ** (res - 10);
-          for (let c = 0; c < p.count; c++) p.lat[c] = p.lat[c]! + ((rnd.next() - 0.5) * jitter) / 111_320;
-          const opts = { maxOffsetM: jitter };
+          const opts = { maxOffsetM: jitterOffCentroids(p, res, seed) };
           const rows = graphOf(p, radiusM, { ...opts, mode: 'local-ij', ijLookup: 'rows' });
           expect(rows).toEqual(graphOf(p, radiusM, { ...opts, mode: 'local-ij', ijLookup: 'hash' }));
         },
@@ -232,19 +236,10 @@ describe('CellNeighbourIndex.sitesWithin', () => {
   it('finds the cells within finds, in the same order (sorted rows and hash, points off centroids, radii at cell spacings)', () => {
     fc.assert(
       fc.property(
-        fc.record({
-          lat: fc.double({ min: -60, max: 60, noNaN: true }),
-          lng: fc.double({ min: -179, max: 179, noNaN: true }),
-          res: fc.integer({ min: 9, max: 12 }),
-          radiusM: fc.double({ min: 5, max: 600, noNaN: true }),
-          seed: fc.integer({ min: 1, max: 1e6 }),
-          rows: fc.boolean(),
-        }),
+        fc.record({ ...cityDraws(fc.integer({ min: 9, max: 12 }), fc.double({ min: 5, max: 600, noNaN: true })), rows: fc.boolean() }),
         ({ lat, lng, res, radiusM, seed, rows }) => {
           const p = scatter(lat, lng, radiusM * 3, 200, res, seed);
-          const rnd = new Random(seed);
-          const jitter = 10 * 0.5 ** (res - 10);
-          for (let c = 0; c < p.count; c++) p.lat[c] = p.lat[c]! + ((rnd.next() - 0.5) * jitter) / 111_320;
+          const jitter = jitterOffCentroids(p, res, seed);
           const index = CellNeighbourIndex.build(p, { maxOffsetM: jitter, ijLookup: rows ? 'rows' : 'hash' });
           const a = new Int32Array(index.maxResults(radiusM));
           const b = new Int32Array(a.length);
