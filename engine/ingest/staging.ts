@@ -74,8 +74,6 @@ export interface StagedCounts {
   stored: number;
   duplicate: number;
   rejected: number;
-  /** How many slices the good rows were inserted in ({@link CheckAndStoreOptions.sliceRows}); 0 when none was good. */
-  slices: number;
 }
 
 /**
@@ -117,7 +115,7 @@ export async function checkAndStore(
   const { field, reason } = rejectColumnsSql(options.extraChecks ?? []);
   const latest = latestMs(options.receivedMs ?? Date.now());
   const read = Number((await conn.runAndReadAll(`SELECT count(*) FROM temp.${name}`)).getRows()[0]![0]);
-  if (read === 0) return { read, stored: 0, duplicate: 0, rejected: 0, slices: 0 };
+  if (read === 0) return { read, stored: 0, duplicate: 0, rejected: 0 };
   const rejected = Number(
     (
       await conn.runAndReadAll(
@@ -142,7 +140,7 @@ export async function checkAndStore(
   } else if (rejected > 0) {
     await conn.run(`DELETE FROM temp.${name} WHERE row_number IN (SELECT row_number FROM rejects WHERE upload_id = $upload_id)`, { upload_id: uploadId });
   }
-  const { stored, slices } = good > 0 ? await storeGoodRows(conn, name, goodRows, uploadId, params, sliceRows) : { stored: 0, slices: 0 };
+  const stored = good > 0 ? await storeGoodRows(conn, name, goodRows, uploadId, params, sliceRows) : 0;
   faultPoint('after-insert-trips');
   await conn.run(
     `INSERT INTO providers
@@ -151,17 +149,17 @@ export async function checkAndStore(
      ON CONFLICT (provider_id) DO UPDATE SET provider_name = excluded.provider_name`,
     params,
   );
-  return { read, stored, duplicate: good - stored, rejected, slices };
+  return { read, stored, duplicate: good - stored, rejected };
 }
 
 /**
  * Stores the good rows `goodRows` (a relation over the staging columns) that are neither a later repeat of a key
  * within them nor a key the store holds, with their next starts, inserting `sliceRows` rows at a time; returns how
- * many it stored, in how many slices.
+ * many it stored.
  */
 async function storeGoodRows(
   conn: DuckDBConnection, name: string, goodRows: string, uploadId: number, params: Record<string, string | number | null>, sliceRows: number,
-): Promise<{ stored: number; slices: number }> {
+): Promise<number> {
   // The upload's key hashes, taken once: both dedupe steps below work from them (for a view, one pass over the
   // file serves both; the probe against the store reads no staged row).
   await conn.run(`CREATE OR REPLACE TEMP TABLE ${name}_hashes AS SELECT hash(provider_id, trip_id) AS h FROM ${goodRows}`, params);
@@ -176,8 +174,9 @@ async function storeGoodRows(
     params,
   );
   // Keys the store already holds: the stored trips whose key hash is one of the upload's (a scan of the store's keys
-  // probing a hash table of the upload's 8-byte hashes), then the exact anti-join against those few. An anti-join straight against `trips` built a hash table of every stored key, so each upload
-  // cost more the fuller the store was (bench/ingest-phases.ts, bench/ingest-store-experiment.ts).
+  // probing a hash table of the upload's 8-byte hashes), then the exact anti-join against those few. An anti-join
+  // straight against `trips` built a hash table of every stored key, so each upload cost more the fuller the store
+  // was (bench/ingest-phases.ts, bench/ingest-store-experiment.ts).
   // An empty store (the first upload) holds none: no hash table of the upload's keys is built for nothing.
   const storeEmpty = (await conn.runAndReadAll('SELECT NOT EXISTS (SELECT 1 FROM trips)')).getRows()[0]![0] === true;
   await conn.run(
@@ -187,7 +186,7 @@ async function storeGoodRows(
   );
   // The stored trips take their device's next start (and the stored trips they follow are updated):
   // store/next-start.ts. The six cells come from one h3_stored_cells call per chunk, for the stored rows alone.
-  const result = await storeTripsWithNextStart(conn, {
+  const stored = await storeTripsWithNextStart(conn, {
     rows: (next, from, to) => `SELECT provider_id, trip_id, device_id, vehicle_type, trip_type,
                   make_timestamptz((start_ms * 1000)::BIGINT) AS start_time, make_timestamptz((end_ms * 1000)::BIGINT) AS end_time,
                   start_lat, start_lng, end_lat, end_lng, distance_m, duration_s, $upload_id::BIGINT AS upload_id,
@@ -206,5 +205,5 @@ async function storeGoodRows(
     sliceRows,
   });
   await conn.run(`DROP TABLE temp.${name}_repeats; DROP TABLE temp.${name}_stored; DROP TABLE temp.${name}_hashes`);
-  return result;
+  return stored;
 }

@@ -95,7 +95,7 @@ export interface NewTrips {
 
 /**
  * Inserts new trips with their next_start and updates the next_start of the stored trips they follow, inside the
- * caller's transaction; returns the rows inserted, and in how many slices.
+ * caller's transaction; returns the rows inserted.
  *
  * For each device the upload touches, only the stored trips from its last trip before the upload's first one on
  * are read (for a month appended after the last, one trip per device): a stored trip earlier than that keeps its
@@ -104,7 +104,7 @@ export interface NewTrips {
  * joined to their next start by row number, and stored rows whose next start changed are updated. A stale store
  * (see {@link nextStartFresh}) is recomputed whole instead.
  */
-export async function storeTripsWithNextStart(conn: DuckDBConnection, trips: NewTrips): Promise<{ stored: number; slices: number }> {
+export async function storeTripsWithNextStart(conn: DuckDBConnection, trips: NewTrips): Promise<number> {
   const fresh = await nextStartFresh(conn);
   const { name, params } = trips;
   const [keys, touched, prior, next] = ['keys', 'touched', 'prior', 'next'].map((t) => `temp.${name}_${t}`) as [string, string, string, string];
@@ -143,7 +143,6 @@ export async function storeTripsWithNextStart(conn: DuckDBConnection, trips: New
   // starts fits in memory where the whole upload's spilled (twice the time per row on 10 M rows at 512 MB).
   const [count, lo, hi] = (await conn.runAndReadAll(`SELECT count(*), min(row_number), max(row_number) FROM ${keys}`)).getRows()[0]!.map(Number) as [number, number, number];
   let stored = 0;
-  let slices = 0;
   if (count > 0) {
     const width = Math.ceil((hi - lo + 1) / Math.ceil(count / trips.sliceRows));
     for (let from = lo; from <= hi; from += width) {
@@ -151,7 +150,6 @@ export async function storeTripsWithNextStart(conn: DuckDBConnection, trips: New
       stored += Number(
         (await conn.runAndReadAll(`INSERT INTO trips BY NAME SELECT *, true AS next_known FROM (${rows})`, paramsOf(rows, params))).getRows()[0]![0],
       );
-      slices++;
       faultPoint('after-slice');
     }
   }
@@ -170,5 +168,5 @@ export async function storeTripsWithNextStart(conn: DuckDBConnection, trips: New
     await recordFresh(conn);
   }
   await conn.run(`DROP TABLE ${keys}; DROP TABLE ${touched}; DROP TABLE ${prior}; DROP TABLE ${next}`);
-  return { stored, slices };
+  return stored;
 }
