@@ -12,9 +12,14 @@ export type ColumnKind = 'int32' | 'uint64' | 'float64';
 /** A column's typed array by kind. */
 export type ColumnArray<K extends ColumnKind> = K extends 'int32' ? Int32Array : K extends 'uint64' ? BigUint64Array : Float64Array;
 
+/** A new typed array of `kind`, `n` long. */
+function newColumn(kind: ColumnKind, n: number): Int32Array | BigUint64Array | Float64Array {
+  return kind === 'int32' ? new Int32Array(n) : kind === 'uint64' ? new BigUint64Array(n) : new Float64Array(n);
+}
+
 /** A chunk's column as a new typed array of `kind` (`rows` long). */
 function copyVector(v: DuckDBVector, kind: ColumnKind, rows: number): Int32Array | BigUint64Array | Float64Array {
-  const col = kind === 'int32' ? new Int32Array(rows) : kind === 'uint64' ? new BigUint64Array(rows) : new Float64Array(rows);
+  const col = newColumn(kind, rows);
   // A vector without NULLs (no validity mask) whose items are this kind's typed array is copied whole, else item by
   // item (flat-vector.ts).
   const raw = flat<unknown>(v);
@@ -80,8 +85,5 @@ export async function readColumns<const K extends readonly ColumnKind[]>(
   kinds: K,
 ): Promise<{ [I in keyof K]: ColumnArray<K[I]> }> {
   const chunks = (await readColumnChunks(conn, sql, params, kinds)) as unknown as (Int32Array | BigUint64Array | Float64Array)[][];
-  return chunks.map((parts, c) => {
-    const kind = kinds[c]!;
-    return concatChunks(parts, (n) => (kind === 'int32' ? new Int32Array(n) : kind === 'uint64' ? new BigUint64Array(n) : new Float64Array(n)) as never);
-  }) as { [I in keyof K]: ColumnArray<K[I]> };
+  return chunks.map((parts, c) => concatChunks(parts, (n) => newColumn(kinds[c]!, n) as never)) as { [I in keyof K]: ColumnArray<K[I]> };
 }
