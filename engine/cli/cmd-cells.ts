@@ -56,12 +56,12 @@ export async function runCells(argv: string[]): Promise<number> {
   const res = numberOption(values.res, 'res');
   if (res === undefined || !values.out) throw new ParkzonesError('BAD_OPTION', '--res and --out are required (see --help)', { option: 'res' });
   cellFileFormat(values.out);
-  const store = await openStore({ memoryLimit: process.env.PARKZONES_MEMORY_LIMIT || CELLS_MEMORY_LIMIT });
+  const store = await openStore({ defaultMemoryLimit: CELLS_MEMORY_LIMIT });
   try {
     const filter = filterFromFlags(values);
     const d = await demandCells(store, { res, filter });
     await writeDemandCells(store, d, values.out, await cellParkedPeaks(store, d, { filter }));
-    const memory = String((await store.query("SELECT current_setting('memory_limit') AS m"))[0]?.m ?? '');
+    const memory = await store.memoryLimit();
     process.stdout.write(`wrote ${d.count} cells (${d.totalTrips} trip ends, resolution ${res}) to ${values.out} (DuckDB memory limit ${memory})\n`);
     if (d.count === 0) process.stdout.write('no trip ends match: is the store empty, or the filter too narrow?\n');
   } finally {

@@ -61,11 +61,11 @@ export async function runIngest(argv: string[]): Promise<number> {
   }
   const showRejects = Number(values.rejects ?? 10);
   const serviceArea = values['service-area'] ? loadServiceArea(values['service-area']) : undefined;
-  const store = await openStore({ memoryLimit: process.env.PARKZONES_MEMORY_LIMIT || INGEST_MEMORY_LIMIT });
+  const store = await openStore({ defaultMemoryLimit: INGEST_MEMORY_LIMIT });
   let exit: number = EXIT.ok;
   let memory = '';
   try {
-    memory = String((await store.query("SELECT current_setting('memory_limit') AS m"))[0]?.m ?? '');
+    memory = await store.memoryLimit();
     for (const file of positionals) {
       const bar = progressBar(`ingest ${file}`);
       try {

@@ -15,8 +15,10 @@ export interface StoreOptions {
   path?: string;
   /** DuckDB worker threads. Default: DuckDB's own (all cores). */
   threads?: number;
-  /** DuckDB memory limit, e.g. '1GB'; past it DuckDB spills to disk. Default: $PARKZONES_MEMORY_LIMIT, else 1GB. */
+  /** DuckDB memory limit, e.g. '1GB'; past it DuckDB spills to disk. Default: $PARKZONES_MEMORY_LIMIT, else `defaultMemoryLimit`. */
   memoryLimit?: string;
+  /** The memory limit when neither `memoryLimit` nor $PARKZONES_MEMORY_LIMIT gives one (a command's own, e.g. ingest's 512MB). Default 1GB. */
+  defaultMemoryLimit?: string;
   /** Progress of a schema migration of a store made by an earlier parkzones (store/migrate.ts). Default: none. */
   onMigrate?: MigrationProgress;
 }
@@ -77,6 +79,11 @@ export class Store {
   }
 
   /** Runs one statement with `$name` or `?` parameters and returns its rows as JS objects. */
+  /** DuckDB's memory limit as DuckDB states it, e.g. '488.2 MiB' (what the commands print). */
+  async memoryLimit(): Promise<string> {
+    return String((await this.query("SELECT current_setting('memory_limit') AS m"))[0]?.m ?? '');
+  }
+
   async query(sql: string, params?: Record<string, DuckDBValue> | DuckDBValue[], conn: DuckDBConnection = this.conn): Promise<Row[]> {
     const reader = await conn.runAndReadAll(sql, params as never);
     return reader.getRowObjectsJS() as Row[];
@@ -120,7 +127,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const config: Record<string, string> = {};
   if (options.threads) config.threads = String(options.threads);
-  config.memory_limit = options.memoryLimit ?? (process.env.PARKZONES_MEMORY_LIMIT || '1GB');
+  config.memory_limit = options.memoryLimit ?? (process.env.PARKZONES_MEMORY_LIMIT || options.defaultMemoryLimit || '1GB');
   const walReplayed = file !== ':memory:' && fs.existsSync(`${file}.wal`);
   const instance = await DuckDBInstance.create(file, config);
   const conn = await instance.connect();
